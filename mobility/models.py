@@ -1,0 +1,551 @@
+"""The trip and what follows it: mobility plans, visa files, trips and economic missions, invitations
+to Belgian companies, B2B meetings, partnerships and their stages, follow-up check-ins and support."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cohorts.models import Application, Currency, PartnershipType, Programme
+from partners.models import Organisation, OrganisationContact
+from pemwecco.fields import EncryptedTextField
+from pemwecco.storage import private_storage
+
+
+class ApplicationScopedQuerySet(models.QuerySet):
+    """Rows that belong to an application are visible to whoever may see the application."""
+
+    application_path = "application"
+
+    def for_user(self, user):
+        return self.filter(**{f"{self.application_path}__in": Application.objects.for_user(user)})
+
+
+# --------------------------------------------------------------------------------------------------
+# Mobility plan
+# --------------------------------------------------------------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Soumis")
+    VALIDATED = "validated", _("Validé")
+
+
+class MobilityPlan(models.Model):
+    application = models.OneToOneField(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="mobility_plan"
+    )
+    objectives = models.TextField(_("objectifs de la mobilité"), blank=True)
+    agenda_wishes = models.TextField(_("souhaits d'agenda"), blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("validé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ApplicationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan de mobilité")
+        verbose_name_plural = _("plans de mobilité")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class TargetPartner(models.Model):
+    plan = models.ForeignKey(MobilityPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("entreprise belge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="targeted_by",
+    )
+    name = models.CharField(_("nom (si absente de la base)"), max_length=200, blank=True)
+    reason = models.TextField(_("pourquoi ce partenaire"), blank=True)
+    priority = models.PositiveSmallIntegerField(_("priorité"), default=1)
+
+    class Meta:
+        verbose_name = _("partenaire visé")
+        verbose_name_plural = _("partenaires visés")
+        ordering = ["plan", "priority"]
+        constraints = [
+            models.CheckConstraint(condition=Q(organisation__isnull=False) | ~Q(name=""), name="target_partner_named")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation or self.name)
+
+
+# --------------------------------------------------------------------------------------------------
+# Visa
+# --------------------------------------------------------------------------------------------------
+
+
+class VisaStatus(models.TextChoices):
+    PREPARING = "preparing", _("En préparation")
+    SUBMITTED = "submitted", _("Déposé")
+    GRANTED = "granted", _("Accordé")
+    REFUSED = "refused", _("Refusé")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
+class RefusalReason(models.TextChoices):
+    MEANS = "means", _("Moyens de subsistance insuffisants")
+    PURPOSE = "purpose", _("Objet du séjour non justifié")
+    RETURN = "return", _("Doute sur l'intention de retour")
+    DOCUMENTS = "documents", _("Documents incomplets ou non valables")
+    SIS = "sis", _("Signalement SIS")
+    OTHER = "other", _("Autre")
+
+
+def visa_scan_path(instance, filename: str) -> str:
+    return f"visa/{uuid.uuid4().hex}"
+
+
+class VisaFile(models.Model):
+    """A Schengen business-visa file. Passport number and scan are sensitive personal data:
+    encrypted in the database, stored privately, shown only through permission-checked views."""
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="visa_file"
+    )
+    passport_number = EncryptedTextField(_("numéro de passeport"), blank=True)
+    passport_expires_on = models.DateField(_("expiration du passeport"), null=True, blank=True)
+    passport_scan = models.FileField(
+        _("scan du passeport"), upload_to=visa_scan_path, storage=private_storage, blank=True, max_length=255
+    )
+    agency = models.ForeignKey(
+        Organisation, verbose_name=_("agence visa"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("statut"), max_length=16, choices=VisaStatus.choices, default=VisaStatus.PREPARING, db_index=True)
+    submitted_on = models.DateField(_("date de dépôt"), null=True, blank=True)
+    appointment_on = models.DateField(_("date du rendez-vous"), null=True, blank=True)
+    decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=16, choices=RefusalReason.choices, blank=True)
+    refusal_details = models.TextField(_("détails du refus"), blank=True)
+    valid_from = models.DateField(_("visa valable du"), null=True, blank=True)
+    valid_until = models.DateField(_("visa valable jusqu'au"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["passport_number"])
+    objects = ApplicationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier visa")
+        verbose_name_plural = _("dossiers visa")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision_on__isnull=True) | Q(submitted_on__isnull=True) | Q(decision_on__gte=F("submitted_on")),
+                name="visa_decision_after_submission",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["granted", "refused"]) | (Q(decision_on__isnull=False) & Q(submitted_on__isnull=False)),
+                name="visa_decided_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_on__isnull=False), name="visa_submitted_has_date"
+            ),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal_reason=""), name="visa_refusal_has_reason"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="visa_validity_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Visa')} – {self.application.entrepreneur}"
+
+    @property
+    def processing_days(self) -> int | None:
+        if self.submitted_on and self.decision_on:
+            return (self.decision_on - self.submitted_on).days
+        return None
+
+
+class VisaDocumentKind(models.TextChoices):
+    PASSPORT = "passport", _("Passeport")
+    INVITATION = "invitation", _("Lettre d'invitation d'une entreprise belge")
+    MEANS = "means", _("Preuve de moyens de subsistance")
+    COMPANY = "company", _("Documents de l'entreprise")
+    INSURANCE = "insurance", _("Assurance voyage")
+    MOBILITY_PLAN = "mobility_plan", _("Plan de mobilité")
+    OTHER = "other", _("Autre")
+
+
+#: The checklist every visa file starts with.
+VISA_CHECKLIST = [
+    VisaDocumentKind.PASSPORT,
+    VisaDocumentKind.INVITATION,
+    VisaDocumentKind.MEANS,
+    VisaDocumentKind.COMPANY,
+    VisaDocumentKind.INSURANCE,
+    VisaDocumentKind.MOBILITY_PLAN,
+]
+
+
+class VisaDocument(models.Model):
+    visa_file = models.ForeignKey(VisaFile, verbose_name=_("dossier visa"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("pièce"), max_length=16, choices=VisaDocumentKind.choices)
+    is_received = models.BooleanField(_("reçue"), default=False)
+    received_on = models.DateField(_("reçue le"), null=True, blank=True)
+    file = models.FileField(_("fichier"), upload_to=visa_scan_path, storage=private_storage, blank=True, max_length=255)
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("pièce du dossier visa")
+        verbose_name_plural = _("pièces du dossier visa")
+        ordering = ["visa_file", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(is_received=False) | Q(received_on__isnull=False), name="visa_document_received_dated")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+# --------------------------------------------------------------------------------------------------
+# Trips, invitations and B2B meetings
+# --------------------------------------------------------------------------------------------------
+
+
+class EconomicMission(models.Model):
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="missions")
+    title = models.CharField(_("intitulé"), max_length=200)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    cities = models.CharField(_("villes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("mission économique")
+        verbose_name_plural = _("missions économiques")
+        ordering = ["-starts_on"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="mission_dates_in_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TripStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévu")
+    COMPLETED = "completed", _("Effectué")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class TripScopedQuerySet(ApplicationScopedQuerySet):
+    application_path = "trip__application"
+
+
+class TripQuerySet(ApplicationScopedQuerySet):
+    def travelled(self):
+        return self.filter(status=TripStatus.COMPLETED)
+
+
+class Trip(models.Model):
+    application = models.ForeignKey(Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="trips")
+    mission = models.ForeignKey(
+        EconomicMission, verbose_name=_("mission économique"), on_delete=models.SET_NULL, null=True, blank=True, related_name="trips"
+    )
+    departs_on = models.DateField(_("départ"))
+    returns_on = models.DateField(_("retour"))
+    cities = models.CharField(_("villes"), max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=TripStatus.choices, default=TripStatus.PLANNED, db_index=True)
+
+    objects = TripQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voyage")
+        verbose_name_plural = _("voyages")
+        ordering = ["-departs_on"]
+        constraints = [models.CheckConstraint(condition=Q(returns_on__gte=F("departs_on")), name="trip_dates_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.application.entrepreneur} – {self.departs_on:%d/%m/%Y}"
+
+
+class InvitationStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SENT = "sent", _("Envoyée")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Déclinée")
+    OTHER_SLOT = "other_slot", _("Autre créneau proposé")
+    EXPIRED = "expired", _("Sans réponse")
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An invitation from a Senegalese company to a Belgian company, answered by personal link."""
+
+    trip = models.ForeignKey(Trip, verbose_name=_("voyage"), on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("entreprise belge"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    contact = models.ForeignKey(
+        OrganisationContact, verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail du destinataire"))
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    token = models.CharField(_("jeton du lien"), max_length=64, unique=True, default=new_invitation_token, editable=False)
+    message = models.TextField(_("message"), blank=True)
+    proposed_at = models.DateTimeField(_("créneau proposé par l'entreprise sénégalaise"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.DRAFT, db_index=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    counter_proposal_at = models.DateTimeField(_("créneau proposé en retour"), null=True, blank=True)
+    decline_reason = models.TextField(_("motif du refus"), blank=True)
+
+    objects = TripScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "organisation"], name="invitation_one_per_trip_and_company"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | (Q(sent_at__isnull=False) & Q(answered_at__gte=F("sent_at"))),
+                name="invitation_answered_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "declined", "other_slot"]) | Q(answered_at__isnull=False),
+                name="invitation_answer_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trip.application.entrepreneur} → {self.organisation}"
+
+
+class MeetingOutcome(models.TextChoices):
+    NO_INTEREST = "no_interest", _("Pas d'intérêt")
+    INFORMATION = "information", _("Échange d'informations")
+    FOLLOW_UP = "follow_up", _("Suite à donner")
+    PARTNERSHIP = "partnership", _("Partenariat engagé")
+
+
+class B2BMeeting(models.Model):
+    trip = models.ForeignKey(Trip, verbose_name=_("voyage"), on_delete=models.CASCADE, related_name="meetings")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("entreprise belge"), on_delete=models.PROTECT, related_name="b2b_meetings"
+    )
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("date et heure"))
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    outcome = models.CharField(_("résultat"), max_length=16, choices=MeetingOutcome.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = TripScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rendez-vous B2B")
+        verbose_name_plural = _("rendez-vous B2B")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Partnerships and follow-up
+# --------------------------------------------------------------------------------------------------
+
+
+class PartnershipStage(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    DISCUSSION = "discussion", _("En discussion")
+    AGREEMENT = "agreement", _("Accord signé")
+    FIRST_TRANSACTION = "first_transaction", _("Première transaction")
+    ACTIVE = "active", _("Actif")
+    DORMANT = "dormant", _("En sommeil")
+    ENDED = "ended", _("Terminé")
+
+
+#: Stages at which a partnership counts as alive for the persistence indicators.
+LIVE_STAGES = (PartnershipStage.AGREEMENT, PartnershipStage.FIRST_TRANSACTION, PartnershipStage.ACTIVE)
+
+
+class Partnership(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("partenaire belge"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    type = models.CharField(_("type"), max_length=16, choices=PartnershipType.choices)
+    stage = models.CharField(_("étape"), max_length=20, choices=PartnershipStage.choices, default=PartnershipStage.PROSPECT, db_index=True)
+    stage_changed_on = models.DateField(_("étape depuis le"), default=timezone.localdate)
+    started_on = models.DateField(_("début"), default=timezone.localdate)
+    description = models.TextField(_("description"), blank=True)
+    meeting = models.ForeignKey(
+        B2BMeeting, verbose_name=_("issu du rendez-vous"), on_delete=models.SET_NULL, null=True, blank=True, related_name="partnerships"
+    )
+
+    history = HistoricalRecords()
+    objects = ApplicationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        ordering = ["-stage_changed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "organisation", "type"], name="partnership_unique"),
+            models.CheckConstraint(condition=Q(stage_changed_on__gte=F("started_on")), name="partnership_stage_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.entrepreneur} × {self.organisation} ({self.get_type_display()})"
+
+
+class PartnershipStageChange(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("de"), max_length=20, choices=PartnershipStage.choices, blank=True)
+    to_stage = models.CharField(_("vers"), max_length=20, choices=PartnershipStage.choices)
+    changed_on = models.DateField(_("le"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'étape")
+        verbose_name_plural = _("changements d'étape")
+        ordering = ["partnership", "changed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '∅'} → {self.to_stage} ({self.changed_on})"
+
+
+class TransactionKind(models.TextChoices):
+    CONTRACT = "contract", _("Contrat")
+    ORDER = "order", _("Commande")
+    INVESTMENT = "investment", _("Investissement")
+
+
+class PartnershipTransaction(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="transactions"
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=TransactionKind.choices)
+    occurred_on = models.DateField(_("date"))
+    value = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    value_eur = models.DecimalField(_("montant (EUR)"), max_digits=14, decimal_places=2)
+    description = models.CharField(_("objet"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        ordering = ["-occurred_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0) & Q(value_eur__gte=0), name="transaction_value_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} {self.currency}"
+
+
+class CheckInStatus(models.TextChoices):
+    PENDING = "pending", _("À faire")
+    DONE = "done", _("Réalisé")
+    MISSED = "missed", _("Sans réponse")
+
+
+#: Follow-up milestones after the trip, in months.
+CHECK_IN_MONTHS = (1, 3, 6, 12)
+
+
+class FollowUpCheckIn(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="check_ins"
+    )
+    months_after = models.PositiveSmallIntegerField(_("mois après le voyage"), choices=[(m, f"+{m}") for m in CHECK_IN_MONTHS])
+    due_on = models.DateField(_("échéance"))
+    status = models.CharField(_("statut"), max_length=16, choices=CheckInStatus.choices, default=CheckInStatus.PENDING)
+    completed_on = models.DateField(_("réalisé le"), null=True, blank=True)
+    contracts_signed = models.PositiveSmallIntegerField(_("contrats signés"), default=0)
+    orders_count = models.PositiveSmallIntegerField(_("commandes"), default=0)
+    orders_value_eur = models.DecimalField(_("valeur des commandes (EUR)"), max_digits=14, decimal_places=2, default=0)
+    jobs_created = models.PositiveSmallIntegerField(_("emplois créés"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ApplicationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suivi post-mobilité")
+        verbose_name_plural = _("suivis post-mobilité")
+        ordering = ["application", "months_after"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "months_after"], name="check_in_one_per_milestone"),
+            models.CheckConstraint(condition=~Q(status="done") | Q(completed_on__isnull=False), name="check_in_done_dated"),
+            models.CheckConstraint(condition=Q(orders_value_eur__gte=0), name="check_in_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.months_after} {_('mois')} – {self.application.entrepreneur}"
+
+
+class SupportNeedKind(models.TextChoices):
+    FEASIBILITY = "feasibility", _("Étude de faisabilité")
+    LEGAL = "legal", _("Appui juridique")
+    FINANCE = "finance", _("Accès au financement")
+    MARKET = "market", _("Connaissance du marché")
+    REGULATORY = "regulatory", _("Normes et réglementation")
+    OTHER = "other", _("Autre")
+
+
+class SupportNeedStatus(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    REFERRED = "referred", _("Orienté")
+    RESOLVED = "resolved", _("Résolu")
+
+
+class SupportNeed(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="support_needs"
+    )
+    check_in = models.ForeignKey(
+        FollowUpCheckIn, verbose_name=_("suivi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="support_needs"
+    )
+    kind = models.CharField(_("besoin"), max_length=16, choices=SupportNeedKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=SupportNeedStatus.choices, default=SupportNeedStatus.OPEN)
+    referred_to = models.ForeignKey(
+        Organisation, verbose_name=_("orienté vers"), on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    referred_on = models.DateField(_("orienté le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    objects = ApplicationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("besoin d'appui")
+        verbose_name_plural = _("besoins d'appui")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="referred") | (Q(referred_to__isnull=False) & Q(referred_on__isnull=False)),
+                name="support_need_referral_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

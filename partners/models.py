@@ -1,0 +1,307 @@
+"""Organisations and people outside the programme team: incubators, agencies, public bodies, donors,
+Belgian companies and their contacts, Senegalese companies, entrepreneurs and coaches."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Femme")
+    MAN = "man", _("Homme")
+    OTHER = "other", _("Autre / ne se prononce pas")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "lt25", _("Moins de 25 ans")
+    FROM_25_TO_34 = "25-34", _("25 à 34 ans")
+    FROM_35_TO_44 = "35-44", _("35 à 44 ans")
+    FROM_45_TO_54 = "45-54", _("45 à 54 ans")
+    OVER_55 = "55+", _("55 ans et plus")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("Sans diplôme")
+    PRIMARY = "primary", _("Primaire")
+    SECONDARY = "secondary", _("Secondaire")
+    VOCATIONAL = "vocational", _("Formation professionnelle")
+    BACHELOR = "bachelor", _("Licence / Bachelier")
+    MASTER = "master", _("Master")
+    DOCTORATE = "doctorate", _("Doctorat")
+
+
+class Sector(models.TextChoices):
+    AGRIFOOD = "agrifood", _("Agroalimentaire")
+    WATER_SANITATION = "water", _("Eau et assainissement")
+    CREATIVE = "creative", _("Industries culturelles et créatives")
+    DIGITAL = "digital", _("Numérique / TIC")
+    ENERGY = "energy", _("Énergie")
+    HEALTH = "health", _("Santé")
+    TEXTILE = "textile", _("Textile et mode")
+    COSMETICS = "cosmetics", _("Cosmétique")
+    CONSTRUCTION = "construction", _("BTP et construction")
+    LOGISTICS = "logistics", _("Transport et logistique")
+    TOURISM = "tourism", _("Tourisme")
+    EDUCATION = "education", _("Éducation et formation")
+    SERVICES = "services", _("Services aux entreprises")
+    OTHER = "other", _("Autre")
+
+
+class SenegalRegion(models.TextChoices):
+    DAKAR = "dakar", "Dakar"
+    THIES = "thies", "Thiès"
+    DIOURBEL = "diourbel", "Diourbel"
+    FATICK = "fatick", "Fatick"
+    KAFFRINE = "kaffrine", "Kaffrine"
+    KAOLACK = "kaolack", "Kaolack"
+    KEDOUGOU = "kedougou", "Kédougou"
+    KOLDA = "kolda", "Kolda"
+    LOUGA = "louga", "Louga"
+    MATAM = "matam", "Matam"
+    SAINT_LOUIS = "saint-louis", "Saint-Louis"
+    SEDHIOU = "sedhiou", "Sédhiou"
+    TAMBACOUNDA = "tambacounda", "Tambacounda"
+    ZIGUINCHOR = "ziguinchor", "Ziguinchor"
+    ABROAD = "abroad", _("Hors du Sénégal (diaspora)")
+
+
+#: The evaluation found SMEs concentrated on this axis; territorial spread is measured against it.
+DAKAR_THIES_AXIS = (SenegalRegion.DAKAR, SenegalRegion.THIES)
+
+
+class BelgianRegion(models.TextChoices):
+    BRUSSELS = "brussels", _("Région de Bruxelles-Capitale")
+    WALLONIA = "wallonia", _("Wallonie")
+    FLANDERS = "flanders", _("Flandre")
+
+
+class OrganisationKind(models.TextChoices):
+    INCUBATOR = "incubator", _("Incubateur / structure d'appui (SAE)")
+    SUPPORT_AGENCY = "support_agency", _("Agence d'appui / de promotion")
+    PUBLIC_BODY = "public_body", _("Organisme public")
+    DONOR = "donor", _("Bailleur")
+    IMPLEMENTER = "implementer", _("Agence de mise en œuvre")
+    BELGIAN_COMPANY = "belgian_company", _("Entreprise belge")
+    DIASPORA_ORG = "diaspora_org", _("Organisation de la diaspora")
+    VISA_AGENCY = "visa_agency", _("Agence visa")
+    EMBASSY = "embassy", _("Ambassade / consulat")
+    RESEARCH = "research", _("Recherche / évaluation")
+    BUSINESS_ASSOCIATION = "business_association", _("Fédération / association professionnelle")
+    OTHER = "other", _("Autre")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def belgian_companies(self) -> "OrganisationQuerySet":
+        return self.filter(kind=OrganisationKind.BELGIAN_COMPANY)
+
+    def incubators(self) -> "OrganisationQuerySet":
+        return self.filter(kind=OrganisationKind.INCUBATOR)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("sigle"), max_length=40, blank=True)
+    kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices, db_index=True)
+    country = models.CharField(_("pays (code ISO)"), max_length=2, default="SN")
+    belgian_region = models.CharField(_("région belge"), max_length=16, choices=BelgianRegion.choices, blank=True)
+    senegal_region = models.CharField(_("région sénégalaise"), max_length=16, choices=SenegalRegion.choices, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    sector = models.CharField(_("secteur"), max_length=16, choices=Sector.choices, blank=True)
+    relay_agency = models.ForeignKey(
+        "self",
+        verbose_name=_("agence relais"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relayed_companies",
+        limit_choices_to={"kind": OrganisationKind.SUPPORT_AGENCY},
+        help_text=_("AWEX, FIT ou hub.brussels pour une entreprise belge."),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="organisation_name_country_unique"),
+            models.CheckConstraint(
+                condition=Q(belgian_region="") | Q(country="BE"), name="organisation_belgian_region_only_in_be"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class OrganisationContact(models.Model):
+    """A person at an organisation: the addressee of invitations sent by personal link."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    full_name = models.CharField(_("nom complet"), max_length=200)
+    position = models.CharField(_("fonction"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    language = models.CharField(_("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")], default="fr")
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["organisation__name", "full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="contact_email_unique_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} – {self.organisation.name}"
+
+
+class TurnoverBand(models.TextChoices):
+    UNDER_10M = "lt10m", _("Moins de 10 M FCFA")
+    FROM_10_TO_50M = "10-50m", _("10 à 50 M FCFA")
+    FROM_50_TO_100M = "50-100m", _("50 à 100 M FCFA")
+    FROM_100_TO_500M = "100-500m", _("100 à 500 M FCFA")
+    OVER_500M = "500m+", _("Plus de 500 M FCFA")
+
+
+#: Lower bound of each band in millions of FCFA, so eligibility can compare bands numerically.
+TURNOVER_BAND_FLOOR_MXOF = {"lt10m": 0, "10-50m": 10, "50-100m": 50, "100-500m": 100, "500m+": 500}
+
+
+class LegalForm(models.TextChoices):
+    SOLE = "ei", _("Entreprise individuelle")
+    SARL = "sarl", _("SARL / SUARL")
+    SA = "sa", _("SA / SAS")
+    GIE = "gie", _("GIE")
+    COOPERATIVE = "coop", _("Coopérative")
+    ASSOCIATION = "association", _("Association")
+    FOREIGN = "foreign", _("Société de droit étranger")
+    INFORMAL = "informal", _("Non enregistrée (informelle)")
+
+
+class Company(models.Model):
+    """A Senegalese SME (or a diaspora entrepreneur's company) that applies to a programme."""
+
+    name = models.CharField(_("raison sociale"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=16, choices=LegalForm.choices)
+    ninea = models.CharField(_("NINEA"), max_length=30, blank=True)
+    rccm = models.CharField(_("RCCM"), max_length=40, blank=True)
+    is_formal = models.BooleanField(_("entreprise formelle"), default=True)
+    sector = models.CharField(_("secteur"), max_length=16, choices=Sector.choices, db_index=True)
+    region = models.CharField(_("région"), max_length=16, choices=SenegalRegion.choices, db_index=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    country = models.CharField(_("pays du siège (ISO)"), max_length=2, default="SN")
+    year_founded = models.PositiveSmallIntegerField(_("année de création"))
+    turnover_band = models.CharField(_("chiffre d'affaires"), max_length=16, choices=TurnoverBand.choices)
+    employees = models.PositiveIntegerField(_("nombre d'employé·es"), default=0)
+    has_export_experience = models.BooleanField(_("expérience à l'export"), default=False)
+    description = models.TextField(_("activité"), blank=True)
+    incubator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("incubateur d'origine"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incubated_companies",
+        limit_choices_to={"kind": OrganisationKind.INCUBATOR},
+    )
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entreprise sénégalaise")
+        verbose_name_plural = _("entreprises sénégalaises")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_founded__gte=1900) & Q(year_founded__lte=2100), name="company_year_founded_plausible"
+            ),
+            models.UniqueConstraint(fields=["ninea"], condition=~Q(ninea=""), name="company_ninea_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_in_years(self, on: datetime.date | None = None) -> int:
+        on = on or datetime.date.today()
+        return on.year - self.year_founded
+
+
+class EntrepreneurQuerySet(models.QuerySet):
+    def for_user(self, user) -> "EntrepreneurQuerySet":
+        from accounts.models import Role
+
+        if user.has_role(Role.STAFF):
+            return self
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class Entrepreneur(models.Model):
+    """The founder who applies. The account is optional: applications collected offline have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entrepreneur",
+    )
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    gender = models.CharField(_("genre"), max_length=8, choices=Gender.choices, db_index=True)
+    age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices)
+    education = models.CharField(_("niveau d'études"), max_length=16, choices=Education.choices)
+    is_diaspora = models.BooleanField(_("membre de la diaspora"), default=False, db_index=True)
+    country_of_residence = models.CharField(_("pays de résidence (ISO)"), max_length=2, default="SN")
+    company = models.ForeignKey(
+        Company, verbose_name=_("entreprise"), on_delete=models.PROTECT, related_name="founders", null=True, blank=True
+    )
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = EntrepreneurQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrepreneur·e")
+        verbose_name_plural = _("entrepreneur·es")
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(fields=["email"], name="entrepreneur_email_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Coach(models.Model):
+    """A coach of a Senegalese incubator or of Bond'innov, who logs sessions with entrepreneurs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="coach"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="coaches"
+    )
+    specialties = models.CharField(_("spécialités"), max_length=250, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("coach")
+        verbose_name_plural = _("coachs")
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation.short_name or self.organisation.name})"

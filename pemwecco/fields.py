@@ -1,0 +1,41 @@
+"""Model fields shared by the apps: encrypted text for personal data such as passport numbers."""
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+def _fernet() -> MultiFernet:
+    keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    if not keys:
+        # Derived from SECRET_KEY so a laptop works without configuration; production sets its own keys.
+        digest = hashlib.sha256(("pem-field-encryption:" + settings.SECRET_KEY).encode()).digest()
+        keys = [base64.urlsafe_b64encode(digest).decode()]
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted (Fernet) in the database, clear in Python.
+
+    Encrypted values cannot be searched or filtered on: only the owner of the row reads them.
+    """
+
+    description = "Encrypted text"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        try:
+            return _fernet().decrypt(value.encode()).decode()
+        except InvalidToken:
+            # A value the current keys cannot read is never shown as clear text.
+            return "********"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return _fernet().encrypt(str(value).encode()).decode()
