@@ -1,3 +1,74 @@
-from django.contrib import admin
+"""Back office for accounts: users log in by e-mail and hold their roles as groups."""
 
-# Register your models here.
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ("last_name", "first_name", "email")
+    list_display = ("email", "first_name", "last_name", "roles", "is_staff", "is_active", "is_fictitious", "last_login")
+    list_filter = ("groups", "is_staff", "is_active", "is_fictitious", "is_superuser")
+    search_fields = ("email", "first_name", "last_name")
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = "date_joined"
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("groups", "user_permissions")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "phone", "preferred_language", "time_zone")}),
+        (_("Rôles et accès"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Démonstration"), {"fields": ("is_fictitious",)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        # One query for the roles of the whole page instead of one per row.
+        return super().get_queryset(request).prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out superuser status or individual permissions: staff manage people
+        # through roles (groups), and must not be able to raise their own privileges.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    @admin.display(description=_("rôles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())
+
+
+# Roles are defined in code (`Role`) and their permissions by migrations: editing a group here would
+# silently drift from both. Staff give roles to people on the user form instead.
+admin.site.unregister(Group)

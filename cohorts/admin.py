@@ -1,3 +1,835 @@
-from django.contrib import admin
+"""Back office for programmes, cohorts, applications, review and selection, pre-mobility support,
+governance and budget.
 
-# Register your models here.
+An application's status is read-only here: it moves only through `application_transition`, called by
+the admin actions, so that every move is dated and attributed. Documents are private files: the admin
+shows their original name, never a link.
+"""
+
+import hashlib
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    ApplicationTransition,
+    BudgetLine,
+    CoachAssignment,
+    CoachingSession,
+    Cohort,
+    CommitteeAttendance,
+    CommitteeMeeting,
+    CommitteeMembership,
+    ConflictOfInterest,
+    EligibilityCriterion,
+    EventAttendance,
+    Expense,
+    GroupEvent,
+    IncubatorSubProject,
+    Programme,
+    ProgrammeMembership,
+    ProgrammePartner,
+    Review,
+    ReviewScore,
+    RubricCriterion,
+    SelectionDecision,
+    to_eur,
+)
+from .services import application_transition
+
+# --------------------------------------------------------------------------------------------------
+# Shared by the admins of this app and of the apps above it
+# --------------------------------------------------------------------------------------------------
+
+
+class PrivateFilesAdminMixin:
+    """File fields use a bare file input: the private storage has no public URL, so the admin must
+    never render a link to the stored file (the default widget, and the read-only display, would).
+
+    For a reader who may not change the row the file field is left out; show a label instead."""
+
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            file_fields = {f.name for f in self.model._meta.fields if isinstance(f, models.FileField)}
+            fields = [name for name in fields if name not in file_fields]
+        return fields
+
+
+class AuditedHistoryAdmin(SimpleHistoryAdmin):
+    """Shows who changed what and when, without the "revert" button.
+
+    Reverting would save a whole old version of the row, which bypasses the services that own state
+    changes (an application's status, a partnership's stage) and would blank fields kept out of the
+    history (a passport number).
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An audit trail shown beside its row: listed, never written from the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def report_service_errors(request, run, rows) -> int:
+    """Call `run(row)` for each row; a refused move becomes an error message, never a 500."""
+    done = 0
+    for row in rows:
+        try:
+            run(row)
+        except ValidationError as error:
+            messages.error(request, f"{row} : {' '.join(error.messages)}")
+        else:
+            done += 1
+    return done
+
+
+class SelectRelatedListFilter(admin.RelatedFieldListFilter):
+    """A filter on a foreign key whose choices are listed in one query, even when their labels read
+    a further relation (a cohort's label names its programme). `related_only` lists only values in use."""
+
+    select_related: tuple[str, ...] = ()
+    related_only = False
+
+    def field_choices(self, field, request, model_admin):
+        queryset = field.related_model._default_manager.select_related(*self.select_related)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        if self.related_only:
+            used = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+            queryset = queryset.filter(pk__in=used)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class CohortListFilter(SelectRelatedListFilter):
+    select_related = ("programme",)
+
+
+class CoachListFilter(SelectRelatedListFilter):
+    select_related = ("user", "organisation")
+    related_only = True
+
+
+ALLOWED_UPLOAD_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def sniff_content_type(upload) -> str | None:
+    """The type read from the file's first bytes: the name and the browser's claim are not trusted."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in ALLOWED_UPLOAD_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Programmes and cohorts
+# --------------------------------------------------------------------------------------------------
+
+
+class CohortInline(admin.TabularInline):
+    model = Cohort
+    fields = ("number", "name", "call_opens_at", "call_closes_at", "places", "min_reviews")
+    extra = 0
+    show_change_link = True
+
+
+class ProgrammePartnerInline(admin.TabularInline):
+    model = ProgrammePartner
+    fields = ("organisation", "role", "since")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class ProgrammeMembershipInline(admin.TabularInline):
+    model = ProgrammeMembership
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class CommitteeMembershipInline(admin.TabularInline):
+    model = CommitteeMembership
+    fields = ("organisation", "role", "representative", "joined_on", "left_on")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
+    list_filter = ("is_fictitious",)
+    search_fields = ("code", "name", "reference", "iati_identifier")
+    list_select_related = ("donor", "implementer")
+    autocomplete_fields = ("donor", "implementer")
+    date_hierarchy = "starts_on"
+    inlines = [CohortInline, ProgrammePartnerInline, ProgrammeMembershipInline, CommitteeMembershipInline]
+
+
+@admin.register(ProgrammeMembership)
+class ProgrammeMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "programme", "role")
+    list_filter = ("role", "programme")
+    search_fields = ("user__email", "user__first_name", "user__last_name", "programme__code")
+    list_select_related = ("user", "programme")
+    autocomplete_fields = ("user", "programme")
+    list_per_page = 50
+
+
+@admin.register(ProgrammePartner)
+class ProgrammePartnerAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "programme", "role", "since")
+    list_filter = ("role", "programme")
+    search_fields = ("organisation__name", "organisation__short_name", "programme__code")
+    list_select_related = ("organisation", "programme")
+    autocomplete_fields = ("organisation", "programme")
+    list_per_page = 50
+
+
+class EligibilityCriterionInline(admin.TabularInline):
+    model = EligibilityCriterion
+    fields = ("order", "field", "operator", "value", "label", "label_en", "is_active")
+    extra = 0
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    fields = ("order", "code", "label", "label_en", "weight", "max_score", "guidance")
+    extra = 0
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "number", "call_opens_at", "call_closes_at", "places", "min_reviews")
+    list_filter = ("programme",)
+    search_fields = ("name", "programme__code", "programme__name")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    date_hierarchy = "call_opens_at"
+    inlines = [EligibilityCriterionInline, RubricCriterionInline]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(EligibilityCriterion)
+class EligibilityCriterionAdmin(admin.ModelAdmin):
+    list_display = ("label", "cohort", "field", "operator", "value", "order", "is_active")
+    list_filter = ("is_active", "field", ("cohort", CohortListFilter))
+    search_fields = ("label", "label_en", "value")
+    list_select_related = ("cohort__programme",)
+    autocomplete_fields = ("cohort",)
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    list_display = ("label", "code", "cohort", "weight", "max_score", "order")
+    list_filter = (("cohort", CohortListFilter),)
+    search_fields = ("label", "label_en", "code")
+    list_select_related = ("cohort__programme",)
+    autocomplete_fields = ("cohort",)
+
+
+# --------------------------------------------------------------------------------------------------
+# Applications
+# --------------------------------------------------------------------------------------------------
+
+
+class ApplicationResource(resources.ModelResource):
+    programme = fields.Field(attribute="cohort__programme__code", column_name="programme")
+    cohort = fields.Field(attribute="cohort__name", column_name="cohort")
+    entrepreneur_first_name = fields.Field(attribute="entrepreneur__first_name", column_name="entrepreneur_first_name")
+    entrepreneur_last_name = fields.Field(attribute="entrepreneur__last_name", column_name="entrepreneur_last_name")
+    entrepreneur_email = fields.Field(attribute="entrepreneur__email", column_name="entrepreneur_email")
+    entrepreneur_gender = fields.Field(attribute="entrepreneur__gender", column_name="entrepreneur_gender")
+    entrepreneur_is_diaspora = fields.Field(attribute="entrepreneur__is_diaspora", column_name="entrepreneur_is_diaspora")
+    company = fields.Field(attribute="company__name", column_name="company")
+    company_sector = fields.Field(attribute="company__sector", column_name="company_sector")
+    company_region = fields.Field(attribute="company__region", column_name="company_region")
+
+    class Meta:
+        model = Application
+        fields = (
+            "id", "programme", "cohort", "entrepreneur_first_name", "entrepreneur_last_name", "entrepreneur_email",
+            "entrepreneur_gender", "entrepreneur_is_diaspora", "company", "company_sector", "company_region",
+            "status", "status_changed_at", "source", "language", "submitted_at", "is_eligible",
+            "eligibility_checked_at", "target_markets", "created_at",
+        )
+
+
+class ApplicationDocumentForm(forms.ModelForm):
+    """Upload of a private document: its name, type, size and fingerprint are read from the file."""
+
+    class Meta:
+        model = ApplicationDocument
+        fields = ("application", "kind", "file")
+        widgets = {"file": forms.FileInput}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None or not hasattr(upload, "content_type"):
+            return upload  # No new file: the stored one stays.
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_big")
+        content_type = sniff_content_type(upload)
+        if content_type is None:
+            raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."), code="bad_type")
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        self.instance.original_name = upload.name[:255]
+        self.instance.content_type = content_type
+        self.instance.size = upload.size
+        self.instance.sha256 = digest.hexdigest()
+        return upload
+
+
+class ApplicationDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
+    model = ApplicationDocument
+    form = ApplicationDocumentForm
+    fields = ("kind", "file", "original_name", "content_type", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = ("original_name", "content_type", "size", "uploaded_at", "uploaded_by")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class ApplicationTransitionInline(ReadOnlyInline):
+    model = ApplicationTransition
+    fields = ("at", "from_status", "to_status", "by", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    fields = ("reviewer", "assigned_at", "submitted_at")
+    readonly_fields = ("submitted_at",)
+    autocomplete_fields = ("reviewer",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class ConflictOfInterestInline(admin.TabularInline):
+    model = ConflictOfInterest
+    fields = ("reviewer", "reason", "declared_at")
+    autocomplete_fields = ("reviewer",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class SelectionDecisionInline(admin.StackedInline):
+    model = SelectionDecision
+    fields = ("outcome", "reason", "decided_at", "decided_by", "notified_at")
+    autocomplete_fields = ("decided_by",)
+    extra = 0
+    max_num = 1
+
+
+class CoachAssignmentInline(admin.TabularInline):
+    model = CoachAssignment
+    fields = ("coach", "assigned_on", "ended_on", "assigned_by")
+    readonly_fields = ("assigned_by",)
+    autocomplete_fields = ("coach",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("coach__user", "coach__organisation", "assigned_by")
+
+
+def _transition_action(to_status: str, description):
+    def action(modeladmin, request, queryset):
+        moved = report_service_errors(
+            request,
+            lambda application: application_transition(
+                application=application, to_status=to_status, by=request.user, note=str(_("Back-office"))
+            ),
+            queryset.select_related("entrepreneur", "cohort__programme"),
+        )
+        if moved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d candidature passée à « %(status)s ».",
+                    "%(count)d candidatures passées à « %(status)s ».",
+                    moved,
+                )
+                % {"count": moved, "status": ApplicationStatus(to_status).label},
+            )
+
+    action.__name__ = f"mark_{to_status}"
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+@admin.register(Application)
+class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
+    resource_classes = [ApplicationResource]
+    list_display = ("entrepreneur", "company", "cohort", "status", "submitted_at", "is_eligible", "source")
+    list_filter = (
+        "status",
+        "cohort__programme",
+        ("cohort", CohortListFilter),
+        "source",
+        "is_eligible",
+        "entrepreneur__gender",
+        "entrepreneur__is_diaspora",
+        "company__sector",
+        "company__region",
+    )
+    search_fields = (
+        "entrepreneur__first_name",
+        "entrepreneur__last_name",
+        "entrepreneur__email",
+        "company__name",
+        "company__ninea",
+    )
+    list_select_related = ("entrepreneur", "company", "cohort__programme")
+    autocomplete_fields = ("cohort", "entrepreneur", "company")
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = (
+        "status",
+        "status_changed_at",
+        "submitted_at",
+        "declaration_accepted_at",
+        "is_eligible",
+        "eligibility_checked_at",
+        "failed_criteria",
+        "profile_snapshot",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("cohort", "entrepreneur", "company", "source", "language")}),
+        (
+            _("Statut (modifiable seulement par les actions de la liste)"),
+            {"fields": ("status", "status_changed_at", "submitted_at", "declaration_accepted_at", "current_step")},
+        ),
+        (
+            _("Projet"),
+            {
+                "fields": (
+                    "motivation",
+                    "partnership_types",
+                    "partnership_sought",
+                    "target_markets",
+                    "gender_commitment",
+                    "environmental_commitment",
+                )
+            },
+        ),
+        (
+            _("Éligibilité"),
+            {"fields": ("is_eligible", "eligibility_checked_at", "failed_criteria", "profile_snapshot")},
+        ),
+        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = [
+        ApplicationDocumentInline,
+        ReviewInline,
+        ConflictOfInterestInline,
+        ApplicationTransitionInline,
+        SelectionDecisionInline,
+        CoachAssignmentInline,
+    ]
+    actions = [
+        _transition_action(ApplicationStatus.ELIGIBLE, _("Marquer comme éligibles")),
+        _transition_action(ApplicationStatus.INELIGIBLE, _("Marquer comme non éligibles")),
+        _transition_action(ApplicationStatus.UNDER_REVIEW, _("Passer en évaluation")),
+        _transition_action(ApplicationStatus.SHORTLISTED, _("Présélectionner")),
+    ]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def save_formset(self, request, form, formset, change):
+        # Who uploaded a document or assigned a coach is the staff member saving the form.
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ApplicationDocument) and instance.uploaded_by_id is None:
+                instance.uploaded_by = request.user
+            if isinstance(instance, CoachAssignment) and instance.assigned_by_id is None:
+                instance.assigned_by = request.user
+            if isinstance(instance, SelectionDecision) and instance.decided_by_id is None:
+                instance.decided_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(ApplicationTransition)
+class ApplicationTransitionAdmin(admin.ModelAdmin):
+    """The funnel's audit trail: read-only, written only by `application_transition`."""
+
+    list_display = ("application", "from_status", "to_status", "at", "by", "note")
+    list_filter = ("to_status", "from_status", ("application__cohort", CohortListFilter))
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "note")
+    list_select_related = ("application__entrepreneur", "application__cohort__programme", "by")
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
+    form = ApplicationDocumentForm
+    list_display = ("original_name", "kind", "application", "content_type", "size", "uploaded_at", "uploaded_by")
+    list_filter = ("kind", "content_type", ("application__cohort", CohortListFilter))
+    search_fields = ("original_name", "application__entrepreneur__last_name", "application__entrepreneur__email")
+    list_select_related = ("application__entrepreneur", "application__cohort__programme", "uploaded_by")
+    autocomplete_fields = ("application",)
+    readonly_fields = ("original_name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
+    fields = ("application", "kind", "file", "original_name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
+    date_hierarchy = "uploaded_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if obj.uploaded_by_id is None:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --------------------------------------------------------------------------------------------------
+# Review and selection
+# --------------------------------------------------------------------------------------------------
+
+
+class ReviewScoreInline(admin.TabularInline):
+    model = ReviewScore
+    fields = ("criterion", "score", "comment")
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._pem_review = obj  # The criteria offered are those of the review's cohort.
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        review = getattr(request, "_pem_review", None)
+        if db_field.name == "criterion" and review is not None:
+            kwargs["queryset"] = RubricCriterion.objects.filter(cohort_id=review.application.cohort_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("application", "reviewer", "assigned_at", "submitted_at")
+    list_filter = (("application__cohort", CohortListFilter), ("submitted_at", admin.EmptyFieldListFilter))
+    search_fields = (
+        "reviewer__email",
+        "reviewer__last_name",
+        "application__entrepreneur__last_name",
+        "application__entrepreneur__email",
+    )
+    list_select_related = ("application__entrepreneur", "application__cohort__programme", "reviewer")
+    autocomplete_fields = ("application", "reviewer", "assigned_by")
+    date_hierarchy = "assigned_at"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [ReviewScoreInline]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(admin.ModelAdmin):
+    list_display = ("review", "criterion", "score")
+    list_filter = (("review__application__cohort", CohortListFilter),)
+    search_fields = ("criterion__label", "review__reviewer__email", "review__application__entrepreneur__last_name")
+    list_select_related = (
+        "review__reviewer",
+        "review__application__entrepreneur",
+        "review__application__cohort__programme",
+        "criterion",
+    )
+    autocomplete_fields = ("review", "criterion")
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(admin.ModelAdmin):
+    list_display = ("application", "reviewer", "declared_at")
+    list_filter = (("application__cohort", CohortListFilter),)
+    search_fields = ("reviewer__email", "reviewer__last_name", "application__entrepreneur__last_name")
+    list_select_related = ("application__entrepreneur", "application__cohort__programme", "reviewer")
+    autocomplete_fields = ("application", "reviewer")
+    date_hierarchy = "declared_at"
+
+
+@admin.register(SelectionDecision)
+class SelectionDecisionAdmin(AuditedHistoryAdmin):
+    list_display = ("application", "outcome", "decided_at", "decided_by", "notified_at")
+    list_filter = ("outcome", ("application__cohort", CohortListFilter), ("notified_at", admin.EmptyFieldListFilter))
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "reason")
+    list_select_related = ("application__entrepreneur", "application__cohort__programme", "decided_by")
+    autocomplete_fields = ("application", "decided_by")
+    date_hierarchy = "decided_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if obj.decided_by_id is None:
+            obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --------------------------------------------------------------------------------------------------
+# Pre-mobility support
+# --------------------------------------------------------------------------------------------------
+
+
+@admin.register(CoachAssignment)
+class CoachAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("coach", "application", "assigned_on", "ended_on", "assigned_by")
+    list_filter = (("application__cohort", CohortListFilter), ("ended_on", admin.EmptyFieldListFilter))
+    search_fields = ("coach__user__last_name", "coach__user__email", "application__entrepreneur__last_name")
+    list_select_related = (
+        "coach__user",
+        "coach__organisation",
+        "application__entrepreneur",
+        "application__cohort__programme",
+        "assigned_by",
+    )
+    autocomplete_fields = ("application", "coach", "assigned_by")
+    date_hierarchy = "assigned_on"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if obj.assigned_by_id is None:
+            obj.assigned_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class EventAttendanceInline(admin.TabularInline):
+    model = EventAttendance
+    fields = ("application", "attended")
+    autocomplete_fields = ("application",)
+    extra = 0
+
+
+@admin.register(GroupEvent)
+class GroupEventAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "cohort", "starts_at", "ends_at", "location", "facilitator")
+    list_filter = ("kind", ("cohort", CohortListFilter))
+    search_fields = ("title", "location", "description")
+    list_select_related = ("cohort__programme", "facilitator")
+    autocomplete_fields = ("cohort", "facilitator")
+    date_hierarchy = "starts_at"
+    inlines = [EventAttendanceInline]
+
+
+@admin.register(EventAttendance)
+class EventAttendanceAdmin(admin.ModelAdmin):
+    list_display = ("event", "application", "attended")
+    list_filter = ("attended", "event__kind", ("event__cohort", CohortListFilter))
+    search_fields = ("event__title", "application__entrepreneur__last_name")
+    list_select_related = ("event", "application__entrepreneur")
+    autocomplete_fields = ("event", "application")
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(CoachingSession)
+class CoachingSessionAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "application", "coach", "kind", "duration_minutes", "event")
+    list_filter = ("kind", ("application__cohort", CohortListFilter), ("coach", CoachListFilter))
+    search_fields = ("application__entrepreneur__last_name", "coach__user__last_name", "topics")
+    list_select_related = (
+        "application__entrepreneur",
+        "application__cohort__programme",
+        "coach__user",
+        "coach__organisation",
+        "event",
+    )
+    autocomplete_fields = ("application", "coach", "event")
+    readonly_fields = ("logged_at",)
+    date_hierarchy = "held_on"
+    list_per_page = 50
+    show_full_result_count = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Governance and budget
+# --------------------------------------------------------------------------------------------------
+
+
+@admin.register(CommitteeMembership)
+class CommitteeMembershipAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "programme", "role", "representative", "joined_on", "left_on")
+    list_filter = ("role", "programme")
+    search_fields = ("organisation__name", "organisation__short_name", "representative")
+    list_select_related = ("organisation", "programme")
+    autocomplete_fields = ("programme", "organisation")
+
+
+class CommitteeAttendanceInline(admin.TabularInline):
+    model = CommitteeAttendance
+    fields = ("membership", "present")
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._pem_meeting = obj  # Only members of the meeting's programme can attend.
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "membership":
+            queryset = CommitteeMembership.objects.select_related("organisation")
+            meeting = getattr(request, "_pem_meeting", None)
+            if meeting is not None:
+                queryset = queryset.filter(programme_id=meeting.programme_id)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CommitteeMeeting)
+class CommitteeMeetingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "programme", "held_on", "location")
+    list_filter = ("programme",)
+    search_fields = ("location", "agenda", "minutes")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    date_hierarchy = "held_on"
+    inlines = [CommitteeAttendanceInline]
+
+
+@admin.register(CommitteeAttendance)
+class CommitteeAttendanceAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "membership", "present")
+    list_filter = ("present", "meeting__programme")
+    search_fields = ("membership__organisation__name",)
+    list_select_related = ("meeting", "membership__organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "membership":
+            kwargs["queryset"] = CommitteeMembership.objects.select_related("organisation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(IncubatorSubProject)
+class IncubatorSubProjectAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "lead", "sector", "status", "starts_on", "ends_on", "budget_eur")
+    list_filter = ("status", "sector", "programme")
+    search_fields = ("title", "lead__name", "description")
+    list_select_related = ("programme", "lead")
+    autocomplete_fields = ("programme", "lead", "partner_organisations", "supported_companies")
+    date_hierarchy = "starts_on"
+
+
+def _fill_amount_eur(expense: Expense) -> None:
+    # The euro amount is derived at the fixed parity, never typed by hand.
+    expense.amount_eur = to_eur(expense.amount, expense.currency)
+
+
+class ExpenseInline(admin.TabularInline):
+    model = Expense
+    fields = ("spent_on", "description", "amount", "currency", "amount_eur", "cohort")
+    readonly_fields = ("amount_eur",)
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cohort":
+            kwargs["queryset"] = Cohort.objects.select_related("programme")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ("label", "programme", "year", "category", "amount", "currency", "amount_in_eur")
+    list_filter = ("programme", "year", "category", "currency")
+    search_fields = ("label",)
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    inlines = [ExpenseInline]
+
+    @admin.display(description=_("montant prévu (EUR)"))
+    def amount_in_eur(self, obj: BudgetLine):
+        return obj.amount_eur
+
+    def save_formset(self, request, form, formset, change):
+        for expense_form in formset.forms:
+            if isinstance(expense_form.instance, Expense) and expense_form.instance.amount is not None:
+                _fill_amount_eur(expense_form.instance)
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Expense)
+class ExpenseAdmin(admin.ModelAdmin):
+    list_display = ("spent_on", "description", "budget_line", "amount", "currency", "amount_eur", "cohort")
+    list_filter = ("currency", "budget_line__programme", "budget_line__category", ("cohort", CohortListFilter))
+    search_fields = ("description", "budget_line__label")
+    list_select_related = ("budget_line", "cohort__programme")
+    autocomplete_fields = ("budget_line", "cohort")
+    readonly_fields = ("amount_eur",)
+    date_hierarchy = "spent_on"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        _fill_amount_eur(obj)
+        super().save_model(request, obj, form, change)

@@ -1,3 +1,489 @@
-from django.contrib import admin
+"""Back office for mobility plans, visa files, trips, invitations, B2B meetings, partnerships and the
+follow-up after the trip.
 
-# Register your models here.
+The passport number never appears in a list, a search or an export; the change form shows it masked and
+lets staff who may change visa files type a new one. A partnership's stage is read-only: it moves only
+through `partnership_stage_change`, called by the admin actions.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.admin import (
+    AuditedHistoryAdmin,
+    CohortListFilter,
+    PrivateFilesAdminMixin,
+    ReadOnlyInline,
+    report_service_errors,
+)
+from cohorts.models import to_eur
+
+from .models import (
+    B2BMeeting,
+    EconomicMission,
+    FollowUpCheckIn,
+    Invitation,
+    MobilityPlan,
+    Partnership,
+    PartnershipStage,
+    PartnershipStageChange,
+    PartnershipTransaction,
+    SupportNeed,
+    TargetPartner,
+    Trip,
+    VisaDocument,
+    VisaFile,
+)
+from .services import partnership_create, partnership_stage_change
+
+#: Lists whose rows are labelled by the application's entrepreneur and cohort.
+APPLICATION_LABEL = ("application__entrepreneur", "application__cohort__programme")
+
+
+def mask_passport_number(number: str) -> str:
+    """Enough to recognise a passport on the phone with its holder, not enough to misuse it."""
+    if not number:
+        return "—"
+    visible = number[-3:] if len(number) > 4 else ""
+    return "•" * max(len(number) - len(visible), 3) + visible
+
+
+def stored_file_label(field_file) -> str:
+    # Stored names are random and no URL serves them: say whether a file is there, nothing more.
+    return str(_("Fichier déposé")) if field_file else "—"
+
+
+# --------------------------------------------------------------------------------------------------
+# Mobility plan
+# --------------------------------------------------------------------------------------------------
+
+
+class TargetPartnerInline(admin.TabularInline):
+    model = TargetPartner
+    fields = ("priority", "organisation", "name", "reason")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(MobilityPlan)
+class MobilityPlanAdmin(admin.ModelAdmin):
+    list_display = ("application", "status", "submitted_at", "validated_at", "validated_by")
+    list_filter = ("status", ("application__cohort", CohortListFilter))
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "objectives")
+    list_select_related = (*APPLICATION_LABEL, "validated_by")
+    autocomplete_fields = ("application", "validated_by")
+    readonly_fields = ("updated_at",)
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [TargetPartnerInline]
+
+
+@admin.register(TargetPartner)
+class TargetPartnerAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "plan", "priority")
+    search_fields = ("name", "organisation__name", "plan__application__entrepreneur__last_name")
+    list_select_related = ("organisation", "plan__application__entrepreneur", "plan__application__cohort__programme")
+    autocomplete_fields = ("plan", "organisation")
+    list_per_page = 50
+    show_full_result_count = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Visa
+# --------------------------------------------------------------------------------------------------
+
+
+class VisaFileForm(forms.ModelForm):
+    """The passport number is never sent back to the browser: the field starts empty, shows the
+    masked number as a hint, and an empty field keeps the number on record."""
+
+    passport_number = forms.CharField(
+        label=_("nouveau numéro de passeport"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Laissez vide pour conserver le numéro enregistré."),
+    )
+
+    class Meta:
+        model = VisaFile
+        fields = "__all__"
+        widgets = {"passport_scan": forms.FileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "passport_scan" in self.fields:
+            self.fields["passport_scan"].label = _("déposer un nouveau scan")
+        if "passport_number" in self.fields:
+            self.initial["passport_number"] = ""
+            if self.instance.passport_number:
+                self.fields["passport_number"].widget.attrs["placeholder"] = mask_passport_number(
+                    self.instance.passport_number
+                )
+
+    def clean_passport_number(self) -> str:
+        typed = self.cleaned_data.get("passport_number", "").strip().upper()
+        return typed or (self.instance.passport_number or "")
+
+
+class VisaDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
+    model = VisaDocument
+    fields = ("kind", "is_received", "received_on", "file", "file_on_record", "note")
+    readonly_fields = ("file_on_record",)
+    extra = 0
+
+    @admin.display(description=_("fichier enregistré"))
+    def file_on_record(self, obj: VisaDocument) -> str:
+        return stored_file_label(obj.file)
+
+
+@admin.register(VisaFile)
+class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
+    form = VisaFileForm
+    # Never the passport number here, nor in search_fields: it is encrypted and personal.
+    list_display = ("application", "status", "agency", "submitted_on", "appointment_on", "decision_on", "refusal_reason")
+    list_filter = ("status", "refusal_reason", ("application__cohort", CohortListFilter), ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("application__entrepreneur__first_name", "application__entrepreneur__last_name", "application__entrepreneur__email")
+    list_select_related = (*APPLICATION_LABEL, "agency")
+    autocomplete_fields = ("application", "agency")
+    date_hierarchy = "submitted_on"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [VisaDocumentInline]
+
+    def get_fieldsets(self, request, obj=None):
+        passport = ["passport_number_masked", "passport_expires_on", "passport_scan_on_record"]
+        if self.has_change_permission(request, obj):
+            passport[1:1] = ["passport_number"]
+            passport.append("passport_scan")
+        return (
+            (None, {"fields": ("application", "agency", "status")}),
+            (_("Passeport"), {"fields": passport}),
+            (_("Dépôt et décision"), {"fields": ("submitted_on", "appointment_on", "decision_on", "refusal_reason", "refusal_details")}),
+            (_("Visa accordé"), {"fields": ("valid_from", "valid_until")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("passport_number_masked", "passport_scan_on_record")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if self.has_change_permission(request, obj):
+            return form
+        # A viewer's form does not even carry the field (a declared field outlives `fields`).
+        view_form = type("VisaFileViewForm", (form,), {})
+        view_form.base_fields.pop("passport_number", None)
+        return view_form
+
+    @admin.display(description=_("numéro de passeport"))
+    def passport_number_masked(self, obj: VisaFile) -> str:
+        return mask_passport_number(obj.passport_number) if obj and obj.pk else "—"
+
+    @admin.display(description=_("scan du passeport"))
+    def passport_scan_on_record(self, obj: VisaFile) -> str:
+        return stored_file_label(obj.passport_scan) if obj and obj.pk else "—"
+
+
+@admin.register(VisaDocument)
+class VisaDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
+    list_display = ("kind", "visa_file", "is_received", "received_on", "file_on_record")
+    list_filter = ("kind", "is_received")
+    search_fields = ("visa_file__application__entrepreneur__last_name", "note")
+    list_select_related = ("visa_file__application__entrepreneur",)
+    autocomplete_fields = ("visa_file",)
+    fields = ("visa_file", "kind", "is_received", "received_on", "file", "file_on_record", "note")
+    readonly_fields = ("file_on_record",)
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("fichier enregistré"))
+    def file_on_record(self, obj: VisaDocument) -> str:
+        return stored_file_label(obj.file)
+
+
+# --------------------------------------------------------------------------------------------------
+# Trips, invitations and B2B meetings
+# --------------------------------------------------------------------------------------------------
+
+
+class TripInline(admin.TabularInline):
+    model = Trip
+    fields = ("application", "departs_on", "returns_on", "cities", "status")
+    autocomplete_fields = ("application",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*APPLICATION_LABEL)
+
+
+@admin.register(EconomicMission)
+class EconomicMissionAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "starts_on", "ends_on", "cities")
+    list_filter = ("programme",)
+    search_fields = ("title", "cities")
+    list_select_related = ("programme",)
+    autocomplete_fields = ("programme",)
+    date_hierarchy = "starts_on"
+    inlines = [TripInline]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    fields = ("organisation", "contact", "email", "language", "proposed_at", "status", "sent_at", "answered_at")
+    autocomplete_fields = ("organisation", "contact")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "contact__organisation")
+
+
+class B2BMeetingInline(admin.TabularInline):
+    model = B2BMeeting
+    fields = ("starts_at", "organisation", "invitation", "city", "outcome")
+    autocomplete_fields = ("organisation", "invitation")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "organisation", "invitation__organisation", "invitation__trip__application__entrepreneur"
+        )
+
+
+@admin.register(Trip)
+class TripAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "application", "mission", "departs_on", "returns_on", "cities", "status")
+    list_filter = ("status", ("application__cohort", CohortListFilter), "mission")
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "cities")
+    list_select_related = (*APPLICATION_LABEL, "mission")
+    autocomplete_fields = ("application", "mission")
+    date_hierarchy = "departs_on"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [InvitationInline, B2BMeetingInline]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at")
+    list_filter = ("status", "language", ("trip__application__cohort", CohortListFilter))
+    search_fields = ("organisation__name", "email", "contact__full_name", "trip__application__entrepreneur__last_name")
+    list_select_related = ("trip__application__entrepreneur", "organisation", "contact__organisation")
+    autocomplete_fields = ("trip", "organisation", "contact")
+    readonly_fields = ("sent_at", "answered_at")
+    date_hierarchy = "sent_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(B2BMeeting)
+class B2BMeetingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "trip", "organisation", "starts_at", "city", "outcome")
+    list_filter = ("outcome", ("trip__application__cohort", CohortListFilter), "city")
+    search_fields = ("organisation__name", "trip__application__entrepreneur__last_name", "notes")
+    list_select_related = ("trip__application__entrepreneur", "organisation")
+    autocomplete_fields = ("trip", "organisation", "invitation")
+    date_hierarchy = "starts_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+# --------------------------------------------------------------------------------------------------
+# Partnerships and follow-up
+# --------------------------------------------------------------------------------------------------
+
+
+class PartnershipStageChangeInline(ReadOnlyInline):
+    model = PartnershipStageChange
+    fields = ("changed_on", "from_stage", "to_stage", "by", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class PartnershipTransactionInline(admin.TabularInline):
+    model = PartnershipTransaction
+    fields = ("occurred_on", "kind", "value", "currency", "value_eur", "description")
+    readonly_fields = ("value_eur",)
+    extra = 0
+
+
+def _fill_value_eur(transaction: PartnershipTransaction) -> None:
+    # The euro value is derived at the fixed parity, never typed by hand.
+    transaction.value_eur = to_eur(transaction.value, transaction.currency)
+
+
+def _stage_action(to_stage: str):
+    def action(modeladmin, request, queryset):
+        moved = report_service_errors(
+            request,
+            lambda partnership: partnership_stage_change(
+                partnership=partnership, to_stage=to_stage, by=request.user, note=str(_("Back-office"))
+            ),
+            queryset.select_related("application__entrepreneur", "organisation"),
+        )
+        if moved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d partenariat passé à l'étape « %(stage)s ».",
+                    "%(count)d partenariats passés à l'étape « %(stage)s ».",
+                    moved,
+                )
+                % {"count": moved, "stage": PartnershipStage(to_stage).label},
+            )
+
+    action.__name__ = f"move_to_{to_stage}"
+    # Lazy, so that the menu follows the language of each request rather than the one at import.
+    description = lazy(
+        lambda: gettext("Passer à l'étape « %(stage)s » (aujourd'hui)") % {"stage": PartnershipStage(to_stage).label}, str
+    )()
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(AuditedHistoryAdmin):
+    list_display = ("__str__", "organisation", "type", "stage", "stage_changed_on", "started_on")
+    list_filter = ("stage", "type", ("application__cohort", CohortListFilter))
+    search_fields = ("organisation__name", "application__entrepreneur__last_name", "application__company__name", "description")
+    list_select_related = ("application__entrepreneur", "organisation")
+    autocomplete_fields = ("application", "organisation", "meeting")
+    readonly_fields = ("stage", "stage_changed_on")
+    fields = ("application", "organisation", "type", "started_on", "stage", "stage_changed_on", "meeting", "description")
+    date_hierarchy = "stage_changed_on"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [PartnershipStageChangeInline, PartnershipTransactionInline]
+    actions = [_stage_action(stage) for stage in PartnershipStage.values if stage != PartnershipStage.PROSPECT]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new partnership opens through the service, which records its first stage.
+        created = partnership_create(
+            application=obj.application,
+            organisation=obj.organisation,
+            type=obj.type,
+            started_on=obj.started_on,
+            by=request.user,
+            description=obj.description,
+            meeting=obj.meeting,
+        )
+        obj.pk = created.pk
+        obj.stage, obj.stage_changed_on = created.stage, created.stage_changed_on
+        obj._state.adding, obj._state.db = False, created._state.db
+
+    def save_formset(self, request, form, formset, change):
+        for transaction_form in formset.forms:
+            instance = transaction_form.instance
+            if isinstance(instance, PartnershipTransaction) and instance.value is not None:
+                _fill_value_eur(instance)
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(PartnershipStageChange)
+class PartnershipStageChangeAdmin(admin.ModelAdmin):
+    """The partnership's audit trail: read-only, written only by the partnership services."""
+
+    list_display = ("partnership", "from_stage", "to_stage", "changed_on", "by", "note")
+    list_filter = ("to_stage", "from_stage")
+    search_fields = ("partnership__organisation__name", "partnership__application__entrepreneur__last_name", "note")
+    list_select_related = ("partnership__application__entrepreneur", "partnership__organisation", "by")
+    date_hierarchy = "changed_on"
+    list_per_page = 100
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnershipTransaction)
+class PartnershipTransactionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "partnership", "kind", "occurred_on", "value", "currency", "value_eur")
+    list_filter = ("kind", "currency")
+    search_fields = ("partnership__organisation__name", "partnership__application__entrepreneur__last_name", "description")
+    list_select_related = ("partnership__application__entrepreneur", "partnership__organisation")
+    autocomplete_fields = ("partnership",)
+    readonly_fields = ("value_eur",)
+    date_hierarchy = "occurred_on"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        _fill_value_eur(obj)
+        super().save_model(request, obj, form, change)
+
+
+class SupportNeedInline(admin.TabularInline):
+    model = SupportNeed
+    fields = ("kind", "description", "status", "referred_to", "referred_on")
+    autocomplete_fields = ("referred_to",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("referred_to")
+
+
+@admin.register(FollowUpCheckIn)
+class FollowUpCheckInAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "months_after", "due_on", "status", "completed_on", "contracts_signed", "orders_value_eur", "jobs_created")
+    list_filter = ("status", "months_after", ("application__cohort", CohortListFilter))
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "notes")
+    list_select_related = APPLICATION_LABEL
+    autocomplete_fields = ("application",)
+    date_hierarchy = "due_on"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [SupportNeedInline]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def save_formset(self, request, form, formset, change):
+        # A need raised at a check-in belongs to the check-in's application.
+        for need_form in formset.forms:
+            if isinstance(need_form.instance, SupportNeed):
+                need_form.instance.application_id = form.instance.application_id
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(SupportNeed)
+class SupportNeedAdmin(admin.ModelAdmin):
+    list_display = ("kind", "application", "status", "referred_to", "referred_on", "created_at")
+    list_filter = ("kind", "status", ("referred_to", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("application__entrepreneur__last_name", "description", "referred_to__name")
+    list_select_related = (*APPLICATION_LABEL, "referred_to")
+    autocomplete_fields = ("application", "check_in", "referred_to")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False

@@ -1,3 +1,137 @@
-from django.contrib import admin
+"""Back office for organisations, their contacts, Senegalese companies, entrepreneurs and coaches."""
 
-# Register your models here.
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact
+
+
+class OrganisationResource(resources.ModelResource):
+    relay_agency = fields.Field(attribute="relay_agency__name", column_name="relay_agency")
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "id", "name", "short_name", "kind", "country", "belgian_region", "senegal_region", "city", "sector",
+            "relay_agency", "website", "email", "is_fictitious", "created_at",
+        )
+
+
+class CompanyResource(resources.ModelResource):
+    incubator = fields.Field(attribute="incubator__name", column_name="incubator")
+
+    class Meta:
+        model = Company
+        fields = (
+            "id", "name", "legal_form", "ninea", "rccm", "is_formal", "sector", "region", "city", "country",
+            "year_founded", "turnover_band", "employees", "has_export_experience", "incubator", "is_fictitious",
+            "created_at",
+        )
+
+
+class EntrepreneurResource(resources.ModelResource):
+    company = fields.Field(attribute="company__name", column_name="company")
+
+    class Meta:
+        model = Entrepreneur
+        fields = (
+            "id", "first_name", "last_name", "email", "phone", "gender", "age_band", "education", "is_diaspora",
+            "country_of_residence", "company", "is_fictitious", "created_at",
+        )
+
+
+class OrganisationContactInline(admin.TabularInline):
+    model = OrganisationContact
+    extra = 0
+    fields = ("full_name", "position", "email", "phone", "language", "is_fictitious")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
+    list_filter = ("kind", "country", "belgian_region", "senegal_region", "sector", "is_fictitious")
+    search_fields = ("name", "short_name", "city", "email")
+    list_select_related = ("relay_agency",)
+    autocomplete_fields = ("relay_agency",)
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [OrganisationContactInline]
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "organisation", "position", "email", "language", "is_fictitious")
+    list_filter = ("language", "organisation__kind", "is_fictitious")
+    search_fields = ("full_name", "email", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+class FounderInline(admin.TabularInline):
+    model = Entrepreneur
+    fields = ("first_name", "last_name", "email", "gender", "is_diaspora")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("fondateur·rices")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Company)
+class CompanyAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [CompanyResource]
+    list_display = ("name", "legal_form", "sector", "region", "year_founded", "turnover_band", "employees", "is_formal", "incubator")
+    list_filter = ("sector", "region", "legal_form", "turnover_band", "is_formal", "has_export_experience", "is_fictitious")
+    search_fields = ("name", "ninea", "rccm", "city")
+    list_select_related = ("incubator",)
+    autocomplete_fields = ("incubator",)
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [FounderInline]
+
+
+@admin.register(Entrepreneur)
+class EntrepreneurAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [EntrepreneurResource]
+    list_display = ("last_name", "first_name", "email", "gender", "age_band", "is_diaspora", "company", "user")
+    list_display_links = ("last_name", "first_name")
+    list_filter = ("gender", "age_band", "education", "is_diaspora", "country_of_residence", "is_fictitious")
+    search_fields = ("first_name", "last_name", "email", "company__name")
+    list_select_related = ("company", "user")
+    autocomplete_fields = ("user", "company")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+
+@admin.register(Coach)
+class CoachAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "organisation", "specialties", "is_active")
+    list_filter = ("is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__email", "user__first_name", "user__last_name", "organisation__name", "specialties")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation")
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)

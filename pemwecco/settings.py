@@ -186,13 +186,14 @@ else:
 CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=BASE_DIR / ".celery-broker")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         Path(CELERY_BROKER_DIR, _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(Path(CELERY_BROKER_DIR, "out")),
         "data_folder_out": str(Path(CELERY_BROKER_DIR, "out")),
         "processed_folder": str(Path(CELERY_BROKER_DIR, "processed")),
         "store_processed": False,
+        "control_folder": str(Path(CELERY_BROKER_DIR, "control")),
     }
 else:
     # Redis re-delivers an unacknowledged task after this many seconds; it must exceed the longest job.

@@ -1,0 +1,141 @@
+"""Factories for mobility plans, visa files, trips, invitations, meetings, partnerships and follow-up."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from cohorts.tests.factories import ApplicationFactory, ProgrammeFactory
+from mobility.models import (
+    B2BMeeting,
+    EconomicMission,
+    FollowUpCheckIn,
+    Invitation,
+    MobilityPlan,
+    Partnership,
+    PartnershipTransaction,
+    PartnershipType,
+    SupportNeed,
+    TargetPartner,
+    Trip,
+    VisaDocument,
+    VisaFile,
+)
+from partners.tests.factories import BelgianCompanyFactory
+
+
+class MobilityPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MobilityPlan
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    objectives = "Rencontrer des distributeurs belges de produits transformés"
+
+
+class TargetPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetPartner
+
+    plan = factory.SubFactory(MobilityPlanFactory)
+    organisation = factory.SubFactory(BelgianCompanyFactory)
+    reason = "Distributeur spécialisé"
+
+
+class VisaFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaFile
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    passport_number = factory.Sequence(lambda n: f"A{n:07d}")
+    passport_expires_on = datetime.date(2030, 1, 1)
+
+
+class VisaDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaDocument
+
+    visa_file = factory.SubFactory(VisaFileFactory)
+    kind = "passport"
+
+
+class EconomicMissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EconomicMission
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Mission économique {n}")
+    starts_on = datetime.date(2023, 5, 15)
+    ends_on = datetime.date(2023, 5, 20)
+    cities = "Bruxelles, Liège"
+
+
+class TripFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trip
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    departs_on = datetime.date(2023, 5, 14)
+    returns_on = datetime.date(2023, 5, 24)
+    cities = "Bruxelles"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    trip = factory.SubFactory(TripFactory)
+    organisation = factory.SubFactory(BelgianCompanyFactory)
+    email = factory.Sequence(lambda n: f"invite{n}@example.be")
+
+
+class B2BMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = B2BMeeting
+
+    trip = factory.SubFactory(TripFactory)
+    organisation = factory.SubFactory(BelgianCompanyFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2023, 5, 16, 10, 0)))
+    city = "Bruxelles"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """A bare row; code under test opens partnerships with `partnership_create`, which also dates the first stage."""
+
+    class Meta:
+        model = Partnership
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    organisation = factory.SubFactory(BelgianCompanyFactory)
+    type = PartnershipType.EXPORT
+    started_on = datetime.date(2023, 6, 1)
+    stage_changed_on = datetime.date(2023, 6, 1)
+
+
+class PartnershipTransactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnershipTransaction
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = "order"
+    occurred_on = datetime.date(2023, 9, 1)
+    value = Decimal("1200.00")
+    value_eur = Decimal("1200.00")
+
+
+class FollowUpCheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpCheckIn
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    months_after = 1
+    due_on = datetime.date(2023, 6, 24)
+
+
+class SupportNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportNeed
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    kind = "finance"
+    description = "Besoin d'un préfinancement de commande"
