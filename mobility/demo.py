@@ -1,0 +1,401 @@
+"""Demo data of the `mobility` app: mobility plans, visa files and checklists, the economic mission of
+May 2023, trips, invitations to Belgian companies and their answers, B2B meetings, partnerships with
+their dated stages and transactions, follow-up check-ins and support needs. Called by `load_demo`;
+writes only `mobility` models, from the applications `cohorts.demo` created."""
+
+import calendar
+import datetime
+import random
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from cohorts.demo import CALENDAR, HISTORY_REASON, DemoCohorts
+from cohorts.models import Currency, PartnershipType, to_eur
+from partners.demo import BRUSSELS, DEMO_DOMAIN, RECORDED_AT, aware
+from partners.models import OrganisationContact
+
+from .models import (
+    B2BMeeting,
+    CheckInStatus,
+    EconomicMission,
+    FollowUpCheckIn,
+    Invitation,
+    InvitationStatus,
+    MeetingOutcome,
+    MobilityPlan,
+    Partnership,
+    PartnershipStage,
+    PartnershipStageChange,
+    PartnershipTransaction,
+    PlanStatus,
+    RefusalReason,
+    SupportNeed,
+    SupportNeedKind,
+    SupportNeedStatus,
+    TargetPartner,
+    TransactionKind,
+    Trip,
+    TripStatus,
+    VISA_CHECKLIST,
+    VisaDocument,
+    VisaDocumentKind,
+    VisaFile,
+    VisaStatus,
+)
+
+#: How many distinct Belgian companies the travellers met (the evaluation: "about 130").
+BELGIAN_COMPANIES_MET = 130
+#: Data are recorded up to the end of August 2024; later follow-ups are still to do.
+DATA_CUTOFF = datetime.date(2024, 8, 31)
+MISSION = ("Mission économique en Belgique – mai 2023", datetime.date(2023, 5, 15), datetime.date(2023, 5, 19), "Bruxelles, Liège, Anvers")
+
+STAGE_PATHS = {
+    PartnershipStage.PROSPECT: [["prospect"]],
+    PartnershipStage.DISCUSSION: [["prospect", "discussion"]],
+    PartnershipStage.AGREEMENT: [["prospect", "discussion", "agreement"]],
+    PartnershipStage.FIRST_TRANSACTION: [["prospect", "discussion", "agreement", "first_transaction"]],
+    PartnershipStage.ACTIVE: [["prospect", "discussion", "agreement", "first_transaction", "active"]],
+    PartnershipStage.DORMANT: [["prospect", "discussion", "dormant"], ["prospect", "discussion", "agreement", "dormant"]],
+    PartnershipStage.ENDED: [["prospect", "discussion", "ended"],
+                             ["prospect", "discussion", "agreement", "first_transaction", "active", "ended"]],
+}
+STAGE_WEIGHTS = {"prospect": 8, "discussion": 14, "agreement": 10, "first_transaction": 8, "active": 12, "dormant": 8, "ended": 5}
+DECLINE_REASONS = [
+    "Pas de disponibilité pendant la période proposée.", "Le projet ne correspond pas à notre stratégie actuelle.",
+    "Nous ne travaillons pas encore avec l'Afrique de l'Ouest.", "Demande transmise trop tard.",
+]
+REFUSALS = [
+    (RefusalReason.MEANS, "Justificatifs de moyens de subsistance jugés insuffisants."),
+    (RefusalReason.RETURN, "Doute sur l'intention de retour exprimé par le poste consulaire."),
+    (RefusalReason.DOCUMENTS, "Lettre d'invitation non légalisée au moment du dépôt."),
+    (RefusalReason.PURPOSE, "Objet du séjour insuffisamment justifié selon le poste."),
+    (RefusalReason.MEANS, "Relevés bancaires de l'entreprise incomplets."),
+]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
+    staff = people.users[f"equipe@{DEMO_DOMAIN}"]
+    mobility_expert = people.users[f"staff3@{DEMO_DOMAIN}"]
+    title, start, end, cities = MISSION
+    mission = EconomicMission.objects.create(programme=demo.programme, title=title, starts_on=start, ends_on=end, cities=cities)
+
+    selected = [(s, a) for s, a in zip(demo.specs, demo.applications) if s["programme"] == "pem-wecco" and s["fate"]]
+    movers = [(s, a) for s, a in selected if s["fate"] != "diaspora_partner"]
+    schedule = {a.pk: _schedule(rng, s) for s, a in movers}
+
+    companies = list(orgs["belgian_companies"])
+    rng.shuffle(companies)
+    met_pool, never_met = companies[:BELGIAN_COMPANIES_MET], companies[BELGIAN_COMPANIES_MET:]
+    travellers = [(s, a) for s, a in movers if s["fate"] in ("mission", "window")]
+    met = _allocate_meetings(rng, travellers, met_pool)
+
+    _plans_create(rng, movers, met, companies, schedule, staff)
+    _visas_create(rng, movers, schedule, orgs, met)
+    trips = _trips_create(movers, schedule, mission)
+    meetings = _invitations_and_meetings(rng, trips, met, companies, never_met, orgs)
+    partnerships = _partnerships_create(rng, travellers, selected, meetings, met_pool, mobility_expert)
+    _follow_up_create(rng, trips, partnerships, orgs, mobility_expert)
+    return {"mission": mission, "trips": trips}
+
+
+def _schedule(rng, spec) -> dict:
+    """Visa and trip dates of one selected applicant."""
+    cal = CALENDAR[("pem-wecco", spec["cohort"])]
+    if spec["fate"] == "mission":
+        departs, returns = datetime.date(2023, 5, 13), datetime.date(2023, 5, 21)
+    else:
+        window_start, window_end = cal["travel"]
+        departs = window_start + datetime.timedelta(days=rng.randint(7, (window_end - window_start).days - 14))
+        returns = departs + datetime.timedelta(days=rng.randint(7, 11))
+    submitted = departs - datetime.timedelta(days=rng.randint(40, 60))
+    decision = submitted + datetime.timedelta(days=rng.randint(9, 33))
+    return {"departs": departs, "returns": returns, "submitted": submitted, "decision": decision}
+
+
+def _allocate_meetings(rng, travellers, met_pool) -> dict:
+    """Every company of the pool meets at least one traveller; each traveller meets 3 to 7 companies."""
+    met = {a.pk: [] for _, a in travellers}
+    order = [a.pk for _, a in travellers]
+    for i, company in enumerate(met_pool):
+        met[order[i % len(order)]].append(company)
+    for pk in order:
+        extra = [c for c in rng.sample(met_pool, 12) if c not in met[pk]]
+        met[pk] += extra[: rng.randint(1, 4)]
+    return met
+
+
+def _plans_create(rng, movers, met, companies, schedule, staff) -> None:
+    plans, targets = [], []
+    for spec, app in movers:
+        when = schedule[app.pk]["submitted"] - datetime.timedelta(days=rng.randint(15, 30))
+        plans.append(MobilityPlan(
+            application=app, status=PlanStatus.VALIDATED, submitted_at=aware(when, 16), validated_at=aware(when + datetime.timedelta(days=4), 11),
+            validated_by=staff, objectives="Rencontrer des distributeurs et des partenaires techniques ; comprendre les normes du marché belge.",
+            agenda_wishes="Rendez-vous groupés par ville ; une visite de site de production.",
+        ))
+    MobilityPlan.objects.bulk_create(plans)
+    for plan in plans:
+        plan.updated_at = plan.validated_at
+    MobilityPlan.objects.bulk_update(plans, ["updated_at"])
+    for plan, (spec, app) in zip(plans, movers):
+        wished = (met.get(app.pk) or rng.sample(companies, 3))[:4]
+        for priority, org in enumerate(wished, start=1):
+            targets.append(TargetPartner(plan=plan, organisation=org, priority=priority, reason="Complémentarité d'activité et de marché."))
+        targets.append(TargetPartner(plan=plan, name="Fédération professionnelle du secteur (à identifier)", priority=len(wished) + 1,
+                                     reason="Piste d'information sur le secteur en Belgique."))
+    TargetPartner.objects.bulk_create(targets, batch_size=1000)
+
+
+def _visas_create(rng, movers, schedule, orgs, met) -> None:
+    files, refusals = [], iter(REFUSALS)
+    for spec, app in movers:
+        s = schedule[app.pk]
+        visa = VisaFile(
+            application=app, passport_number=f"A00{rng.randint(10000, 99999)}",
+            passport_expires_on=datetime.date(rng.randint(2026, 2031), rng.randint(1, 12), 1), agency=orgs["visa_agency"],
+            submitted_on=s["submitted"], appointment_on=s["submitted"], decision_on=s["decision"],
+        )
+        if spec["fate"] == "visa_refused":
+            reason, details = next(refusals)
+            visa.status, visa.refusal_reason, visa.refusal_details = VisaStatus.REFUSED, reason, details
+        else:
+            visa.status = VisaStatus.GRANTED
+            visa.valid_from = s["departs"] - datetime.timedelta(days=3)
+            visa.valid_until = s["returns"] + datetime.timedelta(days=15)
+        files.append(visa)
+    bulk_create_with_history(files, VisaFile, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
+    documents = []
+    for visa in files:
+        for kind in VISA_CHECKLIST:
+            missing = visa.refusal_reason == RefusalReason.DOCUMENTS and kind == VisaDocumentKind.INVITATION
+            note = ""
+            if kind == VisaDocumentKind.INVITATION and not missing:
+                firms = met.get(visa.application_id) or []
+                note = f"Lettre de {firms[0].name}"[:250] if firms else "Lettre d'une entreprise belge"
+            documents.append(VisaDocument(
+                visa_file=visa, kind=kind, is_received=not missing,
+                received_on=None if missing else visa.submitted_on - datetime.timedelta(days=rng.randint(2, 20)), note=note,
+            ))
+    VisaDocument.objects.bulk_create(documents, batch_size=1000)
+
+
+def _trips_create(movers, schedule, mission) -> list[tuple[dict, Trip]]:
+    rows = []
+    for spec, app in movers:
+        if spec["fate"] == "visa_refused":
+            continue
+        s = schedule[app.pk]
+        status = TripStatus.CANCELLED if spec["fate"] == "cancelled" else TripStatus.COMPLETED
+        rows.append((spec, Trip(
+            application=app, mission=mission if spec["fate"] == "mission" else None, departs_on=s["departs"], returns_on=s["returns"],
+            cities=mission.cities if spec["fate"] == "mission" else "Bruxelles", status=status,
+        )))
+    Trip.objects.bulk_create([trip for _, trip in rows])
+    return rows
+
+
+def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> dict:
+    contacts = {}
+    for contact in OrganisationContact.objects.filter(organisation__in=companies).order_by("pk"):
+        contacts.setdefault(contact.organisation_id, contact)
+    invitations, meetings_plan = [], []
+    for spec, trip in trips:
+        firms = met.get(trip.application_id, [])
+        if trip.status == TripStatus.CANCELLED:
+            firms = []
+            others = rng.sample(companies, 4)
+        else:
+            pool = dict.fromkeys(rng.sample(companies, 8) + rng.sample(never_met, 2))
+            others = [c for c in pool if c not in firms][: rng.randint(1, 4)]
+        trip_cities = set()
+        for org in firms:
+            day = trip.departs_on + datetime.timedelta(days=rng.randint(1, (trip.returns_on - trip.departs_on).days - 1))
+            if trip.mission_id:
+                day = min(max(day, MISSION[1]), MISSION[2])
+            starts = aware(day, rng.randint(9, 16), rng.choice([0, 30]), tz=BRUSSELS)
+            trip_cities.add(org.city)
+            invitation = None
+            if not (trip.mission_id and rng.random() < 0.3):  # some mission meetings were set up by AWEX/FIT/hub.brussels
+                status = InvitationStatus.OTHER_SLOT if rng.random() < 0.2 else InvitationStatus.ACCEPTED
+                invitation = _invitation(rng, trip, org, contacts.get(org.pk), status, proposed=starts - datetime.timedelta(days=1))
+                if status == InvitationStatus.OTHER_SLOT:
+                    invitation.counter_proposal_at = starts
+                invitations.append(invitation)
+            meetings_plan.append((trip, org, invitation, starts))
+        for org in others:
+            status = rng.choice([InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.EXPIRED])
+            if trip.status == TripStatus.CANCELLED:
+                status = rng.choice([InvitationStatus.ACCEPTED, InvitationStatus.EXPIRED])
+            invitations.append(_invitation(rng, trip, org, contacts.get(org.pk), status, proposed=aware(trip.departs_on + datetime.timedelta(days=2), 10, tz=BRUSSELS)))
+        if trip_cities and not trip.mission_id:
+            trip.cities = ", ".join(sorted(trip_cities))[:200]
+    Trip.objects.bulk_update([t for _, t in trips], ["cities"])
+    Invitation.objects.bulk_create(invitations, batch_size=1000)
+    meetings = []
+    for trip, org, invitation, starts in meetings_plan:
+        meetings.append(B2BMeeting(
+            trip=trip, organisation=org, invitation=invitation, starts_at=starts, city=org.city,
+            outcome=rng.choice([MeetingOutcome.NO_INTEREST, MeetingOutcome.INFORMATION, MeetingOutcome.INFORMATION, MeetingOutcome.FOLLOW_UP]),
+            notes="Présentation mutuelle des activités ; échange de documentation.",
+        ))
+    B2BMeeting.objects.bulk_create(meetings, batch_size=1000)
+    by_app = {}
+    for meeting in meetings:
+        by_app.setdefault(meeting.trip.application_id, []).append(meeting)
+    return by_app
+
+
+def _invitation(rng, trip, org, contact, status, proposed) -> Invitation:
+    sent = aware(trip.departs_on - datetime.timedelta(days=rng.randint(28, 55)), rng.randint(8, 18))
+    invitation = Invitation(
+        trip=trip, organisation=org, contact=contact, email=contact.email if contact else org.email,
+        language=contact.language if contact else "fr", token=f"demo{rng.getrandbits(160):040x}",
+        message="Nous serions heureux de vous présenter notre entreprise lors de notre mission en Belgique.",
+        proposed_at=proposed, status=status, sent_at=sent,
+    )
+    if status in (InvitationStatus.ACCEPTED, InvitationStatus.OTHER_SLOT, InvitationStatus.DECLINED):
+        # Belgian companies answered slowly (the evaluation's finding): days, sometimes weeks.
+        delay = datetime.timedelta(days=rng.choice([1, 2, 4, 6, 9, 12, 16, 21, 25]), hours=rng.randint(0, 8))
+        invitation.answered_at = min(sent + delay, aware(trip.departs_on - datetime.timedelta(days=1), 18))
+    if status == InvitationStatus.DECLINED:
+        invitation.decline_reason = rng.choice(DECLINE_REASONS)
+    return invitation
+
+
+def _partnerships_create(rng, travellers, selected, meetings, met_pool, by_user) -> list[Partnership]:
+    plan = []  # (application, organisation, meeting or None, start date)
+    with_partnerships = [a for s, a in travellers if s.get("demo_account")]
+    with_partnerships += [a for s, a in rng.sample(travellers, 34) if a not in with_partnerships][:31]
+    for app in with_partnerships:
+        own = sorted(meetings.get(app.pk, []), key=lambda m: m.starts_at)
+        for meeting in rng.sample(own, min(len(own), rng.choice([1, 1, 2, 2, 3]))):
+            meeting.outcome = MeetingOutcome.PARTNERSHIP
+            plan.append((app, meeting.organisation, meeting, meeting.starts_at.date()))
+    for spec, app in selected:
+        if spec["fate"] == "diaspora_partner":
+            base = datetime.date(2023, 3, 1) if spec["cohort"] == 1 else datetime.date(2024, 3, 1)
+            for org in rng.sample(met_pool, rng.choice([1, 2])):
+                plan.append((app, org, None, base + datetime.timedelta(days=rng.randint(0, 90))))
+    B2BMeeting.objects.bulk_update([m for ms in meetings.values() for m in ms if m.outcome == MeetingOutcome.PARTNERSHIP], ["outcome"])
+
+    stages = list(STAGE_WEIGHTS) * 2
+    stages += rng.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()), k=len(plan) - len(stages))
+    rng.shuffle(stages)
+    types = list(PartnershipType.values) + rng.choices(
+        [PartnershipType.EXPORT, PartnershipType.REPRESENTATION, PartnershipType.CO_DEVELOPMENT, PartnershipType.TRAINING],
+        k=len(plan) - len(PartnershipType.values))
+    rng.shuffle(types)
+
+    partnerships, histories = [], []
+    for (app, org, meeting, start), stage, kind in zip(plan, stages, types):
+        path = rng.choice(STAGE_PATHS[stage])
+        span = (DATA_CUTOFF - start).days
+        offsets = [0] + sorted(rng.sample(range(10, span), len(path) - 1))
+        dates = [start + datetime.timedelta(days=o) for o in offsets]
+        partnerships.append(Partnership(
+            application=app, organisation=org, type=kind, stage=stage, started_on=start, stage_changed_on=dates[-1], meeting=meeting,
+            description=f"{PartnershipType(kind).label} avec {org.name}.",
+        ))
+        histories.append((path, dates))
+    bulk_create_with_history(partnerships, Partnership, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
+
+    changes, transactions = [], []
+    for partnership, (path, dates) in zip(partnerships, histories):
+        previous = ""
+        for step, day in zip(path, dates):
+            changes.append(PartnershipStageChange(partnership=partnership, from_stage=previous, to_stage=step, changed_on=day, by=by_user))
+            previous = step
+        if "first_transaction" in path:
+            first = dates[path.index("first_transaction")]
+            last = dates[-1] if path[-1] == "ended" else DATA_CUTOFF
+            for n in range(rng.randint(1, 3)):
+                day = first if n == 0 else first + datetime.timedelta(days=rng.randint(0, max(0, (last - first).days)))
+                kind = TransactionKind.INVESTMENT if partnership.type == PartnershipType.INVESTMENT else (
+                    TransactionKind.CONTRACT if n == 0 and rng.random() < 0.4 else TransactionKind.ORDER)
+                if rng.random() < 0.5:
+                    value, currency = Decimal(rng.randint(3, 60) * 500), Currency.EUR
+                else:
+                    value, currency = Decimal(rng.randint(2, 40) * 500000), Currency.XOF
+                transactions.append(PartnershipTransaction(
+                    partnership=partnership, kind=kind, occurred_on=day, value=value, currency=currency, value_eur=to_eur(value, currency),
+                    description=f"{TransactionKind(kind).label} – {partnership.organisation.name}"[:250],
+                ))
+    PartnershipStageChange.objects.bulk_create(changes, batch_size=1000)
+    PartnershipTransaction.objects.bulk_create(transactions, batch_size=1000)
+    return partnerships
+
+
+def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
+    by_app = {}
+    for p in partnerships:
+        by_app.setdefault(p.application_id, []).append(p)
+    txs = {}
+    for t in PartnershipTransaction.objects.filter(partnership__in=partnerships).select_related("partnership").order_by("pk"):
+        txs.setdefault(t.partnership.application_id, []).append(t)
+    check_ins = []
+    for spec, trip in trips:
+        if trip.status != TripStatus.COMPLETED:
+            continue
+        for months in (1, 3, 6, 12):
+            due = add_months(trip.returns_on, months)
+            if due > datetime.date(2024, 12, 31):
+                continue
+            check_in = FollowUpCheckIn(application_id=trip.application_id, months_after=months, due_on=due, status=CheckInStatus.PENDING)
+            if due <= DATA_CUTOFF:
+                if rng.random() < 0.85 or spec.get("demo_account"):
+                    done = [t for t in txs.get(trip.application_id, []) if t.occurred_on <= due]
+                    check_in.status = CheckInStatus.DONE
+                    check_in.completed_on = min(due + datetime.timedelta(days=rng.randint(0, 12)), datetime.date(2024, 9, 15))
+                    check_in.contracts_signed = sum(t.kind == TransactionKind.CONTRACT for t in done)
+                    check_in.orders_count = sum(t.kind == TransactionKind.ORDER for t in done)
+                    check_in.orders_value_eur = sum((t.value_eur for t in done if t.kind == TransactionKind.ORDER), Decimal("0"))
+                    alive = any(p.stage in ("first_transaction", "active") for p in by_app.get(trip.application_id, []))
+                    check_in.jobs_created = rng.randint(1, 3) if alive and months >= 6 else 0
+                    check_in.notes = "Entretien téléphonique de suivi."
+                else:
+                    check_in.status = CheckInStatus.MISSED
+            check_ins.append(check_in)
+    FollowUpCheckIn.objects.bulk_create(check_ins, batch_size=1000)
+
+    done_by_app = {}
+    for c in check_ins:
+        if c.status == CheckInStatus.DONE and c.months_after in (1, 3):
+            done_by_app.setdefault(c.application_id, c)
+    candidates = [pk for pk in by_app if pk in done_by_app]
+    needs = []
+    for i, app_id in enumerate(rng.sample(candidates, min(22, len(candidates)))):
+        check_in = done_by_app[app_id]
+        # The first four go to OVO (Entrepreneurs pour Entrepreneurs); the others to ADEPME or APIX.
+        for n in range(1 if i < 4 else rng.choice([1, 2])):
+            referred_to = orgs["ovo"] if i < 4 else rng.choice([orgs["adepme"], orgs["apix"], None])
+            kind = SupportNeedKind.FEASIBILITY if i < 4 else rng.choice(list(SupportNeedKind.values))
+            status = SupportNeedStatus.OPEN if referred_to is None else rng.choice([SupportNeedStatus.REFERRED, SupportNeedStatus.RESOLVED])
+            needs.append(SupportNeed(
+                application_id=app_id, check_in=check_in, kind=kind, status=status, referred_to=referred_to,
+                referred_on=check_in.completed_on + datetime.timedelta(days=rng.randint(2, 15)) if referred_to else None,
+                description=f"{SupportNeedKind(kind).label} pour le projet de partenariat.", created_at=aware(check_in.completed_on, 15),
+            ))
+    SupportNeed.objects.bulk_create(needs)
+
+
+def delete_demo(programmes) -> None:
+    """Delete the `mobility` rows of the demo programmes, history included."""
+    from cohorts.models import Application
+
+    applications = Application.objects.filter(cohort__programme__in=programmes)
+    visa_ids = list(VisaFile.objects.filter(application__in=applications).values_list("pk", flat=True))
+    partnership_ids = list(Partnership.objects.filter(application__in=applications).values_list("pk", flat=True))
+    Partnership.objects.filter(pk__in=partnership_ids).delete()
+    VisaFile.objects.filter(pk__in=visa_ids).delete()
+    for model in (SupportNeed, FollowUpCheckIn, Trip, MobilityPlan):
+        model.objects.filter(application__in=applications).delete()
+    EconomicMission.objects.filter(programme__in=programmes).delete()
+    VisaFile.history.filter(id__in=visa_ids).delete()
+    Partnership.history.filter(id__in=partnership_ids).delete()
