@@ -1,8 +1,2 @@
-"""Home page: each role lands on a page listing its own objects (filled in by the pages work)."""
-
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+"""Account pages are Django's auth views (see urls.py) with the templates in templates/registration/.
+The home page lives in `cohorts.views.home`, because it lists cohort-level objects."""
