@@ -1,0 +1,58 @@
+# The two commands: `make demo` (the platform with demo data on http://localhost:8000) and `make test`.
+# Nothing else is needed on a laptop: SQLite and an embedded Celery broker by default.
+# With DATABASE_URL / CELERY_BROKER_URL set (as .ci/run does) the same targets use PostgreSQL and Redis.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+# The interpreter that creates the virtualenv: python3.11 if present, else python3 (checked to be 3.11+).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+STAMP := $(VENV)/.installed
+
+.PHONY: help install demo test check translations clean
+
+help:
+	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
+	@echo "make test   install, compile translations, run the whole test suite (PYTEST_ARGS='...' to narrow)"
+	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
+
+install: $(STAMP)
+
+# Re-installs only when requirements.txt is newer than the stamp.
+$(STAMP): requirements.txt
+	@test -n "$(PYTHON)" || { echo "python3.11 (or a python3 >= 3.11) is needed" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "$(PYTHON) is older than Python 3.11" >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+translations: $(STAMP)
+	$(PY) scripts/compile_translations.py
+
+demo: install translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@PORT=$(PORT) PYTHON=$(PY) scripts/run_demo.sh
+
+# make itself exits 2 on any failure; pytest's own status is printed.
+test: install translations
+	$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	@# --deploy in production mode, with the switches a production host sets: any warning fails.
+	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=pem.example \
+		SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .celery-broker
+	find . -name '*.mo' -path '*/locale/*' -delete

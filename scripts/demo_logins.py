@@ -1,0 +1,64 @@
+"""Prints where the demo runs and who can log in (accounts from reporting.demo).
+
+Usage: python scripts/demo_logins.py [--wait] [URL]   (--wait: once the server at URL answers)
+"""
+
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pemwecco.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from reporting.demo import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
+
+
+def _rows(accounts):
+    """DEMO_ACCOUNTS as (e-mail, details) pairs: (email, role, note) tuples, dicts or a mapping."""
+    items = accounts.items() if hasattr(accounts, "items") else accounts
+    for item in items:
+        if isinstance(item, dict):
+            fields = [item.get("email", ""), *(v for k, v in item.items() if k != "email")]
+        elif isinstance(item, (tuple, list)):
+            fields = list(item)
+        else:
+            fields = [item]
+        email = next((f for f in fields if "@" in str(f)), fields[0])
+        details = [str(getattr(f, "label", f)) for f in fields if f is not email]
+        yield str(email), " — ".join(details)
+
+
+def _wait_for(url: str, seconds: float) -> None:
+    """Wait until the server answers, so that this text comes after the start-up banners."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            time.sleep(0.5)
+
+
+arguments = [a for a in sys.argv[1:] if a != "--wait"]
+url = arguments[0] if arguments else "http://localhost:8000/"
+if "--wait" in sys.argv:
+    _wait_for(url, 60)
+    time.sleep(1)  # the worker's banner too
+rows = list(_rows(DEMO_ACCOUNTS))
+width = max((len(email) for email, _ in rows), default=0)
+print()
+print(f"PEM demo: {url}")
+print(f"Comptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
+for email, role in rows:
+    print(f"  {email:<{width}}  {role}")
+print("Ctrl-C arrête le serveur web et le worker Celery.")
+print(flush=True)
