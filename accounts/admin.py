@@ -64,6 +64,17 @@ class UserAdmin(DjangoUserAdmin):
             readonly += ["is_superuser", "user_permissions"]
         return readonly
 
+    def _touches_a_superuser(self, request, obj) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    # A staff member must not be able to change a superuser's password, e-mail or status, or delete
+    # them: that would be a takeover of the most privileged account. The password view asks this too.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._touches_a_superuser(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._touches_a_superuser(request, obj)
+
     @admin.display(description=_("rôles"))
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())

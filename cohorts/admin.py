@@ -370,11 +370,18 @@ class ConflictOfInterestInline(admin.TabularInline):
 
 
 class SelectionDecisionInline(admin.StackedInline):
+    """Shown, not edited, beside the application: a decision must move the application's status in the
+    same step, which the selection service does, not an inline form."""
+
     model = SelectionDecision
     fields = ("outcome", "reason", "decided_at", "decided_by", "notified_at")
-    autocomplete_fields = ("decided_by",)
+    readonly_fields = fields
     extra = 0
     max_num = 1
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CoachAssignmentInline(admin.TabularInline):

@@ -35,12 +35,13 @@ def to_eur(amount: Decimal, currency: str) -> Decimal:
 
 class ProgrammeQuerySet(models.QuerySet):
     def for_user(self, user) -> "ProgrammeQuerySet":
-        """Staff see every programme; other roles see the programmes they are members of."""
+        """Staff see every programme; other roles see the programmes they are members of, in a role
+        they still hold (taking someone out of the committee group ends their access)."""
         if not user.is_authenticated:
             return self.none()
         if user.has_role(Role.STAFF):
             return self
-        return self.filter(memberships__user=user).distinct()
+        return self.filter(memberships__user=user, memberships__role__in=user.role_names).distinct()
 
 
 class Programme(models.Model):

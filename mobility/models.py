@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme
 from partners.models import Organisation, OrganisationContact
 from pemwecco.fields import EncryptedTextField
@@ -24,6 +25,24 @@ class ApplicationScopedQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(**{f"{self.application_path}__in": Application.objects.for_user(user)})
+
+
+class PersonalDataQuerySet(models.QuerySet):
+    """Visa files hold passport numbers and scans: only staff and the entrepreneur themself, never the
+    coaches or reviewers who may otherwise see the application."""
+
+    application_path = "application"
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.STAFF):
+            return self
+        return self.filter(**{f"{self.application_path}__entrepreneur__user": user})
+
+
+class VisaDocumentQuerySet(PersonalDataQuerySet):
+    application_path = "visa_file__application"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -138,7 +157,7 @@ class VisaFile(models.Model):
     valid_until = models.DateField(_("visa valable jusqu'au"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["passport_number"])
-    objects = ApplicationScopedQuerySet.as_manager()
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier visa")
@@ -200,6 +219,8 @@ class VisaDocument(models.Model):
     received_on = models.DateField(_("reçue le"), null=True, blank=True)
     file = models.FileField(_("fichier"), upload_to=visa_scan_path, storage=private_storage, blank=True, max_length=255)
     note = models.CharField(_("note"), max_length=250, blank=True)
+
+    objects = VisaDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pièce du dossier visa")
@@ -495,6 +516,7 @@ class FollowUpCheckIn(models.Model):
         ordering = ["application", "months_after"]
         constraints = [
             models.UniqueConstraint(fields=["application", "months_after"], name="check_in_one_per_milestone"),
+            models.CheckConstraint(condition=Q(months_after__in=CHECK_IN_MONTHS), name="check_in_known_milestone"),
             models.CheckConstraint(condition=~Q(status="done") | Q(completed_on__isnull=False), name="check_in_done_dated"),
             models.CheckConstraint(condition=Q(orders_value_eur__gte=0), name="check_in_value_not_negative"),
         ]

@@ -243,9 +243,12 @@ class EntrepreneurQuerySet(models.QuerySet):
     def for_user(self, user) -> "EntrepreneurQuerySet":
         from accounts.models import Role
 
+        if not user.is_authenticated:
+            return self.none()
         if user.has_role(Role.STAFF):
             return self
-        return self.filter(user=user) if user.is_authenticated else self.none()
+        # Coaches and reviewers reach entrepreneurs through the applications they may see (cohorts).
+        return self.filter(user=user)
 
 
 class Entrepreneur(models.Model):

@@ -17,6 +17,16 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
+class UnreadableSecret(str):
+    """A value the configured keys cannot decrypt (keys lost or rotated away). It shows as a mask and,
+    if the row is saved again, the original ciphertext is written back unchanged, never the mask."""
+
+    def __new__(cls, ciphertext: str):
+        value = super().__new__(cls, "********")
+        value.ciphertext = ciphertext
+        return value
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted (Fernet) in the database, clear in Python.
 
@@ -31,10 +41,11 @@ class EncryptedTextField(models.TextField):
         try:
             return _fernet().decrypt(value.encode()).decode()
         except InvalidToken:
-            # A value the current keys cannot read is never shown as clear text.
-            return "********"
+            return UnreadableSecret(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, UnreadableSecret):
+            return value.ciphertext
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value

@@ -55,10 +55,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cookie from the FR/EN switcher, else the user's preference, else French (not Accept-Language).
+    "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -147,8 +148,8 @@ else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+            "BACKEND": "pemwecco.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
         },
     }
 STORAGES["staticfiles"] = {
@@ -163,8 +164,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Key for encrypted personal data fields (passport numbers). Comma-separated Fernet keys, newest
-# first, allow rotation. When unset, one key is derived from SECRET_KEY.
+# first, allow rotation. When unset on a laptop, one key is derived from SECRET_KEY; production must set
+# its own, so that rotating SECRET_KEY never makes passport numbers unreadable.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off "
+        "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+    )
 
 # E-mail: printed to the console locally; SMTP from EMAIL_URL (smtp://user:pass@host:587) when set.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -211,7 +218,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Long enough for a large PDF, short enough that a stuck job frees the worker.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
-CELERY_TASK_DEFAULT_MAX_RETRIES = 3
+# A job whose worker loses the broker connection is cancelled and redelivered, not run twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

@@ -15,10 +15,20 @@ from pemwecco.storage import private_storage
 
 
 class ProgrammeScopedQuerySet(models.QuerySet):
+    """Results, evaluation and reports: staff, and the committee members and evaluators of the programme."""
+
     programme_path = "programme"
+    roles = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
 
     def for_user(self, user):
-        return self.filter(**{f"{self.programme_path}__in": Programme.objects.for_user(user)})
+        if not user.is_authenticated or not user.has_role(*self.roles):
+            return self.none()
+        if user.has_role(Role.STAFF):
+            return self
+        programmes = Programme.objects.filter(
+            memberships__user=user, memberships__role__in=set(self.roles) & user.role_names
+        )
+        return self.filter(**{f"{self.programme_path}__in": programmes})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,10 +423,7 @@ class JobStatus(models.TextChoices):
 
 
 class ReportJobQuerySet(ProgrammeScopedQuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated or not user.has_role(Role.STAFF, Role.COMMITTEE, Role.EVALUATOR):
-            return self.none()
-        return super().for_user(user)
+    pass
 
 
 def report_path(instance: "ReportJob", filename: str) -> str:

@@ -33,7 +33,8 @@ trap 'exit 143' TERM
 
 setsid "$PYTHON" -m celery -A pemwecco worker -l info --concurrency 1 &
 worker=$!
-setsid "$PYTHON" manage.py runserver "0.0.0.0:$PORT" &
+# Loopback only by default: the demo accounts' password is public. HOST=0.0.0.0 to test from a phone.
+setsid "$PYTHON" manage.py runserver "${HOST:-127.0.0.1}:$PORT" &
 web=$!
 pids=("$worker" "$web")
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+FERNET_KEY = "JHqhx7fSXUj3mYEVmvkBzqXPqkn29Ad_n3uxmCVB32Q="
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _DUMP = textwrap.dedent(
@@ -59,7 +61,7 @@ def test_with_nothing_set_it_runs_on_sqlite_with_the_filesystem_broker(tmp_path)
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["BROKER"] == "filesystem://"
     assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert values["PRIVATE"] == "django.core.files.storage.FileSystemStorage"
+    assert values["PRIVATE"] == "pemwecco.storage.PrivateFileSystemStorage"
     assert values["ATOMIC_REQUESTS"] is True
     assert (tmp_path / "broker" / "out").is_dir()
 
@@ -72,8 +74,15 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_without_field_encryption_keys_refuses_to_start(tmp_path):
+    result = _start_django(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
 def test_production_with_a_secret_key_starts_with_secure_defaults(tmp_path):
-    values = _settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+    values = _settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, FIELD_ENCRYPTION_KEYS=FERNET_KEY)
 
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] is True

@@ -47,7 +47,7 @@ def test_a_reviewer_never_sees_an_application_they_declared_a_conflict_on():
 
 
 def test_committee_members_see_only_the_programmes_they_follow():
-    membership = ProgrammeMembershipFactory(role="committee")
+    membership = ProgrammeMembershipFactory(role="committee", user=UserFactory(roles=["committee"]))
     followed_cohort = CohortFactory(programme=membership.programme)
     CohortFactory()  # another programme
 

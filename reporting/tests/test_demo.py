@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F, Max
 
@@ -44,7 +45,7 @@ def demo_output(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             out = io.StringIO()
-            call_command("load_demo", stdout=out)
+            call_command("load_demo", "--allow-production", stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
@@ -68,7 +69,7 @@ def test_a_second_run_changes_no_row(wecco):
     before = row_counts()
 
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--allow-production", stdout=out)
 
     assert row_counts() == before
     assert "déjà chargé" in out.getvalue()
@@ -78,7 +79,7 @@ def test_a_second_run_changes_no_row(wecco):
 def test_reset_deletes_the_demo_and_loads_it_again(wecco):
     before = row_counts()
 
-    call_command("load_demo", "--reset", stdout=io.StringIO())
+    call_command("load_demo", "--reset", "--allow-production", stdout=io.StringIO())
 
     assert row_counts() == before
     assert Programme.objects.get(code="pem-wecco").pk != wecco.pk
@@ -307,3 +308,12 @@ def test_trips_invitations_and_follow_up_are_plausible(wecco):
     assert {"ADEPME", "APIX", "OVO"} <= set(referrals.values_list("referred_to__short_name", flat=True))
     selected = Application.objects.filter(cohort__programme=wecco).selected()
     assert not selected.filter(coach_assignments__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_load_on_a_production_installation_unless_asked(settings):
+    settings.DEBUG = False
+    before = Programme.objects.count()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", "--reset", stdout=io.StringIO())
+    assert Programme.objects.count() == before

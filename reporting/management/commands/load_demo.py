@@ -5,6 +5,7 @@ Deterministic: one `random.Random(2024)` and fixed dates."""
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -55,9 +56,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help=gettext_lazy("Supprimer les données de démonstration puis les recharger.")
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help=gettext_lazy("Charger même quand DEBUG est désactivé (serveur de démonstration public)."),
+        )
 
-    def handle(self, *args, reset: bool = False, **options):
+    def handle(self, *args, reset: bool = False, allow_production: bool = False, **options):
         started = time.monotonic()
+        # The demo holds a superuser whose password is published in the README: never on a real
+        # installation by accident.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                _("DEBUG est désactivé : la démonstration (comptes au mot de passe public) n'est pas chargée. "
+                  "Utilisez --allow-production pour un serveur de démonstration.")
+            )
         if Programme.objects.filter(code__in=cohorts_demo.DEMO_PROGRAMME_CODES, is_fictitious=False).exists():
             raise CommandError(
                 _("Un programme réel utilise déjà le code %(codes)s : la démonstration ne sera pas chargée.")

@@ -1,0 +1,42 @@
+import pytest
+
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+def test_staff_cannot_change_a_superusers_password(client, superuser):
+    client.force_login(UserFactory(roles=["staff"]))
+
+    response = client.post(
+        f"/admin/accounts/user/{superuser.pk}/password/",
+        {"password1": "Taken-over-2026!", "password2": "Taken-over-2026!", "usable_password": "true"},
+    )
+
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert not superuser.check_password("Taken-over-2026!")
+
+
+def test_staff_cannot_edit_a_superuser_but_may_view_them(client, superuser):
+    client.force_login(UserFactory(roles=["staff"]))
+    response = client.post(f"/admin/accounts/user/{superuser.pk}/change/", {"email": "mine@example.org"})
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.email != "mine@example.org"
+
+
+def test_staff_still_manage_ordinary_accounts(client):
+    client.force_login(UserFactory(roles=["staff"]))
+    colleague = UserFactory()
+    assert client.get(f"/admin/accounts/user/{colleague.pk}/password/").status_code == 200
+
+
+def test_a_superuser_may_change_another_superuser(client, superuser):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(f"/admin/accounts/user/{superuser.pk}/password/").status_code == 200
