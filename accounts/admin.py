@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import EmailStatus, OutgoingEmail, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -83,3 +83,32 @@ class UserAdmin(DjangoUserAdmin):
 # Roles are defined in code (`Role`) and their permissions by migrations: editing a group here would
 # silently drift from both. Staff give roles to people on the user form instead.
 admin.site.unregister(Group)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What the platform sent, to whom, and whether it left: staff can resend a failed e-mail."""
+
+    list_display = ("subject", "to", "kind", "language", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind", "language")
+    search_fields = ("to", "subject")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Renvoyer les e-mails en échec"), permissions=["change"])
+    def resend(self, request, queryset):
+        from .tasks import email_send
+
+        failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
+        for pk in failed:
+            email_send.delay(pk)
+        self.message_user(request, _("%(count)d e-mail(s) remis en file d'attente.") % {"count": len(failed)})

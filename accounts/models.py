@@ -81,3 +81,41 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and (self.is_superuser and Role.STAFF in roles or bool(self.role_names & set(roles)))
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    SENDING = "sending", _("Envoi en cours")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail the platform sends, rendered in the recipient's language when it is queued, sent by a
+    Celery worker. The row is the status staff see, and what makes sending idempotent."""
+
+    to = models.EmailField(_("destinataire"))
+    user = models.ForeignKey(
+        "User", verbose_name=_("utilisateur·rice"), on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    kind = models.CharField(_("type"), max_length=60, db_index=True)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    subject = models.CharField(_("objet"), max_length=250)
+    body = models.TextField(_("texte"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=EmailStatus.choices, default=EmailStatus.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="email_sent_dated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import OutgoingEmail, Role, User
 from accounts.tests.factories import UserFactory
 from cohorts import models as cohorts_models
 from cohorts.models import Application, ApplicationDocument, ApplicationStatus, ApplicationTransition
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 PROJECT_APPS = ("accounts", "partners", "cohorts", "mobility", "reporting")
 
 #: Audit trails and jobs written only by services: staff read them, nobody adds or edits them here.
-READ_ONLY_MODELS = {ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob}
+READ_ONLY_MODELS = {ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail}
 
 
 def _transition():
@@ -54,6 +54,7 @@ def _partnership():
 #: One way to make a row of each model, for its change page.
 ROW_FACTORIES = {
     User: lambda: UserFactory(roles=[Role.COACH]),
+    OutgoingEmail: lambda: OutgoingEmail.objects.create(to="a@example.org", kind="test", subject="s", body="b"),
     partners_models.Organisation: pf.OrganisationFactory,
     partners_models.OrganisationContact: pf.OrganisationContactFactory,
     partners_models.Company: pf.CompanyFactory,
