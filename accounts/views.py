@@ -1,5 +1,5 @@
 """Account pages are Django's auth views (see urls.py) with the templates in templates/registration/.
-The home page lives in `cohorts.views.home`, because it lists cohort-level objects."""
+The home page lives in `pemwecco.views.home`: it gathers objects of several apps."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse

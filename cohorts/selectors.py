@@ -1,6 +1,9 @@
-"""Read queries of the cohorts app: what each role's home page lists, each in a fixed number of queries."""
+"""Read queries of the cohorts app: what each role's home page lists, each in a fixed number of queries.
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+Only cohort-level facts are counted here; figures owned by a higher app (trips, in `mobility`) are read
+by that app's selectors and merged by the project-level view (`pemwecco.views.home`)."""
+
+from django.db.models import BooleanField, Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Role
 
@@ -10,7 +13,9 @@ from .models import (
     ApplicationStatus,
     CoachAssignment,
     Cohort,
+    ConflictOfInterest,
     Programme,
+    Review,
 )
 
 #: Statuses of an application that has been submitted and not withdrawn (as `ApplicationQuerySet.submitted`).
@@ -18,9 +23,8 @@ SUBMITTED_STATUSES = tuple(
     status for status in ApplicationStatus.values if status not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
 )
 
-#: Trip status meaning the entrepreneur went. Trips live in `mobility`, which this app must not import,
-#: so the value and the reverse relation name (`applications__trips`) are written as strings.
-TRIP_COMPLETED = "completed"
+#: Statuses that reveal the selection outcome: the entrepreneur sees them only once the decision is notified.
+OUTCOME_STATUSES = (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
 
 
 def open_calls() -> QuerySet[Cohort]:
@@ -37,9 +41,6 @@ def cohorts_with_counts() -> QuerySet[Cohort]:
         eligible_count=Count("applications", filter=Q(applications__status__in=ELIGIBLE_STATUSES), distinct=True),
         selected_count=Count(
             "applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True
-        ),
-        travelled_count=Count(
-            "applications__trips", filter=Q(applications__trips__status=TRIP_COMPLETED), distinct=True
         ),
     ).order_by("number")
 
@@ -88,9 +89,33 @@ def coach_assignments_for(user) -> QuerySet[CoachAssignment]:
 
 
 def applications_of_entrepreneur(user) -> QuerySet[Application]:
-    """An entrepreneur's own applications, with cohort, programme and the selection decision if any."""
+    """An entrepreneur's own applications, with cohort, programme and the selection decision if any.
+
+    `outcome_hidden` is true while the status already tells the outcome but no decision has been notified:
+    the entrepreneur learns the result from the notification, not from a status changed the day before.
+    """
     return (
         Application.objects.filter(entrepreneur__user=user)
         .select_related("cohort__programme", "company", "decision")
+        .annotate(
+            outcome_hidden=Case(
+                When(Q(status__in=OUTCOME_STATUSES, decision__notified_at__isnull=True), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .order_by("-created_at", "-pk")
+    )
+
+
+def reviews_assigned_to(user) -> QuerySet[Review]:
+    """The reviews assigned to a reviewer, pending ones first (oldest assignment first), then the
+    submitted ones (latest first). An application on which the reviewer declared a conflict of interest
+    is left out: they must not score it, even if the assignment predates the declaration."""
+    conflicted = ConflictOfInterest.objects.filter(application=OuterRef("application"), reviewer=user)
+    return (
+        Review.objects.filter(reviewer=user)
+        .exclude(Exists(conflicted))
+        .select_related("application__cohort__programme", "application__entrepreneur", "application__company")
+        .order_by(F("submitted_at").desc(nulls_first=True), "assigned_at", "pk")
     )

@@ -1,10 +1,13 @@
-"""The home page of each role lists that role's own objects, in a number of queries that does not grow."""
+"""The home page of each role lists that role's own objects, in a number of queries that does not grow.
+
+Completed trips belong to `mobility`, which tests of this app do not touch: see tests/test_home_trips.py."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -14,8 +17,10 @@ from cohorts.tests.factories import (
     ApplicationFactory,
     CoachAssignmentFactory,
     CohortFactory,
+    ConflictOfInterestFactory,
     ProgrammeFactory,
     ProgrammeMembershipFactory,
+    ReviewFactory,
 )
 from partners.tests.factories import CoachFactory, EntrepreneurFactory
 
@@ -89,19 +94,16 @@ def test_staff_home_shows_each_cohort_with_its_funnel_counts(client):
     submitted_application(cohort=cohort)
     submitted_application(cohort=cohort, status=ApplicationStatus.INELIGIBLE)
     submitted_application(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW)
-    travelled = submitted_application(cohort=cohort, status=ApplicationStatus.SELECTED)
     submitted_application(cohort=cohort, status=ApplicationStatus.SELECTED)
-    today = datetime.date.today()
-    travelled.trips.create(departs_on=today, returns_on=today, status="completed")
-    travelled.trips.create(departs_on=today, returns_on=today, status="planned")
+    submitted_application(cohort=cohort, status=ApplicationStatus.SELECTED)
     submitted_application(cohort=other, status=ApplicationStatus.SELECTED)
 
     counts = {c.name: c for c in selectors.cohorts_with_counts()}
 
     a = counts["Cohorte A"]
-    assert (a.submitted_count, a.eligible_count, a.selected_count, a.travelled_count) == (5, 3, 2, 1)
+    assert (a.submitted_count, a.eligible_count, a.selected_count) == (5, 3, 2)
     b = counts["Cohorte B"]
-    assert (b.submitted_count, b.eligible_count, b.selected_count, b.travelled_count) == (1, 1, 1, 0)
+    assert (b.submitted_count, b.eligible_count, b.selected_count) == (1, 1, 1)
 
     client.force_login(UserFactory(roles=[Role.STAFF]))
     html = client.get(HOME).content.decode()
@@ -159,7 +161,9 @@ def test_coach_sees_only_their_active_assignments_with_session_figures(client):
 def test_entrepreneur_sees_only_their_own_applications_and_decisions(client):
     entrepreneur = EntrepreneurFactory()
     own = submitted_application(entrepreneur=entrepreneur, status=ApplicationStatus.SELECTED, cohort__name="Cohorte Dakar")
-    SelectionDecision.objects.create(application=own, outcome=DecisionOutcome.SELECTED, reason="Projet solide")
+    SelectionDecision.objects.create(
+        application=own, outcome=DecisionOutcome.SELECTED, reason="Projet solide", notified_at=timezone.now()
+    )
     draft = ApplicationFactory(entrepreneur=entrepreneur, cohort__name="Cohorte Thiès")
     submitted_application(cohort__name="Cohorte d'une autre personne")
 
@@ -170,8 +174,102 @@ def test_entrepreneur_sees_only_their_own_applications_and_decisions(client):
     assert "Cohorte d'une autre personne" not in html
     assert "Sélectionnée" in html
     assert "Décision" in html
+    assert "Projet solide" in html
     assert "Pas encore soumise" in html
     assert list(selectors.applications_of_entrepreneur(entrepreneur.user)) == [draft, own]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "label"),
+    [
+        (DecisionOutcome.SELECTED, "Sélectionnée"),
+        (DecisionOutcome.WAITLISTED, "Liste d'attente"),
+        (DecisionOutcome.REJECTED, "Non retenue"),
+    ],
+)
+def test_a_decision_stays_hidden_from_the_entrepreneur_until_it_is_notified(client, outcome, label):
+    label = escape(label)
+    application = submitted_application(status=outcome, cohort__name="Cohorte Dakar")
+    decision = SelectionDecision.objects.create(application=application, outcome=outcome, reason="Motif confidentiel")
+    client.force_login(application.entrepreneur.user)
+
+    html = client.get(HOME).content.decode()
+
+    assert "Cohorte Dakar" in html
+    assert "En évaluation" in html
+    assert label not in html
+    assert "Décision" not in html
+    assert "Motif confidentiel" not in html
+
+    decision.notified_at = timezone.now()
+    decision.save(update_fields=["notified_at"])
+    html = client.get(HOME).content.decode()
+
+    assert label in html
+    assert "Décision" in html
+    assert "Motif confidentiel" in html
+    assert "En évaluation" not in html
+
+
+def test_the_entrepreneur_sees_statuses_that_tell_no_outcome(client):
+    application = submitted_application(status=ApplicationStatus.INELIGIBLE)
+    client.force_login(application.entrepreneur.user)
+
+    html = client.get(HOME).content.decode()
+
+    assert "Non éligible" in html
+    assert "En évaluation" not in html
+
+
+# --- reviewer --------------------------------------------------------------------------------------
+
+
+def test_reviewer_sees_their_assigned_reviews_pending_first_without_conflicted_ones(client):
+    reviewer = UserFactory(roles=[Role.REVIEWER])
+    now = timezone.now()
+    done = ReviewFactory(
+        reviewer=reviewer,
+        application__entrepreneur__first_name="Awa",
+        application__cohort__name="Cohorte Dakar",
+        assigned_at=now - datetime.timedelta(days=10),
+        submitted_at=now - datetime.timedelta(days=2),
+    )
+    pending = ReviewFactory(
+        reviewer=reviewer, application__entrepreneur__first_name="Binta", assigned_at=now - datetime.timedelta(days=1)
+    )
+    older_pending = ReviewFactory(
+        reviewer=reviewer, application__entrepreneur__first_name="Coumba", assigned_at=now - datetime.timedelta(days=5)
+    )
+    conflicted = ReviewFactory(reviewer=reviewer, application__entrepreneur__first_name="Dieynaba")
+    ConflictOfInterestFactory(reviewer=reviewer, application=conflicted.application)
+    # A conflict declared by someone else does not hide the application from this reviewer.
+    colleagues_conflict = ReviewFactory(reviewer=reviewer, application__entrepreneur__first_name="Fatou")
+    ConflictOfInterestFactory(application=colleagues_conflict.application)
+    ReviewFactory(application__entrepreneur__first_name="Khady")  # another reviewer's review
+
+    rows = list(selectors.reviews_assigned_to(reviewer))
+
+    # Pending by assignment date (the conflict-free colleague's one was assigned just now), then submitted.
+    assert rows == [older_pending, pending, colleagues_conflict, done]
+    client.force_login(reviewer)
+    html = client.get(HOME).content.decode()
+    assert 'id="mes-evaluations"' in html
+    assert "pas encore de rôle" not in html
+    assert "Awa" in html and done.application.company.name in html and "Cohorte Dakar" in html
+    assert "Binta" in html and "Coumba" in html and "Fatou" in html
+    assert "Dieynaba" not in html and conflicted.application.company.name not in html
+    assert "Khady" not in html
+    assert html.index("Coumba") < html.index("Binta") < html.index("Awa")
+    assert "#mes-evaluations" in html  # the navigation links to the section
+
+
+def test_reviewer_without_assignment_is_told_so(client):
+    client.force_login(UserFactory(roles=[Role.REVIEWER]))
+
+    html = client.get(HOME).content.decode()
+
+    assert "Aucune évaluation ne vous est assignée" in html
+    assert "pas encore de rôle" not in html
 
 
 # --- committee and evaluator -----------------------------------------------------------------------
@@ -195,14 +293,14 @@ def test_committee_and_evaluators_see_only_the_programmes_they_follow(client, ro
 
 
 def test_a_user_holding_several_roles_sees_each_section(client):
-    user = UserFactory(roles=[Role.STAFF, Role.COACH, Role.ENTREPRENEUR, Role.COMMITTEE])
+    user = UserFactory(roles=[Role.STAFF, Role.COACH, Role.REVIEWER, Role.ENTREPRENEUR, Role.COMMITTEE])
     EntrepreneurFactory(user=user)
     CoachFactory(user=user)
 
     client.force_login(user)
     html = client.get(HOME).content.decode()
 
-    for anchor in ("programmes", "mes-entrepreneurs", "mes-candidatures", "mes-programmes"):
+    for anchor in ("programmes", "mes-entrepreneurs", "mes-evaluations", "mes-candidatures", "mes-programmes"):
         assert f'id="{anchor}"' in html
 
 
@@ -231,8 +329,7 @@ def make_staff_rows(n):
     user = UserFactory(roles=[Role.STAFF])
     programme = ProgrammeFactory()
     for _ in range(n):
-        application = submitted_application(cohort=CohortFactory(programme=programme), status=ApplicationStatus.SELECTED)
-        application.trips.create(departs_on=datetime.date.today(), returns_on=datetime.date.today(), status="completed")
+        submitted_application(cohort=CohortFactory(programme=programme), status=ApplicationStatus.SELECTED)
     ProgrammeFactory()  # a programme with no cohort
     return user
 
@@ -248,8 +345,21 @@ def make_entrepreneur_rows(n):
     entrepreneur = EntrepreneurFactory()
     for _ in range(n):
         application = submitted_application(entrepreneur=entrepreneur, status=ApplicationStatus.REJECTED)
-        SelectionDecision.objects.create(application=application, outcome=DecisionOutcome.REJECTED, reason="Trop tôt")
+        SelectionDecision.objects.create(
+            application=application, outcome=DecisionOutcome.REJECTED, reason="Trop tôt", notified_at=timezone.now()
+        )
     return entrepreneur.user
+
+
+def make_reviewer_rows(n):
+    reviewer = UserFactory(roles=[Role.REVIEWER])
+    for index in range(n):
+        assigned_at = timezone.now() - datetime.timedelta(days=3)
+        submitted_at = assigned_at + datetime.timedelta(days=1) if index % 2 else None
+        review = ReviewFactory(reviewer=reviewer, assigned_at=assigned_at, submitted_at=submitted_at)
+        if index % 3 == 0:
+            ConflictOfInterestFactory(reviewer=reviewer, application=review.application)
+    return reviewer
 
 
 def make_committee_rows(n):
@@ -269,14 +379,17 @@ def make_open_calls(n):
 # RELEASE of ATOMIC_REQUESTS, and the open calls (cohorts joined to their programme).
 LOGGED_IN = 6
 EXPECTED_QUERIES = {
-    # + programmes, + their cohorts with the four counts (one prefetch query).
-    "staff": (make_staff_rows, LOGGED_IN + 2),
+    # + programmes, + their cohorts with the three application counts (one prefetch query),
+    # + the completed trips counted per cohort (mobility selector, one grouped query).
+    "staff": (make_staff_rows, LOGGED_IN + 3),
     # + the assignments joined to entrepreneur, company, cohort and programme, with session figures.
     "coach": (make_coach_rows, LOGGED_IN + 1),
+    # + the reviews joined to application, cohort, programme, entrepreneur and company (conflicts: subquery).
+    "reviewer": (make_reviewer_rows, LOGGED_IN + 1),
     # + the applications joined to cohort, programme, company and decision.
     "entrepreneur": (make_entrepreneur_rows, LOGGED_IN + 1),
-    # + programmes followed (membership subquery), + their cohorts with counts.
-    "committee": (make_committee_rows, LOGGED_IN + 2),
+    # + programmes followed (membership subquery), + their cohorts with counts, + completed trips per cohort.
+    "committee": (make_committee_rows, LOGGED_IN + 3),
     # Anonymous: the SAVEPOINT, the open calls, the RELEASE.
     "anonymous": (make_open_calls, 3),
 }
