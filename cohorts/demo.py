@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from partners.demo import DEMO_DOMAIN, RECORDED_AT, aware, person_name, slugify_ascii
 from partners.models import TURNOVER_BAND_FLOOR_MXOF, AgeBand, Education, Entrepreneur, Gender, LegalForm, Sector
 
+from . import eligibility
 from .models import (
     Application,
     ApplicationTransition,
@@ -296,34 +297,17 @@ def _assign_travel_sectors(rng, specs) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Eligibility (the same rules the screening applies, kept local so the demo stands alone)
+# Eligibility: the screening's own engine, so the demo's outcomes are the ones the platform computes
 # --------------------------------------------------------------------------------------------------
 
 
 def profile_of(entrepreneur: Entrepreneur, on: datetime.date, environmental_commitment: str) -> dict:
-    company = entrepreneur.company
-    return {
-        "company_age": company.age_in_years(on), "is_formal": company.is_formal,
-        "turnover_floor_mxof": TURNOVER_BAND_FLOOR_MXOF[company.turnover_band], "employees": company.employees,
-        "sector": company.sector, "region": company.region, "has_export_experience": company.has_export_experience,
-        "legal_form": company.legal_form, "is_diaspora": entrepreneur.is_diaspora, "gender": entrepreneur.gender,
-        "education": entrepreneur.education, "has_environmental_commitment": bool(environmental_commitment),
-    }
+    return eligibility.profile_of(
+        entrepreneur=entrepreneur, company=entrepreneur.company, on=on, environmental_commitment=environmental_commitment
+    )
 
 
-def criterion_passes(criterion: EligibilityCriterion, profile: dict) -> bool:
-    value = profile[criterion.field]
-    op = criterion.operator
-    if op == "true":
-        return bool(value)
-    if op == "false":
-        return not value
-    if op in ("in", "not_in"):
-        inside = str(value) in [v.strip() for v in criterion.value.split(",")]
-        return inside if op == "in" else not inside
-    expected = type(value)(criterion.value) if isinstance(value, int) and not isinstance(value, bool) else criterion.value
-    return {"gte": value >= expected, "lte": value <= expected, "gt": value > expected, "lt": value < expected,
-            "eq": value == expected, "ne": value != expected}[op]
+criterion_passes = eligibility.criterion_passes
 
 
 # --------------------------------------------------------------------------------------------------

@@ -19,11 +19,9 @@ from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import CohortFactory, ProgrammeMembershipFactory
 from partners.tests.factories import CoachFactory, EntrepreneurFactory
 from scripts.compile_translations import compile_all
+from tests.url_access import VISITORS, everyone, logged_in, only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-#: Who opens the pages: anonymous visitors and one user per role.
-VISITORS = ("anonymous", "staff", "coach", "reviewer", "entrepreneur", "committee", "evaluator")
 
 #: URL prefixes with their own tests: the admin (admin tests) and Django's set_language view (below).
 SKIPPED_PREFIXES = ("admin/", "i18n/")
@@ -34,20 +32,6 @@ def compiled_translations():
     """The .mo files are build products (git-ignored): compile them, then drop Django's cached catalogues."""
     compile_all()
     translation_file_changed(sender=None, file_path=Path("django.mo"))
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(VISITORS, status)
-
-
-def logged_in(status: int, anonymous: int = 302) -> dict[str, int]:
-    """Pages for any logged-in user; anonymous visitors are sent to the login page."""
-    return {**everyone(status), "anonymous": anonymous}
-
-
-def only(*roles: str, status: int = 200) -> dict[str, int]:
-    """Pages behind `role_required(*roles)`: login for visitors, 404 for the other roles."""
-    return {**everyone(404), "anonymous": 302, **dict.fromkeys(roles, status)}
 
 
 def open_cohort(users: dict) -> dict:
@@ -70,6 +54,23 @@ EXPECTED: dict[str, dict] = {
     "accounts:password_reset_confirm": {**everyone(200), "kwargs": {"uidb64": "MQ", "token": "set-password"}},
     "accounts:password_reset_complete": everyone(200),
 }
+
+
+def _area_tables() -> dict[str, dict]:
+    """Merge the ACCESS tables that each area keeps beside its own tests."""
+    import importlib
+
+    root = Path(__file__).resolve().parent.parent
+    merged: dict[str, dict] = {}
+    for path in sorted(root.glob("*/tests/url_access_*.py")):
+        module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+        duplicated = set(module.ACCESS) & (set(merged) | set(EXPECTED))
+        assert not duplicated, f"{path}: URL names declared twice: {sorted(duplicated)}"
+        merged.update(module.ACCESS)
+    return merged
+
+
+EXPECTED.update(_area_tables())
 
 
 def iter_patterns(patterns, prefix: str = "", namespace: str = ""):

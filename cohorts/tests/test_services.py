@@ -59,3 +59,21 @@ def test_history_says_who_changed_the_application():
     last = application.history.latest()
     assert last.status == ApplicationStatus.INELIGIBLE
     assert last.history_change_reason == "submitted → ineligible"
+
+
+def test_screening_stores_the_failing_criteria_and_moves_the_application():
+    from cohorts.models import EligibilityCriterion
+    from cohorts.services import application_screen
+
+    application = ApplicationFactory(submitted=True, entrepreneur__company__is_formal=False)
+    EligibilityCriterion.objects.create(cohort=application.cohort, field="is_formal", operator="true", label="Formelle")
+    EligibilityCriterion.objects.create(cohort=application.cohort, field="employees", operator="gte", value="3", label="3 employés")
+    EligibilityCriterion.objects.create(cohort=application.cohort, field="is_diaspora", operator="true", label="Off", is_active=False)
+
+    assert application_screen(application=application) is False
+
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.INELIGIBLE
+    assert [f["label"] for f in application.failed_criteria] == ["Formelle"]
+    assert application.profile_snapshot["employees"] == 8
+    assert application.transitions.last().note == "Critères non remplis : Formelle"

@@ -4,7 +4,7 @@ from `mobility`, is project-level (`pemwecco.views.home`)."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from . import selectors
+from .. import selectors
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:

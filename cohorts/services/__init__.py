@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import APPLICATION_TRANSITIONS, Application, ApplicationStatus, ApplicationTransition
+from ..eligibility import application_profile, failed_criteria
+from ..models import APPLICATION_TRANSITIONS, Application, ApplicationStatus, ApplicationTransition
 
 
 @transaction.atomic
@@ -52,3 +53,21 @@ def application_transition(
     return ApplicationTransition.objects.create(
         application=locked, from_status=from_status, to_status=to_status, at=at, by=by, note=note
     )
+
+
+@transaction.atomic
+def application_screen(*, application: Application, by: User | None = None) -> bool:
+    """Evaluate the cohort's active criteria on a submitted application, store the profile and the
+    failing criteria, and move it to eligible or ineligible. Returns whether it is eligible."""
+    profile = application_profile(application)
+    failed = failed_criteria(application.cohort.criteria.filter(is_active=True), profile)
+    Application.objects.filter(pk=application.pk).update(profile_snapshot=profile, failed_criteria=failed)
+    application.profile_snapshot, application.failed_criteria = profile, failed
+    note = _("Critères non remplis : %(labels)s") % {"labels": ", ".join(f["label"] for f in failed)} if failed else ""
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.INELIGIBLE if failed else ApplicationStatus.ELIGIBLE,
+        by=by,
+        note=note[:500],
+    )
+    return not failed

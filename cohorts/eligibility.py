@@ -1,0 +1,83 @@
+"""The eligibility engine: a cohort's criteria (field, operator, value) evaluated on an applicant's
+profile. Pure functions, no writes: the screening service stores the outcome, the what-if preview
+evaluates criteria that are not saved yet, the analysis asks which criterion alone excluded whom."""
+
+import datetime
+from collections.abc import Iterable
+
+from partners.models import TURNOVER_BAND_FLOOR_MXOF, Company, Entrepreneur
+
+from .models import CriterionField, CriterionOperator, EligibilityCriterion
+
+#: Fields compared as numbers; the others as text codes or booleans.
+NUMERIC_FIELDS = {CriterionField.COMPANY_AGE, CriterionField.TURNOVER_FLOOR, CriterionField.EMPLOYEES}
+BOOLEAN_FIELDS = {
+    CriterionField.IS_FORMAL,
+    CriterionField.HAS_EXPORT_EXPERIENCE,
+    CriterionField.IS_DIASPORA,
+    CriterionField.ENVIRONMENTAL_COMMITMENT,
+}
+
+
+def profile_of(
+    *, entrepreneur: Entrepreneur, company: Company | None, on: datetime.date, environmental_commitment: str = ""
+) -> dict:
+    """What criteria can test, as plain JSON-able values (also stored as the application's snapshot)."""
+    return {
+        "company_age": company.age_in_years(on) if company else 0,
+        "is_formal": bool(company and company.is_formal),
+        "turnover_floor_mxof": TURNOVER_BAND_FLOOR_MXOF.get(company.turnover_band, 0) if company else 0,
+        "employees": company.employees if company else 0,
+        "sector": company.sector if company else "",
+        "region": company.region if company else "",
+        "has_export_experience": bool(company and company.has_export_experience),
+        "legal_form": company.legal_form if company else "",
+        "is_diaspora": entrepreneur.is_diaspora,
+        "gender": entrepreneur.gender,
+        "education": entrepreneur.education,
+        "has_environmental_commitment": bool(environmental_commitment.strip()),
+    }
+
+
+def application_profile(application, on: datetime.date | None = None) -> dict:
+    on = on or (application.submitted_at.date() if application.submitted_at else datetime.date.today())
+    return profile_of(
+        entrepreneur=application.entrepreneur,
+        company=application.company,
+        on=on,
+        environmental_commitment=application.environmental_commitment,
+    )
+
+
+def criterion_passes(criterion: EligibilityCriterion, profile: dict) -> bool:
+    value = profile.get(criterion.field)
+    operator = criterion.operator
+    if operator == CriterionOperator.IS_TRUE:
+        return bool(value)
+    if operator == CriterionOperator.IS_FALSE:
+        return not value
+    if operator in (CriterionOperator.IN, CriterionOperator.NOT_IN):
+        inside = str(value) in {item.strip() for item in criterion.value.split(",") if item.strip()}
+        return inside if operator == CriterionOperator.IN else not inside
+    if criterion.field in NUMERIC_FIELDS:
+        value, expected = float(value or 0), float(criterion.value)
+    else:
+        expected = criterion.value
+        value = "" if value is None else str(value)
+    return {
+        CriterionOperator.GTE: lambda: value >= expected,
+        CriterionOperator.LTE: lambda: value <= expected,
+        CriterionOperator.GT: lambda: value > expected,
+        CriterionOperator.LT: lambda: value < expected,
+        CriterionOperator.EQ: lambda: value == expected,
+        CriterionOperator.NE: lambda: value != expected,
+    }[operator]()
+
+
+def failed_criteria(criteria: Iterable[EligibilityCriterion], profile: dict) -> list[dict]:
+    """The criteria the profile fails, in the form stored on the application."""
+    return [
+        {"id": criterion.pk, "field": criterion.field, "label": criterion.label}
+        for criterion in criteria
+        if criterion.is_active and not criterion_passes(criterion, profile)
+    ]

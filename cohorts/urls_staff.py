@@ -1,0 +1,3 @@
+"""URLs of this area; included by cohorts/urls.py into the "cohorts" namespace."""
+
+urlpatterns: list = []
