@@ -1,0 +1,136 @@
+"""Reads of the screening area: the cohorts whose criteria staff configure, and the what-if preview that
+tells who would pass criteria not saved yet, compared with the saved ones, group by group.
+
+The evaluation found that strict criteria pushed out women, young companies and regions outside the
+Dakar–Thiès axis: the preview shows such an effect before the criteria are saved, not after the call."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import DAKAR_THIES_AXIS, Gender
+
+from .eligibility import application_profile, failed_criteria
+from .models import Application, ApplicationStatus, Cohort, CriterionField, EligibilityCriterion
+from .selectors import SUBMITTED_STATUSES
+
+#: Company age bands of the preview, as (key, label, test on the age in whole years).
+COMPANY_AGE_BANDS = (
+    ("lt2", _("Moins de 2 ans"), lambda age: age < 2),
+    ("2-5", _("2 à 5 ans"), lambda age: 2 <= age <= 5),
+    ("gt5", _("Plus de 5 ans"), lambda age: age > 5),
+)
+
+#: The groups the preview compares, in display order: (dimension, label, [(group key, group label)]).
+DIMENSIONS = (
+    ("gender", _("Genre"), [(code, label) for code, label in Gender.choices]),
+    ("region", _("Territoire"), [("axis", _("Axe Dakar–Thiès")), ("elsewhere", _("Autres régions et étranger"))]),
+    ("diaspora", _("Diaspora"), [("yes", _("Membre de la diaspora")), ("no", _("Hors diaspora"))]),
+    ("company_age", _("Âge de l'entreprise"), [(key, label) for key, label, _test in COMPANY_AGE_BANDS]),
+)
+
+
+def cohorts_for_screening() -> QuerySet[Cohort]:
+    """Every cohort with its programme, its number of active criteria and of submitted applications."""
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(
+            active_criteria_count=Count("criteria", filter=Q(criteria__is_active=True), distinct=True),
+            submitted_count=Count("applications", filter=Q(applications__status__in=SUBMITTED_STATUSES), distinct=True),
+        )
+        .order_by("-programme__starts_on", "programme__name", "number")
+    )
+
+
+def cohort_screening_status(*, cohort: Cohort) -> dict[str, int]:
+    """How many of the cohort's applications wait for screening, passed or failed it: one query."""
+    screening = [ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE]
+    return cohort.applications.aggregate(
+        submitted=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)),
+        eligible=Count("pk", filter=Q(status=ApplicationStatus.ELIGIBLE)),
+        ineligible=Count("pk", filter=Q(status=ApplicationStatus.INELIGIBLE)),
+        later=Count("pk", filter=Q(status__in=SUBMITTED_STATUSES) & ~Q(status__in=screening)),
+    )
+
+
+def _company_age_band(age) -> str:
+    age = float(age or 0)
+    return next(key for key, _label, test in COMPANY_AGE_BANDS if test(age))
+
+
+def _groups_of(profile: dict) -> dict[str, str]:
+    """The group of each dimension an applicant belongs to. An applicant without a company counts as
+    outside the axis and with a company of age 0, as the engine itself sees them."""
+    return {
+        "gender": profile.get("gender") or "",
+        "region": "axis" if profile.get("region") in DAKAR_THIES_AXIS else "elsewhere",
+        "diaspora": "yes" if profile.get("is_diaspora") else "no",
+        "company_age": _company_age_band(profile.get("company_age")),
+    }
+
+
+def _rate(passing: int, total: int) -> float | None:
+    return round(100 * passing / total, 1) if total else None
+
+
+def criteria_what_if(*, cohort: Cohort, criteria: list[EligibilityCriterion]) -> dict:
+    """Who among the cohort's current applicants (submitted, not draft nor withdrawn) would pass
+    `criteria` (unsaved; inactive ones are ignored, as the engine does) compared with the saved criteria.
+
+    Two queries (saved criteria, applicants with entrepreneur and company); the evaluation runs in Python.
+    Pass rates are percentages rounded to one decimal, None for an empty group; `drop` is the fall of the
+    pass rate in points (negative when it rises). A group is highlighted when its rate falls more than
+    the rate of all applicants: the criteria then exclude it more than the others."""
+    saved_criteria = list(cohort.criteria.filter(is_active=True))
+    applications = (
+        Application.objects.filter(cohort=cohort, status__in=SUBMITTED_STATUSES)
+        .select_related("entrepreneur", "company")
+        .order_by("pk")
+    )
+    tally: dict[tuple[str, str], list[int]] = {}
+    totals = [0, 0, 0]  # applicants, passing the saved criteria, passing the proposed ones
+    for application in applications:
+        snapshot = application.profile_snapshot or {}
+        profile = snapshot if _is_complete(snapshot) else {**application_profile(application), **snapshot}
+        passes_saved = not failed_criteria(saved_criteria, profile)
+        passes_proposed = not failed_criteria(criteria, profile)
+        for entry in (totals, *(tally.setdefault(group, [0, 0, 0]) for group in _groups_of(profile).items())):
+            entry[0] += 1
+            entry[1] += passes_saved
+            entry[2] += passes_proposed
+
+    overall = _figures(*totals)
+    dimensions = []
+    for dimension, dimension_label, groups in DIMENSIONS:
+        rows = []
+        for key, label in groups:
+            figures = _figures(*tally.get((dimension, key), [0, 0, 0]))
+            rows.append({"dimension": dimension, "key": key, "label": label, **figures})
+        for row in rows:
+            row["highlight"] = (
+                row["drop"] is not None and row["drop"] > 0 and (overall["drop"] is None or row["drop"] > overall["drop"])
+            )
+        dimensions.append({"key": dimension, "label": dimension_label, "groups": rows})
+    most_affected = sorted(
+        (row for dimension in dimensions for row in dimension["groups"] if row["highlight"]),
+        key=lambda row: -row["drop"],
+    )[:3]
+    return {**overall, "dimensions": dimensions, "most_affected": most_affected}
+
+
+def _is_complete(snapshot: dict) -> bool:
+    """Whether a stored snapshot has every key criteria can test (an older one is completed)."""
+    return bool(snapshot) and all(key in snapshot for key in CriterionField.values)
+
+
+def _figures(total: int, saved_passing: int, proposed_passing: int) -> dict:
+    saved_rate, proposed_rate = _rate(saved_passing, total), _rate(proposed_passing, total)
+    return {
+        "total": total,
+        "saved_passing": saved_passing,
+        "proposed_passing": proposed_passing,
+        "saved_rate": saved_rate,
+        "proposed_rate": proposed_rate,
+        "drop": None if saved_rate is None else round(saved_rate - proposed_rate, 1),
+        "change": None if saved_rate is None else round(proposed_rate - saved_rate, 1),
+    }
+

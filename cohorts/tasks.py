@@ -1,0 +1,3 @@
+"""Celery tasks of cohorts, one module per area; imported here so that workers' autodiscovery finds them."""
+
+from .tasks_screening import *  # noqa: F401,F403
