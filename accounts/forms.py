@@ -1,7 +1,86 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # Someone who signed up but has not opened the verification link yet gets told so, rather than
+            # "wrong password" (only when the password is right, so this reveals nothing to a guesser).
+            email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            pending = User.objects.filter(email__iexact=email or "", is_active=False, last_login__isnull=True).first()
+            if pending is not None and password and pending.check_password(password):
+                raise ValidationError(
+                    _(
+                        "Votre adresse e-mail n'est pas encore confirmée : ouvrez le lien que nous vous avons envoyé, "
+                        "ou demandez-en un nouveau."
+                    ),
+                    code="inactive",
+                ) from None
+            raise
+
+
+class SignupForm(forms.Form):
+    """An applicant's account: name, e-mail (their login), password twice, preferred language."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        help_text=_("Elle vous servira d'identifiant ; nous y enverrons un lien de confirmation."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (confirmation)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Langue préférée"),
+        choices=settings.LANGUAGES,
+        help_text=_("Langue des pages et des e-mails que vous recevrez."),
+    )
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà avec cette adresse. Connectez-vous, ou choisissez « Mot de passe oublié »."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("Les deux mots de passe ne correspondent pas."), code="password_mismatch"))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import forms
+from . import forms, views
 
 app_name = "accounts"
 
@@ -30,4 +30,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # Sign-up of applicants, with e-mail verification.
+    path("signup/", views.signup, name="signup"),
+    path("signup/done/", views.signup_done, name="signup_done"),
+    path("signup/verify/<uidb64>/<token>/", views.signup_verify, name="signup_verify"),
+    path("signup/resend/", views.signup_resend, name="signup_resend"),
 ]

@@ -1,0 +1,161 @@
+"""Forms of the application wizard, one per step. They validate; the services in
+`cohorts/services/apply.py` save."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Company, Entrepreneur
+
+from ..models import Application, DocumentKind, PartnershipType
+from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type
+
+#: Countries of residence offered (ISO codes): Senegal, Belgium and the other usual diaspora countries.
+RESIDENCE_COUNTRIES = [
+    ("SN", _("Sénégal")),
+    ("BE", _("Belgique")),
+    ("FR", _("France")),
+    ("IT", _("Italie")),
+    ("ES", _("Espagne")),
+    ("DE", _("Allemagne")),
+    ("NL", _("Pays-Bas")),
+    ("LU", _("Luxembourg")),
+    ("CH", _("Suisse")),
+    ("GB", _("Royaume-Uni")),
+    ("US", _("États-Unis")),
+    ("CA", _("Canada")),
+    ("CI", _("Côte d'Ivoire")),
+    ("ML", _("Mali")),
+    ("GM", _("Gambie")),
+    ("GN", _("Guinée")),
+    ("MR", _("Mauritanie")),
+    ("MA", _("Maroc")),
+    ("ZZ", _("Autre pays")),
+]
+
+
+class FounderForm(forms.ModelForm):
+    country_of_residence = forms.ChoiceField(label=_("Pays de résidence"), choices=RESIDENCE_COUNTRIES)
+
+    class Meta:
+        model = Entrepreneur
+        fields = ["gender", "age_band", "education", "is_diaspora", "country_of_residence", "phone"]
+        labels = {"is_diaspora": _("Je fais partie de la diaspora sénégalaise (je vis hors du Sénégal)")}
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("gender", "age_band", "education"):
+            self.fields[name].required = True
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "legal_form",
+            "ninea",
+            "rccm",
+            "is_formal",
+            "sector",
+            "region",
+            "city",
+            "year_founded",
+            "turnover_band",
+            "employees",
+            "has_export_experience",
+            "description",
+        ]
+        labels = {"description": _("Activité de l'entreprise")}
+        help_texts = {
+            "ninea": _("Laissez vide si l'entreprise n'est pas encore enregistrée."),
+            "is_formal": _("Cochez si l'entreprise est enregistrée (RCCM, NINEA)."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_year_founded(self) -> int:
+        year = self.cleaned_data["year_founded"]
+        if year is not None and not 1900 <= year <= datetime.date.today().year:
+            raise ValidationError(_("Indiquez une année entre 1900 et l'année en cours."), code="year")
+        return year
+
+
+class PartnershipForm(forms.ModelForm):
+    partnership_types = forms.MultipleChoiceField(
+        label=_("Types de partenariat recherchés"),
+        choices=PartnershipType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["partnership_types", "partnership_sought", "target_markets", "motivation"]
+        labels = {
+            "partnership_sought": _("Quel partenariat cherchez-vous en Belgique ?"),
+            "target_markets": _("Marchés visés"),
+            "motivation": _("Pourquoi souhaitez-vous participer au programme ?"),
+        }
+        widgets = {
+            "partnership_sought": forms.Textarea(attrs={"rows": 4}),
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class CommitmentsForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["gender_commitment", "environmental_commitment"]
+        labels = {
+            "gender_commitment": _("Votre engagement en faveur de l'égalité femmes-hommes"),
+            "environmental_commitment": _("Votre engagement environnemental"),
+        }
+        help_texts = {
+            "gender_commitment": _("Par exemple : part de femmes dans l'équipe ou la direction, actions menées."),
+            "environmental_commitment": _("Par exemple : gestion des déchets, énergie, matières premières."),
+        }
+        widgets = {
+            "gender_commitment": forms.Textarea(attrs={"rows": 4}),
+            "environmental_commitment": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class DocumentForm(forms.Form):
+    """One document: its kind and the file, checked by its content (PDF, JPEG or PNG, at most 10 MB)."""
+
+    kind = forms.ChoiceField(label=_("Type de document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("PDF, JPEG ou PNG, 10 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        error_messages={
+            "required": _("Choisissez un fichier."),
+            "empty": _("Le fichier est vide."),
+            "invalid": _("Aucun fichier n'a été reçu : réessayez."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The size is counted by the upload handler as the file streams to disk: checked before reading it.
+        if upload.size > MAX_DOCUMENT_SIZE:
+            raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_large")
+        if document_content_type(upload) is None:
+            raise ValidationError(
+                _("Seuls les fichiers PDF, JPEG ou PNG sont acceptés (le contenu du fichier a été vérifié)."),
+                code="file_type",
+            )
+        return upload
+
+
+class DeclarationForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=_(
+            "Je déclare sur l'honneur que les informations fournies sont exactes et j'accepte qu'elles soient "
+            "utilisées pour la sélection du programme."
+        ),
+        error_messages={"required": _("Vous devez accepter la déclaration pour soumettre votre candidature.")},
+    )

@@ -1,0 +1,221 @@
+"""Documents: accepted by their content (PDF, JPEG, PNG), at most 10 MB, stored privately under a random
+name, downloadable only by their owner and staff."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from cohorts.models import ApplicationDocument
+from cohorts.services import apply as services
+from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory, CoachAssignmentFactory
+from partners.tests.factories import CoachFactory, EntrepreneurFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def upload(client, application, file, kind="registration"):
+    url = reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": 5})
+    data = {"kind": kind, "action": "upload"}
+    if file is not None:
+        data["file"] = file
+    return client.post(url, data)
+
+
+@pytest.fixture
+def draft(client):
+    application = ApplicationFactory()
+    client.force_login(application.entrepreneur.user)
+    return application
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "browser_type", "sniffed"),
+    [
+        (PDF, "statuts.pdf", "application/pdf", "application/pdf"),
+        (png_bytes(), "logo.png", "image/png", "image/png"),
+        (jpeg_bytes(), "photo.jpg", "image/jpeg", "image/jpeg"),
+        # The browser's type and the name are ignored: a PDF sent as a PNG is stored as a PDF.
+        (PDF, "scan.png", "image/png", "application/pdf"),
+    ],
+)
+def test_it_stores_an_accepted_file_with_its_sniffed_type(client, draft, content, name, browser_type, sniffed):
+    response = upload(client, draft, SimpleUploadedFile(name, content, content_type=browser_type))
+
+    assert response.status_code == 302
+    document = ApplicationDocument.objects.get()
+    assert document.content_type == sniffed
+    assert document.original_name == name
+    assert document.size == len(content)
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert name not in document.file.name and document.file.name.startswith(f"applications/{draft.pk}/")
+    assert document.uploaded_by == draft.entrepreneur.user
+    with document.file.open("rb") as stored:
+        assert stored.read() == content
+
+
+def test_it_rejects_an_exe_renamed_pdf(client, draft):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
+    response = upload(client, draft, SimpleUploadedFile("facture.pdf", exe, content_type="application/pdf"))
+    assert response.status_code == 200
+    assert "Seuls les fichiers PDF, JPEG ou PNG sont acceptés" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_it_rejects_a_png_header_on_something_that_is_not_an_image(client, draft):
+    fake = b"\x89PNG\r\n\x1a\n" + b"<script>alert(1)</script>" * 10
+    response = upload(client, draft, SimpleUploadedFile("image.png", fake, content_type="image/png"))
+    assert response.status_code == 200
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_it_rejects_a_file_over_10_mb(client, draft):
+    big = PDF + b"0" * (10 * 1024 * 1024)
+    response = upload(client, draft, SimpleUploadedFile("gros.pdf", big, content_type="application/pdf"))
+    assert response.status_code == 200
+    assert "Le fichier dépasse 10 Mo" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_it_accepts_a_file_of_exactly_10_mb(client, draft):
+    exact = PDF + b"0" * (10 * 1024 * 1024 - len(PDF))
+    assert upload(client, draft, SimpleUploadedFile("limite.pdf", exact, content_type="application/pdf")).status_code == 302
+
+
+def test_it_rejects_an_empty_file(client, draft):
+    response = upload(client, draft, SimpleUploadedFile("vide.pdf", b"", content_type="application/pdf"))
+    assert response.status_code == 200
+    assert "Le fichier est vide" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_it_asks_for_a_missing_file(client, draft):
+    response = upload(client, draft, None)
+    assert response.status_code == 200
+    assert "Choisissez un fichier" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_a_tampered_kind_is_a_form_error(client, draft):
+    response = upload(client, draft, SimpleUploadedFile("a.pdf", PDF), kind="passport-scan")
+    assert response.status_code == 200
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_the_service_checks_the_content_too():
+    application = ApplicationFactory()
+    with pytest.raises(Exception, match="PDF, JPEG ou PNG"):
+        services.application_document_add(
+            application=application, kind="cv", upload=SimpleUploadedFile("cv.pdf", b"GIF89a..."), by=application.entrepreneur.user
+        )
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_no_upload_once_submitted(client):
+    application = ApplicationFactory(submitted=True)
+    client.force_login(application.entrepreneur.user)
+    response = upload(client, application, SimpleUploadedFile("a.pdf", PDF))
+    assert response["Location"] == reverse("cohorts:application_detail", kwargs={"pk": application.pk})
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_the_owner_removes_a_document_of_a_draft_and_its_file(client, draft, django_capture_on_commit_callbacks):
+    document = ApplicationDocumentFactory(application=draft)
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    url = reverse("cohorts:application_document_remove", kwargs={"pk": draft.pk, "document_pk": document.pk})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+
+    assert response.status_code == 302
+    assert not ApplicationDocument.objects.exists()
+    assert not storage.exists(name)
+
+
+def test_nobody_removes_another_persons_document(client, draft):
+    other = ApplicationDocumentFactory(application=ApplicationFactory())
+    response = client.post(reverse("cohorts:application_document_remove", kwargs={"pk": other.application.pk, "document_pk": other.pk}))
+    assert response.status_code == 404
+    response = client.post(reverse("cohorts:application_document_remove", kwargs={"pk": draft.pk, "document_pk": other.pk}))
+    assert response.status_code == 404
+    assert ApplicationDocument.objects.count() == 1
+
+
+# --- download -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document():
+    return ApplicationDocumentFactory(original_name="../../etc/Statuts signés \"final\".png", content_type="application/pdf")
+
+
+def download(client, document, pk=None):
+    return client.get(
+        reverse("cohorts:application_document_download", kwargs={"pk": pk or document.application.pk, "document_pk": document.pk})
+    )
+
+
+def test_the_owner_downloads_it_as_an_attachment_with_a_safe_name(client, document):
+    client.force_login(document.application.entrepreneur.user)
+    response = download(client, document)
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "Statuts_signés_final.pdf" in disposition or "Statuts_sign%C3%A9s_final.pdf" in disposition
+    assert "/" not in disposition.split("filename", 1)[1] and ".." not in disposition
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_staff_download_it(client, document):
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    assert download(client, document).status_code == 200
+
+
+def test_another_entrepreneur_gets_a_404(client, document):
+    client.force_login(EntrepreneurFactory().user)
+    assert download(client, document).status_code == 404
+
+
+def test_a_coach_gets_a_404_assigned_or_not(client, document):
+    coach = CoachFactory()
+    client.force_login(coach.user)
+    assert download(client, document).status_code == 404
+    CoachAssignmentFactory(application=document.application, coach=coach)
+    assert download(client, document).status_code == 404
+
+
+def test_a_reviewer_gets_a_404(client, document):
+    client.force_login(UserFactory(roles=[Role.REVIEWER]))
+    assert download(client, document).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_login(client, document):
+    response = download(client, document)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_document_id_under_another_application_is_a_404(client, document):
+    own = ApplicationFactory(entrepreneur=document.application.entrepreneur, submitted=True)
+    client.force_login(document.application.entrepreneur.user)
+    assert download(client, document, pk=own.pk).status_code == 404

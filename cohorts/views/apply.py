@@ -1,0 +1,249 @@
+"""Pages of applicants: start an application from a call, the six-step wizard (each step saves the
+draft in the database, so it can be resumed from any device), documents, submission and status."""
+
+import os
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_for_user_or_404, role_required
+from accounts.models import Role
+
+from .. import selectors, selectors_apply
+from ..forms import apply as forms
+from ..models import Application, ApplicationDocument, ApplicationStatus, PartnershipType
+from ..selectors import OUTCOME_STATUSES
+from ..selectors_apply import APPLY_STEPS, LAST_STEP
+from ..services import apply as services
+from ..services.apply import EXTENSIONS
+
+STEP_FORMS = {1: forms.FounderForm, 2: forms.CompanyForm, 3: forms.PartnershipForm, 4: forms.CommitmentsForm}
+
+entrepreneur_required = role_required(Role.ENTREPRENEUR)
+
+
+def _own_application(request: HttpRequest, pk: int, queryset=None) -> Application:
+    """The logged-in entrepreneur's application; anybody else's id is a 404."""
+    queryset = queryset if queryset is not None else selectors_apply.application_for_owner(request.user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _refuse_if_locked(request: HttpRequest, application: Application) -> HttpResponse | None:
+    """A submitted application, or one whose call has closed, is read-only: send to its status page."""
+    if application.is_editable:
+        return None
+    if application.status == ApplicationStatus.DRAFT:
+        messages.error(request, _("L'appel est clos : cette candidature ne peut plus être modifiée ni soumise."))
+    elif request.method == "POST":
+        messages.warning(request, _("Cette candidature a déjà été soumise : elle ne peut plus être modifiée."))
+    return redirect("cohorts:application_detail", pk=application.pk)
+
+
+@entrepreneur_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = selectors_apply.applications_with_documents(request.user)
+    return render(request, "cohorts/apply/list.html", {"applications": applications})
+
+
+@entrepreneur_required
+def application_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """GET asks to confirm (or resumes an application already started); POST starts it, once."""
+    existing = Application.objects.filter(cohort_id=cohort_pk, entrepreneur__user=request.user).first()
+    if existing is not None:
+        return redirect("cohorts:application_resume", pk=existing.pk)
+    cohort = get_object_or_404(selectors.open_calls(), pk=cohort_pk)
+    if request.method == "POST":
+        try:
+            application, _created = services.application_start(cohort=cohort, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("cohorts:call_detail", pk=cohort.pk)
+        return redirect("cohorts:application_step", pk=application.pk, step=application.current_step)
+    return render(request, "cohorts/apply/start.html", {"cohort": cohort})
+
+
+@entrepreneur_required
+def application_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    if application.is_editable:
+        return redirect("cohorts:application_step", pk=application.pk, step=application.current_step)
+    return redirect("cohorts:application_detail", pk=application.pk)
+
+
+def partnership_type_labels(application: Application) -> list[str]:
+    return [str(PartnershipType(code).label) for code in application.partnership_types if code in PartnershipType.values]
+
+
+def _step_context(application: Application, step: int, **extra) -> dict:
+    missing = selectors_apply.application_missing_fields(application)
+    steps = [
+        {"number": number, "title": title, "complete": number not in missing and number < application.current_step}
+        for number, title in APPLY_STEPS
+    ]
+    return {
+        "application": application,
+        "cohort": application.cohort,
+        "step": step,
+        "step_title": dict(APPLY_STEPS)[step],
+        "steps": steps,
+        "last_step": LAST_STEP,
+        "progress": round(100 * step / LAST_STEP),
+        "missing": sorted(missing.items()),
+        "partnership_labels": partnership_type_labels(application),
+        "show_fictitious_banner": application.cohort.programme.is_fictitious,
+        **extra,
+    }
+
+
+def _step_form(application: Application, step: int, data=None):
+    instance = {1: application.entrepreneur, 2: application.company or application.entrepreneur.company}.get(step, application)
+    return STEP_FORMS[step](data, instance=instance)
+
+
+def _after_save(application: Application, step: int, action: str) -> HttpResponse:
+    if action == "back" and step > 1:
+        return redirect("cohorts:application_step", pk=application.pk, step=step - 1)
+    if action == "next" and step < LAST_STEP:
+        return redirect("cohorts:application_step", pk=application.pk, step=step + 1)
+    return redirect("cohorts:application_step", pk=application.pk, step=step)
+
+
+@entrepreneur_required
+def application_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    """One step of the wizard. Buttons: back, save, next; each saves the step first."""
+    if not 1 <= step <= LAST_STEP:
+        raise Http404
+    application = _own_application(request, pk)
+    refused = _refuse_if_locked(request, application)
+    if refused:
+        return refused
+    action = request.POST.get("action", "save")
+    if step in STEP_FORMS:
+        form = _step_form(application, step, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            services.application_save_step(application=application, step=step, data=form.cleaned_data, by=request.user)
+            if action == "save":
+                messages.success(request, _("Brouillon enregistré. Vous pourrez le reprendre plus tard, depuis n'importe quel appareil."))
+            return _after_save(application, step, action)
+        if request.method == "POST":
+            messages.error(request, _("Cette étape n'a pas été enregistrée : corrigez les erreurs signalées."))
+        return render(request, "cohorts/apply/step.html", _step_context(application, step, form=form))
+    if step == 5:
+        return _documents_step(request, application, action)
+    return _declaration_step(request, application, action)
+
+
+def _documents_step(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    form = forms.DocumentForm()
+    if request.method == "POST" and action == "upload":
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.application_document_add(
+                    application=application, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
+                )
+            except ValidationError as error:
+                    form.add_error("file", error)
+            else:
+                messages.success(request, _("Document ajouté."))
+                return redirect("cohorts:application_step", pk=application.pk, step=5)
+    elif request.method == "POST":
+        services.application_save_step(application=application, step=5, data={}, by=request.user)
+        return _after_save(application, 5, action)
+    documents = application.documents.all()
+    return render(request, "cohorts/apply/step.html", _step_context(application, 5, form=form, documents=documents))
+
+
+def _declaration_step(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    form = forms.DeclarationForm()
+    if request.method == "POST" and action == "back":
+        return redirect("cohorts:application_step", pk=application.pk, step=LAST_STEP - 1)
+    if request.method == "POST":
+        form = forms.DeclarationForm(request.POST)
+        accepted = form.is_valid()
+        try:
+            submitted = services.application_submit(application=application, by=request.user, declaration_accepted=accepted)
+        except services.ApplicationIncomplete as error:
+            if accepted or set(error.missing) - {LAST_STEP}:
+                messages.error(request, _("Votre candidature est incomplète : complétez les étapes signalées."))
+            context = _step_context(application, LAST_STEP, form=form, documents=application.documents.all())
+            context["missing"] = sorted(error.missing.items())
+            return render(request, "cohorts/apply/step.html", context)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("cohorts:application_detail", pk=application.pk)
+        if submitted:
+            messages.success(request, _("Votre candidature est soumise. Un e-mail de confirmation vous a été envoyé."))
+        return redirect("cohorts:application_detail", pk=application.pk)
+    context = _step_context(application, LAST_STEP, form=form, documents=application.documents.all())
+    return render(request, "cohorts/apply/step.html", context)
+
+
+@entrepreneur_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the application stands: status, dated history, documents, the decision once notified,
+    and a read-only summary of the answers."""
+    application = _own_application(request, pk, selectors_apply.application_status_page(request.user))
+    decision = getattr(application, "decision", None)
+    notified = decision is not None and decision.notified_at is not None
+    context = {
+        "application": application,
+        "cohort": application.cohort,
+        "outcome_hidden": application.status in OUTCOME_STATUSES and not notified,
+        "decision": decision if notified else None,
+        "documents": application.documents.all(),
+        "transitions": application.visible_transitions,
+        "missing": sorted(selectors_apply.application_missing_fields(application, documents_count=len(application.documents.all())).items())
+        if application.is_editable
+        else [],
+        "partnership_labels": partnership_type_labels(application),
+        "show_fictitious_banner": application.cohort.programme.is_fictitious,
+    }
+    return render(request, "cohorts/apply/detail.html", context)
+
+
+@entrepreneur_required
+@require_POST
+def application_document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    document = get_object_or_404(ApplicationDocument, pk=document_pk, application=application)
+    refused = _refuse_if_locked(request, application)
+    if refused:
+        return refused
+    services.application_document_remove(document=document, by=request.user)
+    messages.success(request, _("Document retiré."))
+    return redirect("cohorts:application_step", pk=application.pk, step=5)
+
+
+def download_filename(document: ApplicationDocument) -> str:
+    """The original name made safe for a header and a file system, with the extension of what the file
+    really is (a PDF sent as "photo.png" downloads as "photo.pdf")."""
+    stem = os.path.splitext(os.path.basename(document.original_name.replace("\\", "/")))[0]
+    try:
+        stem = get_valid_filename(stem)[:100]
+    except Exception:  # noqa: BLE001 - get_valid_filename refuses names like "." or ".."
+        stem = ""
+    return f"{stem or 'document'}.{EXTENSIONS.get(document.content_type, 'bin')}"
+
+
+@role_required(Role.STAFF, Role.ENTREPRENEUR)
+def application_document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A document of an application, for its owner and for staff only; anybody else gets a 404."""
+    application = get_for_user_or_404(
+        Application.objects.filter(entrepreneur__user=request.user) if not request.user.has_role(Role.STAFF) else Application.objects.all(),
+        request.user,
+        pk=pk,
+    )
+    document = get_object_or_404(ApplicationDocument, pk=document_pk, application=application)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=download_filename(document), content_type=document.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
