@@ -638,11 +638,48 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
     date_hierarchy = "decided_at"
     list_per_page = 50
     show_full_result_count = False
+    readonly_fields = ("decided_at", "decided_by", "notified_at")
+
+    class DecisionForm(forms.ModelForm):
+        """Refuses, as a form error, a decision the application's status does not allow."""
+
+        class Meta:
+            model = SelectionDecision
+            fields = ("application", "outcome", "reason")
+
+        def clean(self):
+            from .models import APPLICATION_TRANSITIONS
+            from .services.selection import OUTCOME_STATUS
+
+            cleaned = super().clean()
+            application, outcome = cleaned.get("application"), cleaned.get("outcome")
+            unchanged = self.instance.pk and not {"application", "outcome"} & set(self.changed_data)
+            if application and outcome and not unchanged:
+                target = OUTCOME_STATUS[outcome]
+                if target not in APPLICATION_TRANSITIONS.get(application.status, set()):
+                    raise ValidationError(
+                        _("Une candidature ne peut pas passer de « %(from)s » à « %(to)s ».")
+                        % {"from": application.get_status_display(), "to": ApplicationStatus(target).label}
+                    )
+            return cleaned
+
+    form = DecisionForm
 
     def save_model(self, request, obj, form, change):
-        if obj.decided_by_id is None:
-            obj.decided_by = request.user
-        super().save_model(request, obj, form, change)
+        """A new or changed outcome goes through `selection_decide`, which moves the status too; a
+        corrected reason alone is saved as is."""
+        from .services.selection import selection_decide
+
+        if change and not {"application", "outcome"} & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        decision = selection_decide(application=obj.application, outcome=obj.outcome, reason=obj.reason, by=request.user)
+        obj.pk, obj.decided_at, obj.decided_by, obj.notified_at = (
+            decision.pk,
+            decision.decided_at,
+            decision.decided_by,
+            decision.notified_at,
+        )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Writes of the selection stage: shortlisting, decisions with their reason (status moved in the same
+transaction), and the notification e-mails, sent once per decision in the applicant's language."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.emails import email_queue
+from accounts.models import User
+
+from ..models import Application, ApplicationStatus, Cohort, DecisionOutcome, SelectionDecision
+from . import application_transition
+
+#: The status an application takes with each outcome.
+OUTCOME_STATUS = {
+    DecisionOutcome.SELECTED: ApplicationStatus.SELECTED,
+    DecisionOutcome.WAITLISTED: ApplicationStatus.WAITLISTED,
+    DecisionOutcome.REJECTED: ApplicationStatus.REJECTED,
+}
+
+
+@transaction.atomic
+def application_shortlist(*, application: Application, by: User | None) -> None:
+    """Move an application under review to the shortlist."""
+    application_transition(application=application, to_status=ApplicationStatus.SHORTLISTED, by=by)
+
+
+@transaction.atomic
+def selection_decide(*, application: Application, outcome: str, reason: str, by: User | None) -> SelectionDecision:
+    """Record (or change) the decision on an application and move its status accordingly, together.
+
+    Allowed: shortlisted → selected / waitlisted / rejected; under review → rejected; waitlisted →
+    selected / rejected. Anything else raises a ValidationError with a readable message. A changed
+    decision is to be notified again."""
+    reason = (reason or "").strip()
+    if outcome not in OUTCOME_STATUS:
+        raise ValidationError(_("Décision inconnue."), code="invalid_outcome")
+    if not reason:
+        raise ValidationError({"reason": [_("Indiquez le motif de la décision.")]}, code="reason_required")
+    application_transition(
+        application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=reason[:500]
+    )
+    decision = SelectionDecision.objects.filter(application=application).first() or SelectionDecision(
+        application=application
+    )
+    decision.outcome, decision.reason = outcome, reason
+    decision.decided_at, decision.decided_by = timezone.now(), by
+    decision.notified_at = None
+    decision.full_clean(validate_unique=False)
+    decision.save()
+    return decision
+
+
+def selection_decide_many(
+    *, applications: Iterable[Application], outcome: str, reason: str, by: User | None
+) -> tuple[list[SelectionDecision], list[tuple[Application, str]]]:
+    """Decide a batch with one reason; each decision stands alone, so one invalid move does not undo the
+    others. Returns the decisions made and, for the others, the application with the reason it failed."""
+    done: list[SelectionDecision] = []
+    failed: list[tuple[Application, str]] = []
+    for application in applications:
+        try:
+            done.append(selection_decide(application=application, outcome=outcome, reason=reason, by=by))
+        except ValidationError as error:
+            failed.append((application, " ".join(str(m) for m in error.messages)))
+    return done, failed
+
+
+def application_shortlist_many(
+    *, applications: Iterable[Application], by: User | None
+) -> tuple[list[Application], list[tuple[Application, str]]]:
+    done: list[Application] = []
+    failed: list[tuple[Application, str]] = []
+    for application in applications:
+        try:
+            application_shortlist(application=application, by=by)
+            done.append(application)
+        except ValidationError as error:
+            failed.append((application, " ".join(str(m) for m in error.messages)))
+    return done, failed
+
+
+@transaction.atomic
+def selection_notify(*, cohort: Cohort, by: User | None = None) -> int:
+    """Queue one e-mail per decided, not yet notified application of the cohort, in the applicant's
+    language, and mark it notified. Running it again sends nothing new. Returns the number queued.
+
+    A decision is claimed with a conditional update before its e-mail is queued, so two runs at once
+    cannot both send it."""
+    decisions = (
+        SelectionDecision.objects.filter(application__cohort=cohort, notified_at__isnull=True)
+        .select_related("application__entrepreneur__user", "application__cohort__programme", "application__company")
+        .order_by("pk")
+    )
+    sent = 0
+    for decision in decisions:
+        application = decision.application
+        if application.status != OUTCOME_STATUS.get(decision.outcome):
+            continue  # the status moved on since (e.g. withdrawn): nothing to announce
+        now = timezone.now()
+        if not SelectionDecision.objects.filter(pk=decision.pk, notified_at__isnull=True).update(notified_at=now):
+            continue
+        entrepreneur = application.entrepreneur
+        account = entrepreneur.user
+        email_queue(
+            to=account.email if account else entrepreneur.email,
+            user=account,
+            template=f"selection_{decision.outcome}",
+            language=account.preferred_language if account else application.language,
+            context={
+                "name": entrepreneur.first_name or str(entrepreneur),
+                "programme_name": application.cohort.programme.name,
+                "cohort_name": application.cohort.name,
+                "company_name": application.company.name if application.company else "",
+                "reason": decision.reason,
+            },
+        )
+        sent += 1
+    return sent

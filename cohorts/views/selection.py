@@ -1,0 +1,102 @@
+"""Staff pages of the selection stage: the ranked board, decisions one by one or in batches, the live
+shares of women, diaspora and regions, and the notification of decisions."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_for_user_or_404, role_required
+from accounts.models import Role
+
+from .. import selectors_selection
+from ..forms.selection import SHORTLIST, SelectionBatchForm
+from ..models import Cohort, SelectionDecision
+from ..selectors_review import DISAGREEMENT_THRESHOLD
+from ..services.selection import application_shortlist_many, selection_decide_many, selection_notify
+
+
+def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
+    return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
+
+
+def _ticked_ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][:1000]
+
+
+def _board(request: HttpRequest, cohort: Cohort, form: SelectionBatchForm, status: int = 200) -> HttpResponse:
+    ticked = _ticked_ids(request.POST.getlist("applications")) if request.method == "POST" else []
+    context = {
+        "cohort": cohort,
+        "applications": selectors_selection.selection_board(cohort),
+        "form": form,
+        "ticked": set(ticked),
+        "shares": selectors_selection.selection_shares_for(cohort, ticked),
+        "to_notify": SelectionDecision.objects.filter(application__cohort=cohort, notified_at__isnull=True).count(),
+        "threshold": DISAGREEMENT_THRESHOLD,
+        "show_fictitious_banner": cohort.programme.is_fictitious,
+    }
+    return render(request, "cohorts/selection/board.html", context, status=status)
+
+
+@role_required(Role.STAFF)
+def selection_board(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _staff_cohort(request, pk)
+    return _board(request, cohort, SelectionBatchForm(cohort=cohort))
+
+
+@role_required(Role.STAFF)
+def selection_shares(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shares block alone, recomputed by htmx each time a box is ticked."""
+    cohort = _staff_cohort(request, pk)
+    shares = selectors_selection.selection_shares_for(cohort, _ticked_ids(request.GET.getlist("applications")))
+    return render(request, "cohorts/selection/_shares.html", {"shares": shares})
+
+
+@role_required(Role.STAFF)
+@require_POST
+def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _staff_cohort(request, pk)
+    form = SelectionBatchForm(request.POST, cohort=cohort)
+    if not form.is_valid():
+        # Shown again with the ticks and the reason typed: nothing is lost.
+        return _board(request, cohort, form)
+    applications = list(form.cleaned_data["applications"].order_by("pk"))
+    action = form.cleaned_data["action"]
+    if action == SHORTLIST:
+        done, failed = application_shortlist_many(applications=applications, by=request.user)
+    else:
+        done, failed = selection_decide_many(
+            applications=applications, outcome=action, reason=form.cleaned_data["reason"], by=request.user
+        )
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)s candidature mise à jour.", "%(count)s candidatures mises à jour.", len(done))
+            % {"count": len(done)},
+        )
+    for application, error in failed:
+        messages.error(request, _("%(applicant)s : %(error)s") % {"applicant": application.entrepreneur, "error": error})
+    return redirect("cohorts:selection_board", pk=cohort.pk)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def selection_notify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _staff_cohort(request, pk)
+    count = selection_notify(cohort=cohort, by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s e-mail de décision mis en file d'envoi.",
+                "%(count)s e-mails de décision mis en file d'envoi.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Aucune nouvelle décision à notifier."))
+    return redirect("cohorts:selection_board", pk=cohort.pk)
