@@ -904,3 +904,54 @@ class Expense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on} – {self.description}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Imports of applications collected offline
+# --------------------------------------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+def import_file_path(instance: "ApplicationImport", filename: str) -> str:
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}"
+
+
+class ApplicationImport(models.Model):
+    """A checked spreadsheet of applications, imported by a worker: the status staff follow."""
+
+    file = models.FileField(_("fichier"), upload_to=import_file_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("lignes"), default=0)
+    created_count = models.PositiveIntegerField(_("candidatures créées"), default=0)
+    status = models.CharField(_("statut"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True)
+    error = models.TextField(_("erreur"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de candidatures")
+        verbose_name_plural = _("imports de candidatures")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="failed") | ~Q(error=""), name="application_import_failed_has_error"),
+            # The same file cannot be imported twice while a first import is queued, running or done.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(status__in=["queued", "running", "done"]), name="application_import_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -1,0 +1,140 @@
+"""Staff forms: the filters of the application list and of the selection analysis (django-filter),
+and the upload of a spreadsheet of applications collected offline."""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Gender, Sector, SenegalRegion
+
+from ..models import Application, ApplicationSource, ApplicationStatus, Cohort, Programme
+
+#: Larger spreadsheets are refused: 5 MB holds tens of thousands of rows of applications.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_EXTENSIONS = (".csv", ".xlsx")
+
+YES_NO = (("yes", _("Oui")), ("no", _("Non")))
+
+
+def _filter_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_class = "row row-cols-1 row-cols-sm-2 row-cols-lg-4 g-2 align-items-end"
+    helper.add_input(Submit("", _("Filtrer"), css_class="btn-primary"))
+    return helper
+
+
+def _cohorts() -> QuerySet[Cohort]:
+    return Cohort.objects.select_related("programme").order_by("programme__code", "number")
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """Filters of the staff application list; the export applies the same ones."""
+
+    q = django_filters.CharFilter(label=_("Recherche (nom, entreprise, e-mail)"), method="filter_search")
+    programme = django_filters.ModelChoiceFilter(
+        field_name="cohort__programme", label=_("Programme"), queryset=Programme.objects.order_by("code")
+    )
+    cohort = django_filters.ModelChoiceFilter(label=_("Cohorte"), queryset=_cohorts())
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=ApplicationStatus.choices)
+    source = django_filters.ChoiceFilter(label=_("Origine"), choices=ApplicationSource.choices)
+    gender = django_filters.ChoiceFilter(field_name="entrepreneur__gender", label=_("Genre"), choices=Gender.choices)
+    region = django_filters.ChoiceFilter(field_name="company__region", label=_("Région"), choices=SenegalRegion.choices)
+    diaspora = django_filters.ChoiceFilter(label=_("Diaspora"), choices=YES_NO, method="filter_diaspora")
+    sector = django_filters.ChoiceFilter(field_name="company__sector", label=_("Secteur"), choices=Sector.choices)
+    eligible = django_filters.ChoiceFilter(
+        label=_("Éligibilité"),
+        choices=(("yes", _("Éligible")), ("no", _("Non éligible")), ("unknown", _("Non vérifiée"))),
+        method="filter_eligible",
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        for term in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(entrepreneur__first_name__icontains=term)
+                | Q(entrepreneur__last_name__icontains=term)
+                | Q(entrepreneur__email__icontains=term)
+                | Q(company__name__icontains=term)
+            )
+        return queryset
+
+    def filter_diaspora(self, queryset, name, value):
+        return queryset.filter(entrepreneur__is_diaspora=value == "yes")
+
+    def filter_eligible(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.filter(is_eligible__isnull=True)
+        return queryset.filter(is_eligible=value == "yes")
+
+    @property
+    def form(self):
+        form = super().form
+        form.helper = _filter_helper()
+        return form
+
+
+class AnalysisFilter(django_filters.FilterSet):
+    """The scope of the selection analysis: a programme, a cohort, or everything."""
+
+    programme = django_filters.ModelChoiceFilter(
+        field_name="cohort__programme", label=_("Programme"), queryset=Programme.objects.order_by("code")
+    )
+    cohort = django_filters.ModelChoiceFilter(label=_("Cohorte"), queryset=_cohorts())
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    @property
+    def form(self):
+        form = super().form
+        form.helper = _filter_helper()
+        return form
+
+    def cohorts(self) -> list[Cohort]:
+        """The cohorts in scope (for the per-criterion table), as chosen in the form."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        cohorts = _cohorts()
+        if data.get("cohort"):
+            cohorts = cohorts.filter(pk=data["cohort"].pk)
+        if data.get("programme"):
+            cohorts = cohorts.filter(programme=data["programme"])
+        return list(cohorts)
+
+
+class ApplicationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier (CSV ou XLSX)"),
+        help_text=_("5 Mo au plus. CSV en UTF-8 ou Windows-1252 (Latin-1), séparateur virgule ou point-virgule."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("preview", _("Vérifier le fichier"), css_class="btn-primary"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier pèse %(size).1f Mo ; la limite est de 5 Mo. Découpez-le en plusieurs fichiers."),
+                params={"size": upload.size / 1024 / 1024},
+                code="too_big",
+            )
+        if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+            raise forms.ValidationError(
+                _("Format non pris en charge : envoyez un fichier .csv ou .xlsx."), code="bad_extension"
+            )
+        return upload
+
+
+class ApplicationImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

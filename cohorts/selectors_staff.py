@@ -1,0 +1,316 @@
+"""Staff reads: the filterable application list and the selection-effect analysis (who the funnel
+keeps at each stage, by group, and which criterion alone pushed whom out), each in a fixed number of
+SQL aggregations whatever the number of applications."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import DAKAR_THIES_AXIS, Education, Gender, Sector
+
+from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
+
+# --------------------------------------------------------------------------------------------------
+# Application list
+# --------------------------------------------------------------------------------------------------
+
+
+def applications_for_staff() -> QuerySet[Application]:
+    """Every application with what the list and the export show, joined in the same query."""
+    return Application.objects.select_related("entrepreneur", "company", "cohort__programme").order_by(
+        "-submitted_at", "-created_at", "-pk"
+    )
+
+
+def failed_labels(application: Application) -> list[str]:
+    """Labels of the criteria the application failed at its screening (stored on the row)."""
+    return [item.get("label", "") for item in application.failed_criteria or [] if isinstance(item, dict)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Selection-effect analysis
+# --------------------------------------------------------------------------------------------------
+
+#: Region groups: the evaluation found the SMEs concentrated on the Dakar–Thiès axis.
+AXIS, ELSEWHERE, UNKNOWN = "axis", "elsewhere", "unknown"
+REGION_LABELS = {AXIS: _("Axe Dakar–Thiès"), ELSEWHERE: _("Autres régions et diaspora"), UNKNOWN: _("Non renseigné")}
+DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
+#: Company age at submission, in years: under 2, 2 to 5, over 5.
+AGE_LABELS = {
+    "lt2": _("Moins de 2 ans"),
+    "2-5": _("2 à 5 ans"),
+    "gt5": _("Plus de 5 ans"),
+    UNKNOWN: _("Non renseigné"),
+}
+
+SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+
+
+def _region_group() -> Case:
+    return Case(
+        When(company__isnull=True, then=Value(UNKNOWN)),
+        When(company__region__in=DAKAR_THIES_AXIS, then=Value(AXIS)),
+        default=Value(ELSEWHERE),
+        output_field=CharField(),
+    )
+
+
+def _company_age() -> Coalesce:
+    """The age stored in the screening snapshot, else submission year minus the year founded."""
+    return Coalesce(
+        Cast(KeyTextTransform("company_age", "profile_snapshot"), IntegerField()),
+        ExtractYear("submitted_at") - F("company__year_founded"),
+        output_field=IntegerField(),
+    )
+
+
+def _age_band() -> Case:
+    return Case(
+        When(company_age__isnull=True, then=Value(UNKNOWN)),
+        When(company_age__lt=2, then=Value("lt2")),
+        When(company_age__lte=5, then=Value("2-5")),
+        default=Value("gt5"),
+        output_field=CharField(),
+    )
+
+
+@dataclass
+class FunnelRow:
+    """One group's funnel: counts at each stage and their rates against the applied count."""
+
+    key: str
+    label: str
+    applied: int = 0
+    eligible: int = 0
+    reviewed: int = 0
+    selected: int = 0
+
+    def rate(self, count: int) -> float | None:
+        return round(100 * count / self.applied, 1) if self.applied else None
+
+    @property
+    def eligible_rate(self) -> float | None:
+        return self.rate(self.eligible)
+
+    @property
+    def reviewed_rate(self) -> float | None:
+        return self.rate(self.reviewed)
+
+    @property
+    def selected_rate(self) -> float | None:
+        return self.rate(self.selected)
+
+
+@dataclass
+class FunnelBreakdown:
+    dimension: str
+    label: str
+    rows: list[FunnelRow]
+
+
+@dataclass
+class GroupExclusion:
+    key: str
+    label: str
+    applied: int
+    excluded: int
+
+    @property
+    def share(self) -> float | None:
+        return round(100 * self.excluded / self.applied, 1) if self.applied else None
+
+
+@dataclass
+class CriterionExclusion:
+    """How many applicants this criterion alone excluded (it was the only one they failed), by group."""
+
+    criterion: EligibilityCriterion
+    excluded: int = 0
+    groups: dict[str, list[GroupExclusion]] = field(default_factory=dict)
+
+
+@dataclass
+class SelectionAnalysis:
+    total: FunnelRow
+    breakdowns: list[FunnelBreakdown]
+    exclusions: list[CriterionExclusion]
+
+
+STAGES = ("applied", "eligible", "reviewed", "selected")
+
+
+def _funnel_counts() -> dict:
+    """The stages, counted over rows annotated with `has_submitted_review`."""
+    return {
+        "applied": Count("pk"),
+        "eligible": Count("pk", filter=Q(status__in=ELIGIBLE_STATUSES)),
+        "reviewed": Count("pk", filter=Q(has_submitted_review=True)),
+        "selected": Count("pk", filter=Q(status=ApplicationStatus.SELECTED)),
+    }
+
+
+def _dimension_expressions() -> dict[str, object]:
+    return {
+        "gender": F("entrepreneur__gender"),
+        "region": _region_group(),
+        "diaspora": F("entrepreneur__is_diaspora"),
+        "age_band": _age_band(),
+        "education": F("entrepreneur__education"),
+        "sector": Coalesce("company__sector", Value(UNKNOWN)),
+    }
+
+
+#: The breakdowns shown: (dimension = key in the grouped rows, label, labels of the values).
+def _dimensions() -> list[tuple[str, object, dict]]:
+    return [
+        ("gender", _("Genre"), dict(Gender.choices)),
+        ("region", _("Région"), REGION_LABELS),
+        ("diaspora", _("Diaspora"), DIASPORA_LABELS),
+        ("age_band", _("Âge de l'entreprise au dépôt"), AGE_LABELS),
+        ("education", _("Niveau d'études"), dict(Education.choices)),
+        ("sector", _("Secteur"), {**dict(Sector.choices), UNKNOWN: _("Non renseigné")}),
+    ]
+
+
+#: The dimensions are counted in two grouped queries of a few dozen to a few hundred groups each:
+#: who the person is (with the cohort, which the exclusions need too), and what the company is.
+PERSON_DIMENSIONS = ("gender", "region", "diaspora")
+COMPANY_DIMENSIONS = ("age_band", "education", "sector")
+
+
+@dataclass
+class FunnelGroups:
+    """Funnel counts per combination of groups, as read from the database."""
+
+    person: list[dict]  # keys: cohort_id, gender, region, diaspora + STAGES
+    company: list[dict]  # keys: age_band, education, sector + STAGES
+
+
+def funnel_groups(applications: QuerySet[Application]) -> FunnelGroups:
+    """The funnel counts of the submitted applications, grouped (2 queries, `values().annotate()`)."""
+    reviewed = Exists(Review.objects.filter(application=OuterRef("pk"), submitted_at__isnull=False))
+    base = applications.filter(SUBMITTED_FILTER).order_by().annotate(
+        has_submitted_review=reviewed, company_age=_company_age()
+    )
+    expressions = _dimension_expressions()
+    counts = _funnel_counts()
+
+    def grouped(names: tuple[str, ...], *fields: str) -> list[dict]:
+        return list(base.values(*fields, **{name: expressions[name] for name in names}).annotate(**counts).order_by())
+
+    return FunnelGroups(person=grouped(PERSON_DIMENSIONS, "cohort_id"), company=grouped(COMPANY_DIMENSIONS))
+
+
+def _ordered_rows(found: dict, labels: dict) -> list[FunnelRow]:
+    """Every known group in its declared order (empty ones too, so columns line up across cohorts)."""
+    rows = [found.pop(key, FunnelRow(key=str(key), label=str(label))) for key, label in labels.items()]
+    rows = [row for row in rows if row.applied or row.key != UNKNOWN]
+    return rows + list(found.values())
+
+
+def selection_funnel(groups: FunnelGroups) -> tuple[FunnelRow, list[FunnelBreakdown]]:
+    """The funnel applied → eligible → reviewed → selected, overall and per dimension, summed from
+    the grouped counts (no query)."""
+    total = FunnelRow(key="all", label=str(_("Ensemble")))
+    for item in groups.person:
+        for stage in STAGES:
+            setattr(total, stage, getattr(total, stage) + item[stage])
+    breakdowns = []
+    for name, label, labels in _dimensions():
+        source = groups.person if name in PERSON_DIMENSIONS else groups.company
+        found: dict = {}
+        for item in source:
+            key = item[name]
+            row = found.setdefault(key, FunnelRow(key=str(key), label=str(labels.get(key, key))))
+            for stage in STAGES:
+                setattr(row, stage, getattr(row, stage) + item[stage])
+        breakdowns.append(FunnelBreakdown(dimension=name, label=str(label), rows=_ordered_rows(found, labels)))
+    return total, breakdowns
+
+
+EXCLUSION_GROUPS: tuple[tuple[str, object, dict], ...] = (
+    ("gender", _("Genre"), dict(Gender.choices)),
+    ("region", _("Région"), REGION_LABELS),
+    ("diaspora", _("Diaspora"), DIASPORA_LABELS),
+)
+
+
+def criterion_exclusions(
+    applications: QuerySet[Application], cohorts: Iterable[Cohort], groups: FunnelGroups
+) -> list[CriterionExclusion]:
+    """For each eligibility criterion of `cohorts`, the ineligible applicants whose only failed
+    criterion it is, per gender, region group and diaspora, with the share of each group excluded.
+
+    Two queries: the criteria, and the failed-criteria lists of the ineligible applications, read
+    in one `values_list` and counted in Python (the JSON lists are short, and "a list of exactly one
+    element" is not portable JSON querying between SQLite and PostgreSQL). The applied counts per
+    cohort and group come from `groups`."""
+    cohort_ids = [cohort.pk for cohort in cohorts]
+    criteria = list(
+        EligibilityCriterion.objects.filter(cohort_id__in=cohort_ids).select_related("cohort__programme").order_by(
+            "cohort__programme__code", "cohort__number", "order", "pk"
+        )
+    )
+    if not criteria:
+        return []
+    applied: dict[tuple, int] = defaultdict(int)
+    for item in groups.person:
+        for group in PERSON_DIMENSIONS:
+            applied[(item["cohort_id"], group, item[group])] += item["applied"]
+
+    excluded: dict[tuple, int] = defaultdict(int)
+    rows = (
+        applications.filter(SUBMITTED_FILTER, cohort_id__in=cohort_ids, status=ApplicationStatus.INELIGIBLE)
+        .order_by()
+        .values_list("failed_criteria", "entrepreneur__gender", "entrepreneur__is_diaspora", _region_group())
+    )
+    for failed, gender, diaspora, region in rows:
+        if not isinstance(failed, list) or len(failed) != 1 or not isinstance(failed[0], dict):
+            continue
+        criterion_id = failed[0].get("id")
+        excluded[(criterion_id, None, None)] += 1
+        for group, key in (("gender", gender), ("region", region), ("diaspora", diaspora)):
+            excluded[(criterion_id, group, key)] += 1
+
+    result = []
+    for criterion in criteria:
+        item = CriterionExclusion(criterion=criterion, excluded=excluded[(criterion.pk, None, None)])
+        for group, _label, labels in EXCLUSION_GROUPS:
+            item.groups[group] = [
+                GroupExclusion(
+                    key=str(key),
+                    label=str(label),
+                    applied=applied[(criterion.cohort_id, group, key)],
+                    excluded=excluded[(criterion.pk, group, key)],
+                )
+                for key, label in labels.items()
+                if key != UNKNOWN or applied[(criterion.cohort_id, group, key)]
+            ]
+        result.append(item)
+    return result
+
+
+def selection_analysis(applications: QuerySet[Application], cohorts: Iterable[Cohort]) -> SelectionAnalysis:
+    """The whole analysis: the funnel by group, then the exclusions by criterion (4 queries)."""
+    groups = funnel_groups(applications)
+    total, breakdowns = selection_funnel(groups)
+    return SelectionAnalysis(
+        total=total, breakdowns=breakdowns, exclusions=criterion_exclusions(applications, cohorts, groups)
+    )
