@@ -54,7 +54,7 @@ from .models import (
     to_eur,
 )
 
-DEMO_PROGRAMME_CODES = ("pem-wecco", "pem-nzassa")
+DEMO_PROGRAMME_CODES = ("pem-wecco", "pem-nzassa", "pem-sine-saloum")
 HISTORY_REASON = "Données de démonstration"
 
 # --------------------------------------------------------------------------------------------------
@@ -381,7 +381,39 @@ def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepren
     _committee_create(rng, wecco, orgs)
     demo.sub_projects = _sub_projects_create(wecco, nzassa, orgs, specs, applications)
     _budget_create(rng, wecco, cohorts)
+    _open_call_create(orgs)
     return demo
+
+
+def _open_call_create(orgs) -> Cohort:
+    """A call open now, so that the public side of the demo can be tried: apply, screen, review.
+
+    Fixed dates (deterministic demo): open from 1 October 2026 to 31 March 2027."""
+    programme = Programme.objects.create(
+        code="pem-sine-saloum", name="PEM Sine-Saloum", origin_countries="SN", destination_countries="BE",
+        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2029, 8, 31), donor=orgs["eu_intpa"],
+        implementer=orgs["enabel"], is_fictitious=True,
+        description="Mobilité d'affaires circulaire pour les PME de la région du Sine-Saloum (démonstration).",
+    )
+    cohort = Cohort.objects.create(
+        programme=programme, number=1, name="Cohorte 1",
+        call_text="Appel ouvert aux PME du Sine-Saloum (Fatick, Kaolack, Kaffrine) et de la diaspora qui souhaitent "
+        "nouer un partenariat avec des entreprises belges, notamment dans l'agroalimentaire, la pêche et l'eau.",
+        call_opens_at=aware(datetime.date(2026, 10, 1), 9), call_closes_at=aware(datetime.date(2027, 3, 31), 23, 59),
+        travel_starts_on=datetime.date(2027, 9, 1), travel_ends_on=datetime.date(2027, 11, 30), places=20,
+    )
+    # Lessons of PEM-WECCO: no formal-status or high turnover thresholds; an environmental commitment asked.
+    EligibilityCriterion.objects.bulk_create([
+        EligibilityCriterion(cohort=cohort, field="company_age", operator="gte", value="1", order=1,
+                             label="Entreprise créée depuis au moins 1 an", label_en="Company at least 1 year old"),
+        EligibilityCriterion(cohort=cohort, field="has_environmental_commitment", operator="true", order=2,
+                             label="Engagement environnemental décrit", label_en="Environmental commitment described"),
+    ])
+    RubricCriterion.objects.bulk_create([
+        RubricCriterion(cohort=cohort, code=code, label=label, label_en=label_en, weight=Decimal(str(weight)), max_score=5, order=i)
+        for i, ((code, label, label_en), weight) in enumerate(zip(RUBRIC, RUBRIC_WEIGHTS[2], strict=True), start=1)
+    ])
+    return cohort
 
 
 def _criteria_create(cohorts) -> dict:

@@ -317,3 +317,14 @@ def test_it_refuses_to_load_on_a_production_installation_unless_asked(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", "--reset", stdout=io.StringIO())
     assert Programme.objects.count() == before
+
+
+def test_the_demo_has_a_call_open_to_try_the_public_side(wecco):
+    from django.utils import timezone as tz
+
+    from cohorts.models import Cohort
+
+    autumn_2026 = tz.make_aware(datetime.datetime(2026, 11, 26, 12))
+    open_calls = Cohort.objects.open_for_applications(at=autumn_2026)
+    assert [c.programme.code for c in open_calls] == ["pem-sine-saloum"]
+    assert open_calls[0].criteria.count() == 2 and open_calls[0].rubric.count() == 7
