@@ -14,6 +14,7 @@ admin.site.index_title = _("Back-office du programme")
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("", include("cohorts.urls")),
+    path("rapports/", include("reporting.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

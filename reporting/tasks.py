@@ -1,0 +1,1 @@
+"""Celery tasks of reporting, one module per area; imported here so that autodiscovery finds them."""
