@@ -14,13 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Application,
     ApplicationDocument,
+    ApplicationImport,
     ApplicationStatus,
     ApplicationTransition,
     BudgetLine,
@@ -45,6 +45,7 @@ from .models import (
     SelectionDecision,
     to_eur,
 )
+from .resources import ApplicationResource  # the same columns as the staff list's export
 from .services import application_transition
 
 # --------------------------------------------------------------------------------------------------
@@ -277,28 +278,6 @@ class RubricCriterionAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------------------------------
 
 
-class ApplicationResource(resources.ModelResource):
-    programme = fields.Field(attribute="cohort__programme__code", column_name="programme")
-    cohort = fields.Field(attribute="cohort__name", column_name="cohort")
-    entrepreneur_first_name = fields.Field(attribute="entrepreneur__first_name", column_name="entrepreneur_first_name")
-    entrepreneur_last_name = fields.Field(attribute="entrepreneur__last_name", column_name="entrepreneur_last_name")
-    entrepreneur_email = fields.Field(attribute="entrepreneur__email", column_name="entrepreneur_email")
-    entrepreneur_gender = fields.Field(attribute="entrepreneur__gender", column_name="entrepreneur_gender")
-    entrepreneur_is_diaspora = fields.Field(attribute="entrepreneur__is_diaspora", column_name="entrepreneur_is_diaspora")
-    company = fields.Field(attribute="company__name", column_name="company")
-    company_sector = fields.Field(attribute="company__sector", column_name="company_sector")
-    company_region = fields.Field(attribute="company__region", column_name="company_region")
-
-    class Meta:
-        model = Application
-        fields = (
-            "id", "programme", "cohort", "entrepreneur_first_name", "entrepreneur_last_name", "entrepreneur_email",
-            "entrepreneur_gender", "entrepreneur_is_diaspora", "company", "company_sector", "company_region",
-            "status", "status_changed_at", "source", "language", "submitted_at", "is_eligible",
-            "eligibility_checked_at", "target_markets", "created_at",
-        )
-
-
 class ApplicationDocumentForm(forms.ModelForm):
     """Upload of a private document: its name, type, size and fingerprint are read from the file."""
 
@@ -517,6 +496,35 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+
+@admin.register(ApplicationImport)
+class ApplicationImportAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
+    """Watch the imports of offline collections (and why one failed); they are asked for on the
+    staff import page and run by a worker, never typed in here."""
+
+    list_display = (
+        "original_name", "status", "row_count", "created_count", "requested_by", "requested_at", "started_at", "finished_at",
+    )  # fmt: skip
+    list_filter = ("status",)
+    search_fields = ("original_name", "sha256", "error")
+    list_select_related = ("requested_by",)
+    fields = (
+        "original_name", "status", "row_count", "created_count", "error", "sha256", "requested_by", "requested_at",
+        "started_at", "finished_at",
+    )  # fmt: skip
+    date_hierarchy = "requested_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApplicationTransition)

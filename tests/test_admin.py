@@ -34,7 +34,9 @@ pytestmark = pytest.mark.django_db
 PROJECT_APPS = ("accounts", "partners", "cohorts", "mobility", "reporting")
 
 #: Audit trails and jobs written only by services: staff read them, nobody adds or edits them here.
-READ_ONLY_MODELS = {ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail}
+READ_ONLY_MODELS = {
+    ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail, cohorts_models.ApplicationImport,
+}  # fmt: skip
 
 
 def _transition():
@@ -69,6 +71,9 @@ ROW_FACTORIES = {
     cohorts_models.Application: lambda: cf.ApplicationFactory(submitted=True),
     cohorts_models.ApplicationTransition: _transition,
     cohorts_models.ApplicationDocument: cf.ApplicationDocumentFactory,
+    cohorts_models.ApplicationImport: lambda: cohorts_models.ApplicationImport.objects.create(
+        original_name="collecte.csv", sha256="0" * 64, row_count=3
+    ),
     cohorts_models.Review: cf.ReviewFactory,
     cohorts_models.ReviewScore: cf.ReviewScoreFactory,
     cohorts_models.ConflictOfInterest: cf.ConflictOfInterestFactory,

@@ -2,24 +2,40 @@
 
 All or nothing: every row is checked first (by column), and the file is written in one transaction
 only when no row has an error. Re-importing the same file creates nothing: an application that
-already exists for the same e-mail and cohort is reported as an error on its row."""
+already exists for the same e-mail and cohort is reported as an error on its row.
+
+The check runs in the request; the import itself runs in a Celery worker (`application_import_request`
+queues an `ApplicationImport`, `application_import_execute` runs it), since each row costs about twenty
+queries (submission, screening, history)."""
 
 import datetime
+import hashlib
+import logging
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from partners.models import Company, Entrepreneur, LegalForm
 
-from ..models import Application, ApplicationSource, ApplicationStatus, Cohort
-from ..resources import ApplicationImportResource
+from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
+from ..resources import ApplicationImportResource, read_spreadsheet
 from . import application_screen, application_transition
+
+logger = logging.getLogger(__name__)
+
+#: How many row errors the status page lists when the re-check of a queued import fails.
+ERRORS_SHOWN = 20
 
 #: Model field -> import column, to report a model validation error under the column it came from.
 ENTREPRENEUR_COLUMNS = {
@@ -227,3 +243,145 @@ def applications_import(*, dataset: tablib.Dataset, by: User) -> ImportReport:
         application_screen(application=application, by=by)
         report.created.append(application)
     return report
+
+
+# --------------------------------------------------------------------------------------------------
+# The import as a background job
+# --------------------------------------------------------------------------------------------------
+
+
+def file_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def application_import_blocking(*, sha256: str) -> ApplicationImport | None:
+    """The import of the same file that is queued, running or done, if any: it forbids a new one."""
+    return (
+        ApplicationImport.objects.filter(sha256=sha256, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE])
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def _already_imported_error(existing: ApplicationImport) -> ValidationError:
+    return ValidationError(
+        _("Ce fichier a déjà été envoyé le %(date)s (import « %(status)s ») : il n'est pas importé une seconde fois.")
+        % {
+            "date": timezone.localtime(existing.requested_at).strftime("%d/%m/%Y %H:%M"),
+            "status": existing.get_status_display(),
+        },
+        code="already_imported",
+    )
+
+
+def application_import_request(*, content: bytes, filename: str, row_count: int, by: User) -> ApplicationImport:
+    """Keep a checked file in private storage and queue its import (run after the commit).
+
+    Raises ValidationError when the same content is already queued, running or imported: checked
+    first, and the database constraint settles two requests racing each other."""
+    sha256 = file_sha256(content)
+    existing = application_import_blocking(sha256=sha256)
+    if existing is not None:
+        raise _already_imported_error(existing)
+    job = ApplicationImport(
+        original_name=filename[:255], sha256=sha256, row_count=row_count, requested_by=by, status=ImportStatus.QUEUED
+    )
+    job.file.save(filename, ContentFile(content), save=False)
+    try:
+        job.full_clean(exclude=["file"], validate_constraints=False)
+        with transaction.atomic():  # a savepoint: the constraint refusing the row leaves the request usable
+            job.save()
+    except IntegrityError:
+        job.file.delete(save=False)
+        existing = application_import_blocking(sha256=sha256)
+        raise (
+            _already_imported_error(existing)
+            if existing is not None
+            else ValidationError(_("Ce fichier vient d'être envoyé par ailleurs."), code="already_imported")
+        ) from None
+    except ValidationError:
+        job.file.delete(save=False)
+        raise
+
+    from ..tasks_staff import application_import_run  # the tasks module imports this one
+
+    transaction.on_commit(lambda: application_import_run.delay(job.pk))
+    return job
+
+
+class ImportRecheckFailed(Exception):
+    """The rows no longer pass the check when the worker runs them (the database changed meanwhile)."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__("re-check failed")
+
+
+def import_errors_summary(report: ImportReport) -> str:
+    """The row and column errors of a report, one per line, for the status page."""
+    if not report.rows:
+        return _("Le fichier ne contient aucune ligne de candidature.")
+    errors = [(row.line, column, message) for row in report.invalid_rows for column, message in row.errors.items()]
+    lines = [
+        ngettext(
+            "Le fichier n'est plus valide (les données ont changé depuis la vérification) : %(count)s erreur, rien n'a été importé.",
+            "Le fichier n'est plus valide (les données ont changé depuis la vérification) : %(count)s erreurs, rien n'a été importé.",
+            len(errors),
+        )
+        % {"count": len(errors)}
+    ]
+    lines += [
+        _("Ligne %(line)s, colonne « %(column)s » : %(message)s") % {"line": line, "column": column, "message": message}
+        for line, column, message in errors[:ERRORS_SHOWN]
+    ]
+    if len(errors) > ERRORS_SHOWN:
+        more = len(errors) - ERRORS_SHOWN
+        lines.append(ngettext("… et %(count)s autre erreur.", "… et %(count)s autres erreurs.", more) % {"count": more})
+    return "\n".join(lines)
+
+
+def application_import_execute(*, import_id: int) -> ApplicationImport | None:
+    """Run a queued import: claim it, re-read and re-check the file, write every row in one
+    transaction (all or nothing), then record done or failed with the reason.
+
+    Safe to call twice (a redelivered task): only the call that moves the job from queued to running
+    does anything; the others return None. A job left "running" for longer than a task may live (its
+    worker died mid-import, and the import's transaction was rolled back with it) is claimed again."""
+    now = timezone.now()
+    abandoned_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = ApplicationImport.objects.filter(
+        Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, started_at__lt=abandoned_before), pk=import_id
+    ).update(status=ImportStatus.RUNNING, started_at=now)
+    if not claimed:
+        return None
+    job = ApplicationImport.objects.select_related("requested_by").get(pk=import_id)
+    by = job.requested_by
+    language = by.preferred_language if by is not None else None
+    with translation.override(language or translation.get_language()):
+        try:
+            with job.file.open("rb") as handle:  # slow I/O before the transaction
+                content = handle.read()
+            if file_sha256(content) != job.sha256:
+                raise ValueError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
+            dataset = read_spreadsheet(content=content, filename=job.original_name)
+            with transaction.atomic():
+                report = applications_import(dataset=dataset, by=by)
+                if not report.is_valid:
+                    raise ImportRecheckFailed(report)
+                ApplicationImport.objects.filter(pk=job.pk).update(
+                    status=ImportStatus.DONE, created_count=len(report.created), row_count=len(report.rows),
+                    finished_at=timezone.now(), error="",
+                )  # fmt: skip
+        except ImportRecheckFailed as failure:
+            _import_failed(job, import_errors_summary(failure.report))
+        except Exception as error:  # noqa: BLE001 - any failure is recorded for the user, nothing was written
+            logger.exception("Application import %s failed", job.pk)
+            _import_failed(job, str(error) or error.__class__.__name__)
+    job.refresh_from_db()
+    return job
+
+
+def _import_failed(job: ApplicationImport, error: str) -> None:
+    ApplicationImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.FAILED, error=error or _("Erreur inconnue."), finished_at=timezone.now(), created_count=0
+    )

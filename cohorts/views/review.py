@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,11 +31,9 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 
 def _document_url(document) -> str | None:
-    """The download link of another area's view, if it is there; the name alone otherwise."""
-    try:
-        return reverse("cohorts:document_download", kwargs={"pk": document.pk})
-    except NoReverseMatch:
-        return None
+    """Application documents are downloadable by their owner and staff only (personal data): reviewers
+    see their names and kinds; staff share a document with reviewers when one is needed."""
+    return None
 
 
 # --- Reviewers ------------------------------------------------------------------------------------

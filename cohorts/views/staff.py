@@ -1,18 +1,18 @@
 """Staff pages: the filterable application list and its export, the selection-effect analysis and its
-export, and the import of applications collected offline (check, then confirm)."""
+export, and the import of applications collected offline (check, then confirm; a worker imports, the
+status page follows it)."""
 
-import hashlib
 import uuid
 
 import tablib
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,8 +22,14 @@ from pemwecco.storage import private_storage
 
 from .. import selectors_staff
 from ..forms.staff import AnalysisFilter, ApplicationFilter, ApplicationImportConfirmForm, ApplicationImportForm
+from ..models import ApplicationImport, ImportStatus
 from ..resources import ApplicationImportResource, ApplicationResource, ImportFileError, read_spreadsheet
-from ..services.staff import applications_import, applications_import_check
+from ..services.staff import (
+    application_import_blocking,
+    application_import_request,
+    applications_import_check,
+    file_sha256,
+)
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {
@@ -32,6 +38,8 @@ EXPORT_FORMATS = {
 }
 #: Session key holding the files checked and waiting for confirmation, by token.
 PENDING_IMPORTS = "staff_pending_imports"
+#: How many imports the import page lists.
+RECENT_IMPORTS = 10
 
 
 def _xlsx(dataset: tablib.Dataset) -> bytes:
@@ -164,7 +172,7 @@ def _pending(request: HttpRequest) -> dict:
     return request.session.get(PENDING_IMPORTS, {})
 
 
-def _load_pending(request: HttpRequest, token: str) -> tuple[dict | None, tablib.Dataset | None]:
+def _load_pending(request: HttpRequest, token: str) -> tuple[dict | None, bytes | None]:
     entry = _pending(request).get(token)
     if entry is None:
         return None, None
@@ -173,9 +181,9 @@ def _load_pending(request: HttpRequest, token: str) -> tuple[dict | None, tablib
         return None, None
     with storage.open(entry["path"], "rb") as handle:
         content = handle.read()
-    if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+    if file_sha256(content) != entry["sha256"]:
         return None, None
-    return entry, read_spreadsheet(content=content, filename=entry["filename"])
+    return entry, content
 
 
 def _forget_pending(request: HttpRequest, token: str) -> None:
@@ -186,19 +194,35 @@ def _forget_pending(request: HttpRequest, token: str) -> None:
         private_storage().delete(entry["path"])
 
 
+def _import_context() -> dict:
+    return {
+        "columns": ApplicationImportResource.columns(),
+        "form": ApplicationImportForm(),
+        # The latest imports, with who asked for them: two queries whatever their number.
+        "recent_imports": list(ApplicationImport.objects.select_related("requested_by")[:RECENT_IMPORTS]),
+    }
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def application_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and check (nothing written). Step 2 (POST with the token): write, all or nothing."""
-    context = {"columns": ApplicationImportResource.columns(), "form": ApplicationImportForm()}
+    """Step 1: upload and check (nothing written). Step 2 (POST with the token): queue the import,
+    which a worker runs all or nothing; the user follows it on its status page."""
+    context = _import_context()
     if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request, context)
+        return _import_confirm(request)
     if request.method == "POST":
         form = ApplicationImportForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
+            sha256 = file_sha256(content)
+            existing = application_import_blocking(sha256=sha256)
+            if existing is not None:
+                form.add_error("file", _("Ce fichier a déjà été envoyé : il n'est pas importé une seconde fois."))
+                context["existing_import"] = existing
+                return render(request, "cohorts/staff/application_import.html", context)
             try:
                 dataset = read_spreadsheet(content=content, filename=upload.name)
             except ImportFileError as error:
@@ -210,43 +234,47 @@ def application_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", _("Le fichier ne contient aucune ligne de candidature."))
             elif report.is_valid:
                 token = uuid.uuid4().hex
-                path = private_storage().save(f"imports/{token}", ContentFile(content))
+                path = private_storage().save(f"imports/pending/{token}", ContentFile(content))
                 pending = _pending(request)
-                pending[token] = {
-                    "path": path,
-                    "filename": upload.name,
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                }
+                pending[token] = {"path": path, "filename": upload.name, "sha256": sha256, "rows": len(report.rows)}
                 request.session[PENDING_IMPORTS] = pending
                 context["confirm_form"] = ApplicationImportConfirmForm(initial={"token": token})
                 context["filename"] = upload.name
     return render(request, "cohorts/staff/application_import.html", context)
 
 
-def _import_confirm(request: HttpRequest, context: dict) -> HttpResponse:
+def _import_confirm(request: HttpRequest) -> HttpResponse:
     form = ApplicationImportConfirmForm(request.POST)
     token = form.cleaned_data["token"] if form.is_valid() else ""
-    entry, dataset = _load_pending(request, token)
-    if dataset is None:
+    entry, content = _load_pending(request, token)
+    if content is None:
         # A tampered token, an expired session, or the second click of a double submission.
-        messages.warning(request, _("Cet import n'est plus en attente (déjà effectué ou expiré). Envoyez le fichier à nouveau."))
+        messages.warning(request, _("Cet import n'est plus en attente (déjà demandé ou expiré). Envoyez le fichier à nouveau."))
         return redirect("cohorts:application_import")
     try:
-        report = applications_import(dataset=dataset, by=request.user)
-    except IntegrityError:
-        # Another request imported the same rows meanwhile: the unique constraints refused them.
-        messages.error(request, _("Ces candidatures viennent d'être importées par ailleurs : rien n'a été ajouté."))
-        _forget_pending(request, token)
+        job = application_import_request(content=content, filename=entry["filename"], row_count=entry.get("rows", 0), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("cohorts:application_import")
-    _forget_pending(request, token)
-    if not report.is_valid:
-        context["report"] = report
-        messages.error(request, _("Le fichier n'est plus valide (les données ont changé depuis la vérification) : rien n'a été importé."))
-        return render(request, "cohorts/staff/application_import.html", context)
-    eligible = sum(1 for application in report.created if application.is_eligible)
+    finally:
+        _forget_pending(request, token)
     messages.success(
         request,
-        _("%(count)s candidatures importées (%(eligible)s éligibles, %(ineligible)s non éligibles).")
-        % {"count": len(report.created), "eligible": eligible, "ineligible": len(report.created) - eligible},
+        _("Import demandé : les %(count)s candidatures sont enregistrées en arrière-plan. Cette page se met à jour seule.")
+        % {"count": job.row_count},
     )
-    return redirect(f"{reverse('cohorts:application_list')}?source=import")
+    return redirect("cohorts:application_import_status", pk=job.pk)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET"])
+def application_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an import stands; htmx asks again for the status block every 2 s until it is finished."""
+    job = get_object_or_404(ApplicationImport.objects.select_related("requested_by"), pk=pk)
+    context = {"job": job, "import_status": ImportStatus}
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "cohorts/staff/_application_import_status.html", context)
+    else:
+        response = render(request, "cohorts/staff/application_import_status.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,22 @@
+"""Thin Celery tasks of the staff area: they take ids and call a service."""
+
+from celery import shared_task
+
+from .services.staff import application_import_execute
+
+
+@shared_task(
+    name="cohorts.application_import_run",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=2,
+    default_retry_delay=30,
+)
+def application_import_run(self, import_id: int) -> str | None:
+    """Import a queued spreadsheet of applications. Safe to run twice: the service claims the job first."""
+    try:
+        job = application_import_execute(import_id=import_id)
+    except Exception as error:  # the database was unreachable before the job could be claimed or recorded
+        raise self.retry(exc=error) from error
+    return job.status if job is not None else None
