@@ -88,7 +88,7 @@ def _ensure_editable(application: Application) -> None:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("cohort", "entrepreneur", "company").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("cohort", "entrepreneur", "company").get(pk=application.pk)
 
 
 @transaction.atomic
