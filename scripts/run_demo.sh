@@ -31,7 +31,8 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-setsid "$PYTHON" -m celery -A pemwecco worker -l info --concurrency 1 &
+# -B embeds the beat scheduler (periodic re-queueing of stalled report jobs): fine for one demo host.
+setsid "$PYTHON" -m celery -A pemwecco worker -B -l info --concurrency 1 &
 worker=$!
 # Loopback only by default: the demo accounts' password is public. HOST=0.0.0.0 to test from a phone.
 setsid "$PYTHON" manage.py runserver "${HOST:-127.0.0.1}:$PORT" &

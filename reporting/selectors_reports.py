@@ -1,0 +1,42 @@
+"""Reads of the reports area: which programmes a user may ask reports for, and the jobs they may see."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+from cohorts.models import Cohort, Programme
+
+from .models import Evaluation, ReportJob
+
+#: The roles that read reports: staff everywhere, committee members and evaluators in their programmes.
+REPORT_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
+
+
+def report_programmes_for_user(user) -> QuerySet[Programme]:
+    """Programmes whose reports `user` may request and download."""
+    if not user.is_authenticated or not user.has_role(*REPORT_ROLES):
+        return Programme.objects.none()
+    if user.has_role(Role.STAFF):
+        return Programme.objects.all()
+    roles = {Role.COMMITTEE.value, Role.EVALUATOR.value} & user.role_names
+    return Programme.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def report_jobs_for_user(user, *, limit: int = 50) -> QuerySet[ReportJob]:
+    """The most recent report jobs of the programmes `user` may see, with what the list shows."""
+    return (
+        ReportJob.objects.for_user(user)
+        .select_related("programme", "cohort", "requested_by")
+        .order_by("-requested_at", "-pk")[:limit]
+    )
+
+
+def report_choices_for_user(user) -> list[dict]:
+    """For the request form: each programme the user may see, its cohorts and whether it has an evaluation."""
+    programmes = list(report_programmes_for_user(user).order_by("name"))
+    cohorts: dict[int, list[Cohort]] = {}
+    for cohort in Cohort.objects.filter(programme__in=programmes).order_by("programme_id", "number"):
+        cohorts.setdefault(cohort.programme_id, []).append(cohort)
+    evaluated = set(Evaluation.objects.filter(programme__in=programmes).values_list("programme_id", flat=True))
+    return [
+        {"programme": p, "cohorts": cohorts.get(p.pk, []), "has_evaluation": p.pk in evaluated} for p in programmes
+    ]
