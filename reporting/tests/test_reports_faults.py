@@ -145,3 +145,47 @@ def test_a_worker_killed_mid_render_leaves_the_job_to_another_that_finishes_it_o
     assert [f.name for f in files] == [Path(job.file.name).name]
     assert files[0].read_bytes().startswith(b"%PDF")
     assert files[0].stat().st_size == job.size
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_report_asked_while_the_broker_is_down_is_not_lost_and_runs_once_it_is_back(redis_and_postgresql, tmp_path):
+    """The broker is really unreachable (nothing listens on the port) when the report is asked: the job
+    stays queued with the message for the user; once the broker is back, requeueing sends it to a real
+    worker, which renders it once."""
+    from datetime import timedelta
+
+    from reporting.services.reports import BROKER_UNREACHABLE, reports_requeue
+
+    queue = f"pem-reports-{uuid.uuid4().hex[:10]}"
+    private_root = tmp_path / "private"
+    log = tmp_path / "worker.log"
+    programme = ProgrammeFactory()
+    staff = UserFactory(roles=[Role.STAFF])
+    routes = {"reporting.report_render": {"queue": queue}}
+
+    # The write URL: Celery lets the CELERY_BROKER_URL environment variable override broker_url.
+    with _app_configured(
+        broker_write_url="redis://127.0.0.1:1/0",  # port 1: connection refused at once
+        task_always_eager=False,
+        task_routes=routes,
+    ):
+        job = report_request(kind="committee", programme=programme, language="fr", by=staff)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert job.error == str(BROKER_UNREACHABLE)
+
+    with _app_configured(broker_url=BROKER_URL, task_always_eager=False, task_routes=routes):
+        with report_worker(queue=queue, log_path=log, private_root=private_root):
+            assert reports_requeue(older_than=timedelta(0)) == 1
+            wait_for(
+                lambda: ReportJob.objects.filter(pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]).exists(),
+                timeout=120,
+                logs=[log],
+            )
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert job.attempts == 1 and job.error == ""
+    assert (private_root / job.file.name).read_bytes().startswith(b"%PDF")
