@@ -237,6 +237,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # History: who changed what, when.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Admin exports: a cell starting with "=" never becomes a live formula in the spreadsheet program.
+# The staff pages' own exports go further (pemwecco/spreadsheets.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Security switches that production turns on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None

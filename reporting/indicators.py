@@ -35,6 +35,8 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import (
     ELIGIBLE_STATUSES,
     Application,
+    DecisionOutcome,
+    EventKind,
     ApplicationStatus,
     BudgetCategory,
     BudgetLine,
@@ -377,6 +379,12 @@ def _company_age_band() -> Case:
 # --------------------------------------------------------------------------------------------------
 
 
+def _support_attendance():
+    """Attendance at pre-mobility support events (Boostcamps, trainings, group coaching...), not at the
+    information sessions open to every applicant."""
+    return EventAttendance.objects.filter(attended=True).exclude(event__kind=EventKind.INFO_SESSION)
+
+
 def _stage_filters(today: datetime.date) -> dict[str, Q]:
     """The condition of each funnel stage on an application.
 
@@ -389,8 +397,13 @@ def _stage_filters(today: datetime.date) -> dict[str, Q]:
         "eligible": Q(status__in=ELIGIBLE_STATUSES),
         "reviewed": Q(pk__in=Review.objects.filter(submitted_at__isnull=False).values("application_id")),
         "selected": Q(status=ApplicationStatus.SELECTED),
-        "trained": Q(pk__in=EventAttendance.objects.filter(attended=True).values("application_id"))
-        | Q(pk__in=CoachingSession.objects.values("application_id")),
+        # Pre-mobility support reaches selected entrepreneurs: an info session attended by any applicant
+        # is not training, and a selected entrepreneur who later withdrew still counts as trained.
+        "trained": (Q(status=ApplicationStatus.SELECTED) | Q(decision__outcome=DecisionOutcome.SELECTED))
+        & (
+            Q(pk__in=_support_attendance().values("application_id"))
+            | Q(pk__in=CoachingSession.objects.values("application_id"))
+        ),
         "visa_granted": Q(pk__in=VisaFile.objects.filter(status=VisaStatus.GRANTED).values("application_id")),
         "travelled": Q(pk__in=Trip.objects.filter(status=TripStatus.COMPLETED).values("application_id")),
         "with_partnership": Q(pk__in=Partnership.objects.values("application_id")),
@@ -417,7 +430,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
     # rows and join the entrepreneurs and companies by index instead of hashing them all.
     followed_up = Q(
         pk__in=CoachingSession.objects.order_by().values("application_id").union(
-            EventAttendance.objects.filter(attended=True).order_by().values("application_id"),
+            _support_attendance().order_by().values("application_id"),
             VisaFile.objects.filter(status=VisaStatus.GRANTED).order_by().values("application_id"),
             Trip.objects.filter(status=TripStatus.COMPLETED).order_by().values("application_id"),
             Partnership.objects.order_by().values("application_id"),

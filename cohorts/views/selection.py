@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
+from pemwecco.spreadsheets import parse_id
 
 from .. import selectors_selection
 from ..forms.selection import SHORTLIST, SelectionBatchForm
@@ -23,7 +24,7 @@ def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
 
 
 def _ticked_ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()][:1000]
+    return [value for value in map(parse_id, values) if value is not None][:1000]
 
 
 def _board(request: HttpRequest, cohort: Cohort, form: SelectionBatchForm, status: int = 200) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
+from pemwecco.spreadsheets import safe_cell, safe_dataset
 from pemwecco.storage import private_storage
 
 from .. import selectors_staff
@@ -50,9 +51,9 @@ def _xlsx(dataset: tablib.Dataset) -> bytes:
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=str(dataset.title or "export")[:31])
-    sheet.append([str(header) for header in dataset.headers])
+    sheet.append([safe_cell(str(header)) for header in dataset.headers])
     for row in dataset:
-        sheet.append(list(row))
+        sheet.append([safe_cell(cell) for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -61,7 +62,7 @@ def _xlsx(dataset: tablib.Dataset) -> bytes:
 def _file_response(dataset: tablib.Dataset, export_format: str, stem: str) -> HttpResponse:
     content_type, extension = EXPORT_FORMATS[export_format]
     if export_format == "csv":
-        content = "\ufeff" + dataset.export("csv")  # a BOM, so that Excel opens the accents correctly
+        content = "\ufeff" + safe_dataset(dataset).export("csv")  # a BOM, so that Excel opens the accents correctly
     else:
         content = _xlsx(dataset)
     response = HttpResponse(content, content_type=content_type)
@@ -150,7 +151,7 @@ def selection_analysis_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Format d'export inconnu : choisissez CSV ou XLSX."))
         return redirect("cohorts:selection_analysis")
     _filterset, analysis = _analysis(request)
-    book = analysis_dataset(analysis)
+    book = tablib.Databook([safe_dataset(sheet) for sheet in analysis_dataset(analysis).sheets()])
     if export_format == "xlsx":
         response = HttpResponse(book.export("xlsx"), content_type=EXPORT_FORMATS["xlsx"][0])
         response["Content-Disposition"] = f'attachment; filename="analyse-selection-{timezone.localdate():%Y%m%d}.xlsx"'

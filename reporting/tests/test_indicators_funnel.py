@@ -163,3 +163,29 @@ def test_the_number_of_queries_does_not_depend_on_the_amount_of_data(cohort, dja
     assert small.stage("travelled").total == 2
     assert larger.stage("travelled").total == 14
     assert larger.stage("live_6m").total == 14
+
+
+def test_an_information_session_is_not_training_and_only_the_selected_are_trained(cohort):
+    """The funnel's "trained" stage: pre-mobility support of selected entrepreneurs. A rejected applicant
+    who attended the public information session, and a selected one who only attended it, are not trained;
+    a selected one who attended a Boostcamp is."""
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from cohorts.models import EventAttendance, GroupEvent
+
+    info = GroupEvent.objects.create(
+        cohort=cohort, kind="info_session", title="Info", starts_at=tz.now(), ends_at=tz.now() + dt.timedelta(hours=2)
+    )
+    boostcamp = GroupEvent.objects.create(
+        cohort=cohort, kind="boostcamp", title="Boostcamp", starts_at=tz.now(), ends_at=tz.now() + dt.timedelta(hours=8)
+    )
+    rejected = applicant(cohort, status=ApplicationStatus.REJECTED, gender="woman", region="dakar")
+    selected_info_only = applicant(cohort, status=ApplicationStatus.SELECTED, gender="woman", region="dakar")
+    selected_boostcamp = applicant(cohort, status=ApplicationStatus.SELECTED, gender="man", region="dakar")
+    EventAttendance.objects.create(event=info, application=rejected)
+    EventAttendance.objects.create(event=info, application=selected_info_only)
+    EventAttendance.objects.create(event=boostcamp, application=selected_boostcamp)
+
+    assert totals(compute_indicators(programme=cohort.programme))["trained"] == 1

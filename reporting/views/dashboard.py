@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 from cohorts.models import Cohort, Programme
+from pemwecco.spreadsheets import parse_id
 
 from .. import selectors_dashboard as selectors
 from ..iati import iati_activity_xml
@@ -29,9 +30,10 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    value = parse_id(raw)
+    if value is None:
         raise Http404
-    return int(raw)
+    return value
 
 
 def _default_programme(programmes: list[Programme]) -> Programme | None:

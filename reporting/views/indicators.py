@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.models import Role
 from cohorts.models import Cohort, Programme
+from pemwecco.spreadsheets import safe_cell
 
 from .. import selectors_indicators as selectors
 from ..charts import CHARTS
@@ -99,9 +100,9 @@ def _csv(table: selectors.Table) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a BOM, so that Excel opens the accents correctly
     writer = csv.writer(buffer)
-    writer.writerow([str(header) for header in table.headers])
+    writer.writerow([safe_cell(str(header)) for header in table.headers])
     for row in table.rows:
-        writer.writerow(["" if cell is None else str(cell) for cell in row])
+        writer.writerow(["" if cell is None else safe_cell(str(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -110,9 +111,11 @@ def _xlsx(table: selectors.Table) -> bytes:
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=str(table.title)[:31].replace("/", "-"))
-    sheet.append([str(header) for header in table.headers])
+    sheet.append([safe_cell(str(header)) for header in table.headers])
     for row in table.rows:
-        sheet.append([cell if isinstance(cell, int | float) or cell is None or hasattr(cell, "quantize") else str(cell) for cell in row])
+        sheet.append(
+            [cell if isinstance(cell, int | float) or cell is None or hasattr(cell, "quantize") else safe_cell(str(cell)) for cell in row]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,36 @@
+"""Helpers for files staff open in a spreadsheet program, and for ids read from query strings.
+
+Applicants type names and company names; a value such as `=HYPERLINK("http://…"&C2)` would become a live
+formula in Excel or LibreOffice when staff open an export ("CSV/formula injection"). Every exported text
+cell goes through `safe_cell`."""
+
+import tablib
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ID = 2**63 - 1
+
+
+def safe_cell(value):
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe; numbers,
+    dates and other values are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    clean = tablib.Dataset(title=dataset.title)
+    clean.headers = [safe_cell(str(header)) for header in dataset.headers or []]
+    for row in dataset:
+        clean.append([safe_cell(cell) for cell in row])
+    return clean
+
+
+def parse_id(raw) -> int | None:
+    """A positive database id from a query string, or None for anything else (never an exception:
+    "²".isdigit() is True but int("²") fails; a 30-digit number overflows the database)."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
