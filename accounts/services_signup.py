@@ -3,10 +3,12 @@ group, receives a signed link valid three days, and the link activates the accou
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from .emails import email_queue
 from .models import Role, User
@@ -53,6 +55,12 @@ def verification_email_send(*, user: User, next_url: str = "") -> None:
     )
 
 
+def _duplicate_email() -> ValidationError:
+    """The sign-up form's own message (it checks first; this covers a sign-up racing another one)."""
+    message = _("Un compte existe déjà avec cette adresse. Connectez-vous, ou choisissez « Mot de passe oublié ».")
+    return ValidationError({"email": ValidationError(message, code="duplicate_email")})
+
+
 @transaction.atomic
 def user_signup(
     *, first_name: str, last_name: str, email: str, password: str, preferred_language: str, next_url: str = ""
@@ -65,9 +73,17 @@ def user_signup(
         preferred_language=preferred_language,
         is_active=False,
     )
+    if User.objects.filter(email__iexact=user.email).exists():
+        raise _duplicate_email()
     user.set_password(password)
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the IntegrityError must not break the outer transaction
+            user.save()
+    except IntegrityError:
+        # Two sign-ups with the same address at the same moment: both passed the checks, the database's
+        # (case-insensitive) uniqueness stopped the second one.
+        raise _duplicate_email() from None
     user.groups.add(Group.objects.get(name=Role.ENTREPRENEUR))
     verification_email_send(user=user, next_url=next_url)
     return user

@@ -5,6 +5,7 @@ applicants with e-mail verification, and the language switcher. The home page li
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,16 +38,20 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services_signup.user_signup(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            password=data["password1"],
-            preferred_language=data["preferred_language"],
-            next_url=next_url,
-        )
-        request.session["signup_email"] = user.email
-        return redirect("accounts:signup_done")
+        try:
+            user = services_signup.user_signup(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password1"],
+                preferred_language=data["preferred_language"],
+                next_url=next_url,
+            )
+        except ValidationError as error:  # e.g. the same address signed up a moment ago
+            form.add_error(None, error)
+        else:
+            request.session["signup_email"] = user.email
+            return redirect("accounts:signup_done")
     return render(request, "registration/signup_form.html", {"form": form, "next": next_url})
 
 

@@ -228,8 +228,12 @@ class Company(models.Model):
             models.CheckConstraint(
                 condition=Q(year_founded__gte=1900) & Q(year_founded__lte=2100), name="company_year_founded_plausible"
             ),
-            models.UniqueConstraint(fields=["ninea"], condition=~Q(ninea=""), name="company_ninea_unique"),
         ]
+        # Not unique: a row holds the answers a founder gave for one or more applications, and a later
+        # application that changes them gets its own row (so past cohorts keep the answers they were judged
+        # on). The same legal entity (NINEA) can therefore appear on several rows of the same founder; the
+        # application wizard refuses a NINEA registered by another founder.
+        indexes = [models.Index(fields=["ninea"], name="company_ninea_idx")]
 
     def __str__(self) -> str:
         return self.name

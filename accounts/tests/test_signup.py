@@ -7,10 +7,11 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import OutgoingEmail, Role
-from accounts.services_signup import email_verification_token
+from accounts.services_signup import email_verification_token, user_signup
 from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,36 @@ def test_a_duplicate_email_is_a_form_error_whatever_the_case(client):
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse" in response.content.decode()
     assert User.objects.count() == 1
+
+
+def racing_signup(email: str):
+    """Stands for another sign-up with the same address committed between our checks and our insert
+    (here it runs inside our transaction, so it is rolled back with it)."""
+
+    def full_clean(self, *args, **kwargs):
+        UserFactory(email=email)
+
+    return mock.patch.object(User, "full_clean", full_clean)
+
+
+def test_a_signup_racing_another_one_with_the_same_address_is_a_validation_error():
+    with racing_signup("awa.ndiaye@example.sn"), pytest.raises(ValidationError) as caught:
+        user_signup(
+            first_name="Awa", last_name="Ndiaye", email="Awa.Ndiaye@Example.sn",
+            password="baobab-Thies-2024", preferred_language="fr",
+        )
+
+    assert list(caught.value.message_dict) == ["email"]
+    assert "Un compte existe déjà avec cette adresse" in caught.value.message_dict["email"][0]
+
+
+def test_a_signup_racing_another_one_shows_the_form_error_not_a_500(client):
+    with racing_signup("awa.ndiaye@example.sn"):
+        response = client.post(SIGNUP, form_data())
+
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse" in response.content.decode()
+    assert response.context["form"].has_error("email", code="duplicate_email")
 
 
 def test_passwords_must_match_and_be_strong(client):

@@ -76,6 +76,25 @@ class CompanyForm(forms.ModelForm):
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, founder=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.founder = founder
+
+    def clean_ninea(self) -> str:
+        ninea = (self.cleaned_data.get("ninea") or "").strip()
+        if ninea:
+            others = Company.objects.filter(ninea=ninea).exclude(founders=self.founder).exclude(
+                applications__entrepreneur=self.founder
+            )
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                raise ValidationError(
+                    _("Ce NINEA est déjà enregistré pour une autre personne. Contactez l'équipe du programme."),
+                    code="ninea_taken",
+                )
+        return ninea
+
     def clean_year_founded(self) -> int:
         year = self.cleaned_data["year_founded"]
         if year is not None and not 1900 <= year <= datetime.date.today().year:

@@ -2,10 +2,9 @@
 declaration, and staff's assignment forms (one reviewer, or a balanced batch)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils.formats import number_format
-from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +44,10 @@ class ReviewScoreForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.rubric = rubric
-        fieldsets = []
+        # One entry per criterion, rendered by the page template itself (auto-escaped): the rubric's labels
+        # and guidance are typed by staff, so they must never become crispy layout strings (crispy compiles
+        # those as templates, and prints a Fieldset legend with |safe).
+        self.criterion_fieldsets: list[dict] = []
         for criterion in rubric:
             score_name, comment_name = f"score_{criterion.pk}", f"comment_{criterion.pk}"
             self.fields[score_name] = forms.IntegerField(
@@ -58,23 +60,25 @@ class ReviewScoreForm(forms.Form):
             self.fields[comment_name] = forms.CharField(
                 label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
-            legend = f"{criterion_label(criterion)} · " + str(_("pondération %(weight)s") % {"weight": number_format(criterion.weight.normalize())})
-            parts = [Field(score_name), Field(comment_name)]
-            if criterion.guidance:
-                parts.insert(0, HTML('<p class="small text-muted">{}</p>'.format(escape(criterion.guidance))))
-            fieldsets.append(Fieldset(legend, *parts, css_class="border rounded p-3 mb-3"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the page wraps it, with the two buttons inside
-        self.helper.disable_csrf = True  # the page's form holds the token
-        self.helper.layout = Layout(
-            *fieldsets,
-            Field("comment"),
-            Div(
-                button(SAVE_DRAFT, _("Enregistrer le brouillon"), "btn btn-outline-secondary"),
-                button(SUBMIT_REVIEW, _("Soumettre l'évaluation"), "btn btn-pem"),
-                css_class="d-flex flex-wrap gap-2",
-            ),
-        )
+            self.criterion_fieldsets.append(
+                {
+                    "criterion": criterion,
+                    "label": criterion_label(criterion),
+                    "weight": _("pondération %(weight)s") % {"weight": number_format(criterion.weight.normalize())},
+                    "guidance": criterion.guidance,
+                    "score_name": score_name,
+                    "comment_name": comment_name,
+                }
+            )
+        # The page renders every field with |as_crispy_field and the two buttons, named after these.
+        self.save_draft_name, self.submit_review_name = SAVE_DRAFT, SUBMIT_REVIEW
+
+    def criterion_rows(self) -> list[dict]:
+        """The criteria with their bound score and comment fields, for the template."""
+        return [
+            {**row, "score": self[row["score_name"]], "comment": self[row["comment_name"]]}
+            for row in self.criterion_fieldsets
+        ]
 
     def scores(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.rubric}

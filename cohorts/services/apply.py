@@ -133,6 +133,33 @@ def _entrepreneur_for(user: User) -> Entrepreneur:
     return entrepreneur
 
 
+def _company_to_edit(*, base: Company | None, application: Application) -> tuple[Company, Company | None]:
+    """The Company row that step 2 of a draft writes to, and the row it was copied from (else None).
+
+    A Company row is shared: the founder's, and every application started from it. An application that
+    left the draft stage (submitted, reviewed, selected, travelled…) must keep the answers it was judged
+    on, since the cohort's figures are computed from them. So when `base` is used by another application
+    that is not a draft, it is left unchanged ("frozen") and the new answers go to a copy of it. Drafts
+    keep sharing the founder's current row: they have not been judged yet.
+
+    The copy keeps the NINEA too (it identifies the legal entity; several rows of one founder may share
+    it), and becomes the founder's current company."""
+    if base is None:
+        return Company(), None
+    frozen = (
+        Application.objects.filter(company=base)
+        .exclude(pk=application.pk)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .exists()
+    )
+    if not frozen:
+        return base, None
+    copy = Company.objects.get(pk=base.pk)
+    copy.pk = None
+    copy._state.adding = True
+    return copy, base
+
+
 @transaction.atomic
 def application_save_step(*, application: Application, step: int, data: dict, by: User) -> Application:
     """Save one step of the wizard on the draft (answers of steps 1 to 4; documents have their own
@@ -149,16 +176,21 @@ def application_save_step(*, application: Application, step: int, data: dict, by
         entrepreneur.full_clean(exclude=["company"])
         entrepreneur.save()
     elif step == 2:
-        company = locked.company or locked.entrepreneur.company or Company()
+        # The founder's row is locked so that two drafts of the same person saving step 2 at once are
+        # serialised (both could otherwise copy the same company).
+        entrepreneur = Entrepreneur.objects.select_for_update().get(pk=locked.entrepreneur_id)
+        base = entrepreneur.company or locked.company
+        company, _frozen = _company_to_edit(base=base, application=locked)
         for name in COMPANY_FIELDS:
             if name in data:
                 setattr(company, name, data[name])
         company.full_clean()
         company.save()
         locked.company = company
-        if locked.entrepreneur.company_id != company.pk:
-            locked.entrepreneur.company = company
-            locked.entrepreneur.save(update_fields=["company"])
+        if entrepreneur.company_id != company.pk:
+            entrepreneur.company = company
+            entrepreneur.save(update_fields=["company"])
+        locked.entrepreneur = entrepreneur
     elif step in APPLICATION_FIELDS:
         for name in APPLICATION_FIELDS[step]:
             if name in data:

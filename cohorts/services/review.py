@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -35,20 +35,35 @@ def _start_review(*, application: Application, by: User | None) -> None:
         )
 
 
+def _lock_application(application: Application) -> Application:
+    """Lock the application row (not its joined rows) so that two concurrent assignments or conflict
+    declarations on it are serialised, and their checks below see each other's rows."""
+    return Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+
+
 @transaction.atomic
 def review_assign(*, application: Application, reviewer: User, by: User | None) -> Review:
     """Assign one reviewer to an eligible (or already under review) application."""
-    if application.status not in REVIEWABLE_STATUSES:
+    locked = _lock_application(application)
+    if locked.status not in REVIEWABLE_STATUSES:
         raise ValidationError(_("Seule une candidature éligible ou en évaluation peut recevoir un·e évaluateur·rice."))
     if not reviewer.has_role(Role.REVIEWER):
         raise ValidationError(_("Cette personne n'a pas le rôle d'évaluateur·rice."))
-    if ConflictOfInterest.objects.filter(application=application, reviewer=reviewer).exists():
+    if ConflictOfInterest.objects.filter(application=locked, reviewer=reviewer).exists():
         raise ValidationError(_("Cette personne a déclaré un conflit d'intérêts sur cette candidature."))
-    if Review.objects.filter(application=application, reviewer=reviewer).exists():
-        raise ValidationError(_("Cette personne évalue déjà cette candidature."))
+    already = _("Cette personne évalue déjà cette candidature.")
+    if Review.objects.filter(application=locked, reviewer=reviewer).exists():
+        raise ValidationError(already)
     review = Review(application=application, reviewer=reviewer, assigned_by=by)
     review.full_clean()
-    review.save()
+    try:
+        with transaction.atomic():  # a savepoint: the IntegrityError must not break the outer transaction
+            review.save()
+    except IntegrityError:
+        # The one-review-per-reviewer constraint, hit by an assignment that did not go through this lock
+        # (the balanced assignment, say).
+        raise ValidationError(already) from None
+    application.status = locked.status
     _start_review(application=application, by=by)
     return review
 
@@ -211,16 +226,22 @@ def conflict_declare(*, application: Application, reviewer: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Expliquez brièvement la nature du conflit.")]})
+    _lock_application(application)
     review = Review.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
     if review is not None and review.submitted_at is not None:
         raise ValidationError(
             _("Votre évaluation est déjà soumise : contactez l'équipe du programme pour signaler ce conflit.")
         )
+    already = _("Vous avez déjà déclaré un conflit d'intérêts sur cette candidature.")
     if ConflictOfInterest.objects.filter(application=application, reviewer=reviewer).exists():
-        raise ValidationError(_("Vous avez déjà déclaré un conflit d'intérêts sur cette candidature."))
+        raise ValidationError(already)
     conflict = ConflictOfInterest(application=application, reviewer=reviewer, reason=reason)
     conflict.full_clean()
-    conflict.save()
+    try:
+        with transaction.atomic():  # a savepoint: the IntegrityError must not break the outer transaction
+            conflict.save()
+    except IntegrityError:
+        raise ValidationError(already) from None
     if review is not None:
         review.delete()
 

@@ -149,7 +149,52 @@ def test_a_ninea_already_registered_is_a_form_error(client, applicant):
     application = start(client, CohortFactory())
     response = client.post(step_url(application, 2), {**COMPANY, "action": "next"})
     assert response.status_code == 200
+    assert "déjà enregistré pour une autre personne" in response.content.decode()
     assert Company.objects.count() == 1
+
+
+def test_a_new_application_never_rewrites_the_company_of_a_past_one(client, applicant):
+    company = CompanyFactory(ninea="008765432", region="dakar", employees=12)
+    entrepreneur = EntrepreneurFactory(user=applicant, email=applicant.email, company=company)
+    past = ApplicationFactory(entrepreneur=entrepreneur, status=ApplicationStatus.SELECTED, submitted_at=timezone.now())
+    client.force_login(applicant)
+    application = start(client, CohortFactory())
+    assert application.company == company  # the wizard starts from the founder's company
+
+    response = client.post(step_url(application, 2), {**COMPANY, "region": "ziguinchor", "action": "next"})
+
+    assert response["Location"] == step_url(application, 3)
+    past.refresh_from_db()
+    application.refresh_from_db()
+    entrepreneur.refresh_from_db()
+    assert past.company_id == company.pk
+    assert (past.company.region, past.company.employees, past.company.name) == ("dakar", 12, company.name)
+    assert application.company_id != company.pk
+    assert entrepreneur.company_id == application.company_id
+    assert (application.company.region, application.company.employees) == ("ziguinchor", 4)
+    # Both rows name the same legal entity; the past one keeps every answer it was judged on.
+    assert (application.company.ninea, past.company.ninea) == ("008765432", "008765432")
+
+    # Saving again edits the new draft's own row: no third row.
+    client.post(step_url(application, 2), {**COMPANY, "region": "thies", "action": "save"})
+    assert Company.objects.count() == 2
+    application.company.refresh_from_db()
+    assert application.company.region == "thies"
+    assert "Bissap Diaspora SUARL" in client.get(step_url(application, 2)).content.decode()
+
+
+def test_drafts_of_the_same_founder_share_the_company_until_one_is_submitted(client, applicant):
+    company = CompanyFactory(region="dakar")
+    entrepreneur = EntrepreneurFactory(user=applicant, email=applicant.email, company=company)
+    other_draft = ApplicationFactory(entrepreneur=entrepreneur)
+    client.force_login(applicant)
+    application = start(client, CohortFactory())
+
+    client.post(step_url(application, 2), {**COMPANY, "ninea": "", "region": "louga", "action": "next"})
+
+    assert Company.objects.count() == 1
+    other_draft.refresh_from_db()
+    assert other_draft.company.region == "louga"
 
 
 def test_every_step_renders_with_a_progress_indicator(client):

@@ -1,6 +1,7 @@
 """Review services: balanced assignment, scoring rules, conflicts of interest, and the scores' summary."""
 
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import OutgoingEmail, Role
 from accounts.tests.factories import UserFactory
 from cohorts import selectors_review
-from cohorts.models import ApplicationStatus, ConflictOfInterest, Review
+from cohorts.models import Application, ApplicationStatus, ConflictOfInterest, Review
 from cohorts.services.review import (
     conflict_declare,
     review_assign,
@@ -114,6 +115,49 @@ def test_single_assignment_refuses_conflicts_duplicates_and_other_roles():
         review_assign(application=application, reviewer=UserFactory(), by=None)
     with pytest.raises(ValidationError):
         review_assign(application=application_at(status=ApplicationStatus.SUBMITTED), reviewer=reviewer(), by=None)
+
+
+def racing_insert(model, **fields):
+    """Stands for another request that commits the same row between our checks and our insert."""
+
+    def full_clean(self, *args, **kwargs):
+        model.objects.create(**fields)
+
+    return mock.patch.object(model, "full_clean", full_clean)
+
+
+def test_an_assignment_racing_the_same_one_is_a_validation_error_not_a_500():
+    application = application_at(status=ApplicationStatus.UNDER_REVIEW)
+    alice = reviewer()
+
+    with (
+        racing_insert(Review, application=application, reviewer=alice),
+        pytest.raises(ValidationError, match="évalue déjà"),
+    ):
+        review_assign(application=application, reviewer=alice, by=None)
+
+
+def test_an_assignment_started_from_a_stale_eligible_application_still_works():
+    application = application_at(status=ApplicationStatus.ELIGIBLE)
+    stale = Application.objects.get(pk=application.pk)
+    review_assign(application=application, reviewer=reviewer(), by=None)  # moves it under review
+
+    review_assign(application=stale, reviewer=reviewer(), by=None)
+
+    assert Review.objects.filter(application=application).count() == 2
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.UNDER_REVIEW
+
+
+def test_a_conflict_racing_the_same_one_is_a_validation_error_not_a_500():
+    application = application_at(status=ApplicationStatus.UNDER_REVIEW)
+    review = ReviewFactory(application=application)
+
+    with (
+        racing_insert(ConflictOfInterest, application=application, reviewer=review.reviewer, reason="Lien"),
+        pytest.raises(ValidationError, match="déjà déclaré"),
+    ):
+        conflict_declare(application=application, reviewer=review.reviewer, reason="Lien")
 
 
 # --- Scoring ---------------------------------------------------------------------------------------

@@ -81,6 +81,27 @@ def test_the_scoring_page_shows_the_application_but_never_other_reviewers_scores
     assert str(setting["binta"]) not in html
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_rubric_texts_typed_by_staff_are_escaped_and_never_run_as_template_code(client, setting, language):
+    market = setting["market"]
+    market.label = market.label_en = "<img src=x onerror=alert(1)>{{ user.password }}"
+    market.guidance = "{{ csrf_token }}<script>alert(2)</script>"
+    market.save()
+    awa = setting["awa"]
+    client.force_login(awa)
+    client.cookies["django_language"] = language
+
+    html = client.get(score_url(setting["review"])).content.decode()
+
+    assert "&lt;img src=x onerror=alert(1)&gt;{{ user.password }}" in html
+    assert "{{ csrf_token }}&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert awa.password not in html
+    assert f'name="score_{market.pk}"' in html
+    assert 'name="submit_review"' in html and 'name="save_draft"' in html
+
+
 def test_a_reviewer_cannot_open_someone_elses_or_a_conflicted_review(client, setting):
     client.force_login(setting["awa"])
     binta_review = Review.objects.get(reviewer=setting["binta"])

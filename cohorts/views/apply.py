@@ -101,7 +101,11 @@ def _step_context(application: Application, step: int, **extra) -> dict:
 
 
 def _step_form(application: Application, step: int, data=None):
-    instance = {1: application.entrepreneur, 2: application.company or application.entrepreneur.company}.get(step, application)
+    # Step 2 shows (and checks the NINEA against) the founder's current company, the row the service
+    # edits or copies (see services.apply._company_to_edit).
+    instance = {1: application.entrepreneur, 2: application.entrepreneur.company or application.company}.get(step, application)
+    if step == 2:
+        return STEP_FORMS[step](data, instance=instance, founder=application.entrepreneur)
     return STEP_FORMS[step](data, instance=instance)
 
 
