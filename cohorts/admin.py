@@ -112,6 +112,21 @@ def report_service_errors(request, run, rows) -> int:
     return done
 
 
+def service_action(*, name: str, description, run, select_related: tuple[str, ...], success):
+    """An admin action that moves each selected row through a service: `run(row, user)` does one move,
+    refused moves become error messages, and `success(count)` is the message for the rows that moved."""
+
+    def action(modeladmin, request, queryset):
+        moved = report_service_errors(
+            request, lambda row: run(row, request.user), queryset.select_related(*select_related)
+        )
+        if moved:
+            messages.success(request, success(moved))
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 class SelectRelatedListFilter(admin.RelatedFieldListFilter):
     """A filter on a foreign key whose choices are listed in one query, even when their labels read
     a further relation (a cohort's label names its programme). `related_only` lists only values in use."""
@@ -375,27 +390,20 @@ class CoachAssignmentInline(admin.TabularInline):
 
 
 def _transition_action(to_status: str, description):
-    def action(modeladmin, request, queryset):
-        moved = report_service_errors(
-            request,
-            lambda application: application_transition(
-                application=application, to_status=to_status, by=request.user, note=str(_("Back-office"))
-            ),
-            queryset.select_related("entrepreneur", "cohort__programme"),
+    return service_action(
+        name=f"mark_{to_status}",
+        description=description,
+        run=lambda application, user: application_transition(
+            application=application, to_status=to_status, by=user, note=str(_("Back-office"))
+        ),
+        select_related=("entrepreneur", "cohort__programme"),
+        success=lambda moved: ngettext(
+            "%(count)d candidature passée à « %(status)s ».",
+            "%(count)d candidatures passées à « %(status)s ».",
+            moved,
         )
-        if moved:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d candidature passée à « %(status)s ».",
-                    "%(count)d candidatures passées à « %(status)s ».",
-                    moved,
-                )
-                % {"count": moved, "status": ApplicationStatus(to_status).label},
-            )
-
-    action.__name__ = f"mark_{to_status}"
-    return admin.action(description=description, permissions=["change"])(action)
+        % {"count": moved, "status": ApplicationStatus(to_status).label},
+    )
 
 
 @admin.register(Application)

@@ -7,7 +7,7 @@ through `partnership_stage_change`, called by the admin actions.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from cohorts.admin import (
     CohortListFilter,
     PrivateFilesAdminMixin,
     ReadOnlyInline,
-    report_service_errors,
+    service_action,
 )
 from cohorts.models import to_eur
 
@@ -338,31 +338,24 @@ def _fill_value_eur(transaction: PartnershipTransaction) -> None:
 
 
 def _stage_action(to_stage: str):
-    def action(modeladmin, request, queryset):
-        moved = report_service_errors(
-            request,
-            lambda partnership: partnership_stage_change(
-                partnership=partnership, to_stage=to_stage, by=request.user, note=str(_("Back-office"))
-            ),
-            queryset.select_related("application__entrepreneur", "organisation"),
-        )
-        if moved:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d partenariat passé à l'étape « %(stage)s ».",
-                    "%(count)d partenariats passés à l'étape « %(stage)s ».",
-                    moved,
-                )
-                % {"count": moved, "stage": PartnershipStage(to_stage).label},
-            )
-
-    action.__name__ = f"move_to_{to_stage}"
     # Lazy, so that the menu follows the language of each request rather than the one at import.
     description = lazy(
         lambda: gettext("Passer à l'étape « %(stage)s » (aujourd'hui)") % {"stage": PartnershipStage(to_stage).label}, str
     )()
-    return admin.action(description=description, permissions=["change"])(action)
+    return service_action(
+        name=f"move_to_{to_stage}",
+        description=description,
+        run=lambda partnership, user: partnership_stage_change(
+            partnership=partnership, to_stage=to_stage, by=user, note=str(_("Back-office"))
+        ),
+        select_related=("application__entrepreneur", "organisation"),
+        success=lambda moved: ngettext(
+            "%(count)d partenariat passé à l'étape « %(stage)s ».",
+            "%(count)d partenariats passés à l'étape « %(stage)s ».",
+            moved,
+        )
+        % {"count": moved, "stage": PartnershipStage(to_stage).label},
+    )
 
 
 @admin.register(Partnership)
