@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.i18n import set_language as django_set_language
 
-from . import services_signup
+from . import services
 from .forms import ResendVerificationForm, SignupForm
 
 
@@ -32,14 +32,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     """Applicants create their account here; it stays inactive until the e-mailed link is opened."""
-    next_url = services_signup.safe_next(request.POST.get("next") or request.GET.get("next"))
+    next_url = services.safe_next(request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         return redirect(next_url or "home")
     form = SignupForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services_signup.user_signup(
+            user = services.user_signup(
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
@@ -62,11 +62,11 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 def signup_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The link of the verification e-mail: activates the account and logs the person in. A link that
     served already, expired or was altered gets a page saying so (and how to get a new one)."""
-    outcome, user = services_signup.user_verify_email(uidb64=uidb64, token=token)
+    outcome, user = services.user_verify_email(uidb64=uidb64, token=token)
     if outcome == "activated":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Votre adresse est confirmée et votre compte activé. Bienvenue !"))
-        return redirect(services_signup.safe_next(request.GET.get("next")) or "home")
+        return redirect(services.safe_next(request.GET.get("next")) or "home")
     return render(
         request,
         "registration/signup_verify_failed.html",
@@ -78,7 +78,7 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
     """Ask for a new verification link. The answer is the same whether or not the address has an account."""
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services_signup.verification_email_resend(email=form.cleaned_data["email"])
+        services.verification_email_resend(email=form.cleaned_data["email"])
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("accounts:signup_done")
     return render(request, "registration/signup_resend.html", {"form": form})

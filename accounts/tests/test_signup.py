@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import OutgoingEmail, Role
-from accounts.services_signup import email_verification_token, user_signup
+from accounts.services import email_verification_token, user_signup
 from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
