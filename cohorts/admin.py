@@ -47,6 +47,7 @@ from .models import (
 )
 from .resources import ApplicationResource  # the same columns as the staff list's export
 from .services import application_transition
+from .services.apply import MAX_DOCUMENT_SIZE, document_content_type
 
 # --------------------------------------------------------------------------------------------------
 # Shared by the admins of this app and of the apps above it
@@ -152,21 +153,6 @@ class CohortListFilter(SelectRelatedListFilter):
 class CoachListFilter(SelectRelatedListFilter):
     select_related = ("user", "organisation")
     related_only = True
-
-
-ALLOWED_UPLOAD_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def sniff_content_type(upload) -> str | None:
-    """The type read from the file's first bytes: the name and the browser's claim are not trusted."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in ALLOWED_UPLOAD_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -305,9 +291,10 @@ class ApplicationDocumentForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "content_type"):
             return upload  # No new file: the stored one stays.
-        if upload.size > MAX_UPLOAD_BYTES:
+        # The applicant's own checks: type read from the content (images must decode), 10 MB at most.
+        if upload.size > MAX_DOCUMENT_SIZE:
             raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_big")
-        content_type = sniff_content_type(upload)
+        content_type = document_content_type(upload)
         if content_type is None:
             raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."), code="bad_type")
         digest = hashlib.sha256()

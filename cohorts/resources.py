@@ -7,6 +7,7 @@ dd/mm/yyyy and ISO; booleans oui/non, yes/no, 1/0, vrai/faux."""
 import csv
 import datetime
 import io
+import math
 import unicodedata
 
 import tablib
@@ -197,7 +198,8 @@ class WholeNumberWidget(widgets.Widget):
             number = float(str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", "."))
         except ValueError:
             raise ValueError(_("« %(value)s » n'est pas un nombre entier.") % {"value": value}) from None
-        if number != int(number):
+        # "inf", "1e999" and "nan" parse as floats but are no whole number (int() would raise).
+        if not math.isfinite(number) or number != int(number):
             raise ValueError(_("« %(value)s » n'est pas un nombre entier.") % {"value": value})
         number = int(number)
         maximum = self.maximum() if callable(self.maximum) else self.maximum

@@ -529,3 +529,16 @@ def test_an_expense_in_fcfa_gets_its_euro_amount_at_the_fixed_parity(staff_clien
 
     assert response.status_code == 302, response.context["errors"]
     assert cohorts_models.Expense.objects.get().amount_eur == 1000
+
+
+def test_the_admin_refuses_a_png_header_glued_on_something_else_like_the_applicant_form():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohorts.admin import ApplicationDocumentForm
+
+    application = cf.ApplicationFactory(submitted=True)
+    fake = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"not an image" * 10, content_type="image/png")
+    form = ApplicationDocumentForm(data={"application": application.pk, "kind": "other"}, files={"file": fake})
+
+    assert not form.is_valid()
+    assert "file" in form.errors

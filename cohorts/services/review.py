@@ -77,7 +77,10 @@ def review_assign_balanced(
     cohort, never one who declared a conflict on it nor one already assigned. Returns the new reviews;
     an application may get fewer when too few reviewers are free of conflict (the board shows it)."""
     per_application = per_application or cohort.min_reviews
-    reviewers = sorted({r.pk: r for r in reviewers if r.has_role(Role.REVIEWER)}.values(), key=lambda r: r.pk)
+    # One query for the role check, not one per reviewer.
+    reviewers = list(
+        User.objects.with_role(Role.REVIEWER).filter(is_active=True, pk__in=[r.pk for r in reviewers]).order_by("pk")
+    )
     if not reviewers:
         raise ValidationError(_("Choisissez au moins un·e évaluateur·rice."))
     applications = list(
@@ -116,9 +119,8 @@ def review_assign_balanced(
         free.sort(key=lambda r: (assigned_count[r.pk], r.pk))
         chosen = free[:missing]
         for reviewer in chosen:
-            review = Review(application=application, reviewer=reviewer, assigned_by=by)
-            review.full_clean(validate_unique=False, validate_constraints=False)
-            created.append(review)
+            # Built from rows just loaded and checked above: no per-row full_clean (3 queries each).
+            created.append(Review(application=application, reviewer=reviewer, assigned_by=by))
             assigned_count[reviewer.pk] += 1
             taken[application.pk].add(reviewer.pk)
         if chosen:

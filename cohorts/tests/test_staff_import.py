@@ -553,3 +553,12 @@ def test_an_import_abandoned_by_a_dead_worker_is_claimed_again(settings):
         original_name="y.csv", sha256="1" * 64, status=ImportStatus.RUNNING, started_at=_tz.now()
     )
     assert application_import_execute(import_id=fresh.pk) is None  # still owned by a live worker
+
+
+@pytest.mark.parametrize("text", ["inf", "1e999", "nan"])
+def test_a_number_that_is_no_whole_number_is_an_error_on_its_cell_not_a_crash(cohort, text):
+    report = applications_import_check(dataset=_dataset([_row(employes=text, annee_creation=text)]))
+
+    errors = report.rows[0].errors
+    assert "n'est pas un nombre entier" in errors["employes"]
+    assert "n'est pas un nombre entier" in errors["annee_creation"]
