@@ -2,10 +2,11 @@
 `<name>.txt` and optionally `<name>.html`, stored as an OutgoingEmail, sent by a worker after commit."""
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.template import TemplateDoesNotExist
 from django.utils import translation
+
+from pemwecco.celery import send_after_commit
 
 from .models import OutgoingEmail, User
 
@@ -34,5 +35,5 @@ def email_queue(
     email = OutgoingEmail.objects.create(
         to=to, user=user, kind=template, language=language, subject=subject[:250], body=body, html_body=html_body
     )
-    transaction.on_commit(lambda: email_send.delay(email.pk))
+    send_after_commit(email_send, email.pk)
     return email

@@ -2,6 +2,8 @@
 entrepreneur group, receives a signed link valid three days, and the link activates the account), and
 sending a queued e-mail exactly once."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from .emails import email_queue
 from .models import EmailStatus, OutgoingEmail, Role, User
@@ -154,3 +157,19 @@ def email_deliver(*, email_id: int) -> bool:
         status=EmailStatus.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, error=""
     )
     return True
+
+
+def emails_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Send again the e-mails still queued after `older_than` (the broker was down when they were
+    written). Harmless twice: `email_deliver` claims each row before sending it."""
+    from .tasks import email_send
+
+    stale = OutgoingEmail.objects.filter(status=EmailStatus.QUEUED, created_at__lt=timezone.now() - older_than)
+    sent = 0
+    for email_id in stale.values_list("pk", flat=True):
+        try:
+            email_send.delay(email_id)
+        except (BrokerError, OSError):
+            break  # still down: the next run tries again
+        sent += 1
+    return sent

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services.staff import application_import_execute
+from .services.staff import application_import_execute, application_imports_requeue
 
 
 @shared_task(
@@ -20,3 +20,9 @@ def application_import_run(self, import_id: int) -> str | None:
     except Exception as error:  # the database was unreachable before the job could be claimed or recorded
         raise self.retry(exc=error) from error
     return job.status if job is not None else None
+
+
+@shared_task(name="cohorts.application_imports_requeue", acks_late=False)
+def application_imports_requeue_task() -> int:
+    """Periodic (beat): imports confirmed while the broker was unreachable are sent again."""
+    return application_imports_requeue()

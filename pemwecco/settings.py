@@ -223,10 +223,12 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Periodic work: run `celery -A pemwecco beat` on exactly one host (make demo embeds it in its worker).
-# Report jobs left queued while the broker was unreachable are sent again; sending twice is harmless
-# because the render claims its job with a conditional update.
+# Report jobs, e-mails and imports left queued while the broker was unreachable are sent again; sending
+# twice is harmless because each job is claimed with a conditional update.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-reports": {"task": "reporting.reports_requeue", "schedule": 300.0},
+    "requeue-stalled-emails": {"task": "accounts.emails_requeue", "schedule": 300.0},
+    "requeue-stalled-imports": {"task": "cohorts.application_imports_requeue", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule"))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partners.models import Education, Gender, LegalForm, Sector, SenegalRegion
+from pemwecco.celery import send_after_commit
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
 from ..models import Application, ApplicationStatus, Cohort, CriterionField, CriterionOperator, EligibilityCriterion
@@ -265,5 +266,5 @@ def cohort_rescreen_start(*, cohort: Cohort, by: User) -> dict | None:
         return cohort_rescreen(cohort=cohort, by=by)
     from ..tasks_screening import cohort_rescreen_task
 
-    transaction.on_commit(lambda: cohort_rescreen_task.delay(cohort.pk, by.pk))
+    send_after_commit(cohort_rescreen_task, cohort.pk, by.pk)
     return None

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from partners.models import Company, Entrepreneur, LegalForm
+from pemwecco.celery import send_after_commit
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
 from ..resources import ApplicationImportResource, read_spreadsheet
@@ -305,7 +306,7 @@ def application_import_request(*, content: bytes, filename: str, row_count: int,
 
     from ..tasks_staff import application_import_run  # the tasks module imports this one
 
-    transaction.on_commit(lambda: application_import_run.delay(job.pk))
+    send_after_commit(application_import_run, job.pk)
     return job
 
 
@@ -385,3 +386,21 @@ def _import_failed(job: ApplicationImport, error: str) -> None:
     ApplicationImport.objects.filter(pk=job.pk).update(
         status=ImportStatus.FAILED, error=error or _("Erreur inconnue."), finished_at=timezone.now(), created_count=0
     )
+
+
+def application_imports_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Send again the imports still queued after `older_than` (the broker was down when they were
+    confirmed). Harmless twice: `application_import_execute` claims the job first."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from ..tasks_staff import application_import_run
+
+    stale = ApplicationImport.objects.filter(status=ImportStatus.QUEUED, requested_at__lt=timezone.now() - older_than)
+    sent = 0
+    for import_id in stale.values_list("pk", flat=True):
+        try:
+            application_import_run.delay(import_id)
+        except (BrokerError, OSError):
+            break  # still down: the next run tries again
+        sent += 1
+    return sent
