@@ -491,10 +491,7 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
             app.profile_snapshot = profile_of(entrepreneur, cal["closes"], env)
         if spec["outcome"] in SCREENED:
             step = "eligible" if "eligible" in path else "ineligible"
-            failed = [
-                {"id": c.pk, "field": c.field, "label": c.label}
-                for c in criteria[key] if not criterion_passes(c, app.profile_snapshot)
-            ]
+            failed = eligibility.failed_criteria(criteria[key], app.profile_snapshot)
             if bool(failed) != (step == "ineligible"):
                 raise AssertionError(f"Demo plan inconsistent with the criteria for {spec['key']}: {failed}")
             app.is_eligible = step == "eligible"

@@ -45,7 +45,6 @@ from cohorts.models import (
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
-    Currency,
     EventAttendance,
     Expense,
     IncubatorSubProject,
@@ -56,7 +55,7 @@ from cohorts.models import (
     Review,
     SessionKind,
     SubProjectStatus,
-    XOF_PER_EUR,
+    to_eur,
 )
 from mobility.models import (
     LIVE_STAGES,
@@ -141,8 +140,7 @@ def _money(amount) -> Decimal:
 
 
 def _eur(amount, currency: str) -> Decimal:
-    amount = Decimal(amount or 0)
-    return amount if currency == Currency.EUR else (amount / XOF_PER_EUR).quantize(Decimal("0.01"))
+    return to_eur(Decimal(amount or 0), currency)
 
 
 # --------------------------------------------------------------------------------------------------

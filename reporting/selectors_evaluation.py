@@ -85,10 +85,6 @@ def evaluations_of(programme: Programme) -> QuerySet[Evaluation]:
     )
 
 
-def programme_indicators(programme: Programme) -> QuerySet[Indicator]:
-    return Indicator.objects.filter(programme=programme).order_by("order", "code")
-
-
 # --------------------------------------------------------------------------------------------------
 # The overview of one evaluation
 # --------------------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from django.db.models import QuerySet
 
 from accounts.models import Role
-from cohorts.models import Cohort, Programme
+from cohorts.models import Programme
 
-from .models import Evaluation, ReportJob
+from .models import ReportJob
 
 #: The roles that read reports: staff everywhere, committee members and evaluators in their programmes.
 REPORT_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
@@ -28,15 +28,3 @@ def report_jobs_for_user(user, *, limit: int = 50) -> QuerySet[ReportJob]:
         .select_related("programme", "cohort", "requested_by")
         .order_by("-requested_at", "-pk")[:limit]
     )
-
-
-def report_choices_for_user(user) -> list[dict]:
-    """For the request form: each programme the user may see, its cohorts and whether it has an evaluation."""
-    programmes = list(report_programmes_for_user(user).order_by("name"))
-    cohorts: dict[int, list[Cohort]] = {}
-    for cohort in Cohort.objects.filter(programme__in=programmes).order_by("programme_id", "number"):
-        cohorts.setdefault(cohort.programme_id, []).append(cohort)
-    evaluated = set(Evaluation.objects.filter(programme__in=programmes).values_list("programme_id", flat=True))
-    return [
-        {"programme": p, "cohorts": cohorts.get(p.pk, []), "has_evaluation": p.pk in evaluated} for p in programmes
-    ]

@@ -30,12 +30,6 @@ def _messages_of(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _document_url(document) -> str | None:
-    """Application documents are downloadable by their owner and staff only (personal data): reviewers
-    see their names and kinds; staff share a document with reviewers when one is needed."""
-    return None
-
-
 # --- Reviewers ------------------------------------------------------------------------------------
 
 
@@ -80,7 +74,8 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = [
         {"criterion": c, "label": criterion_label(c), "score": scores.get(c.pk)} for c in rubric
     ]
-    documents = [(document, _document_url(document)) for document in application.documents.all()]
+    # Reviewers see the documents' names and kinds: downloads are for the owner and staff only.
+    documents = list(application.documents.all())
     context = {
         "review": review,
         "application": application,
