@@ -9,26 +9,38 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from cohorts.models import Cohort, Level, Programme
+from cohorts.models import Cohort, Level, Programme, ProgrammeMembership
 from partners.models import Organisation
 from pemwecco.storage import private_storage
+
+
+#: The roles that read results, the evaluation and reports.
+READING_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
+
+
+def readable_programmes(user, roles: tuple[str, ...] = READING_ROLES) -> models.QuerySet:
+    """The one access rule of reporting: staff (when `roles` includes staff) see every programme; the
+    other roles see the programmes they are members of in one of `roles` that they still hold (taking
+    someone out of the committee group ends their access)."""
+    if not user.is_authenticated or not user.has_role(*roles):
+        return Programme.objects.none()
+    if Role.STAFF in roles and user.has_role(Role.STAFF):
+        return Programme.objects.all()
+    held = set(roles) & user.role_names
+    return Programme.objects.filter(
+        pk__in=ProgrammeMembership.objects.filter(user=user, role__in=held).values("programme_id")
+    )
 
 
 class ProgrammeScopedQuerySet(models.QuerySet):
     """Results, evaluation and reports: staff, and the committee members and evaluators of the programme."""
 
     programme_path = "programme"
-    roles = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
 
     def for_user(self, user):
-        if not user.is_authenticated or not user.has_role(*self.roles):
-            return self.none()
-        if user.has_role(Role.STAFF):
+        if user.is_authenticated and user.has_role(Role.STAFF):
             return self
-        programmes = Programme.objects.filter(
-            memberships__user=user, memberships__role__in=set(self.roles) & user.role_names
-        )
-        return self.filter(**{f"{self.programme_path}__in": programmes})
+        return self.filter(**{f"{self.programme_path}__in": readable_programmes(user)})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,13 +3,12 @@ the programme's cohorts and the finished reports they may download."""
 
 from django.db.models import QuerySet
 
-from accounts.models import Role
-from cohorts.models import Cohort, Programme, ProgrammeMembership
+from cohorts.models import Cohort, Programme
 
-from .models import Evaluation, JobStatus, ReportJob
+from .models import READING_ROLES, Evaluation, JobStatus, ReportJob, readable_programmes
 
 #: Who follows programmes from the dashboard: staff, and the programme's committee and evaluator members.
-DASHBOARD_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
+DASHBOARD_ROLES = READING_ROLES
 
 #: How many finished reports the dashboard lists per programme (the newest).
 REPORTS_SHOWN = 20
@@ -18,13 +17,7 @@ REPORTS_SHOWN = 20
 def dashboard_programmes(user) -> QuerySet[Programme]:
     """Staff see every programme; committee members and evaluators the programmes they are members of
     *in that role* (a committee member who is also a coach elsewhere does not see that other programme)."""
-    if not user.is_authenticated or not user.has_role(*DASHBOARD_ROLES):
-        return Programme.objects.none()
-    if user.has_role(Role.STAFF):
-        return Programme.objects.all()
-    roles = {Role.COMMITTEE, Role.EVALUATOR} & set(user.role_names)
-    memberships = ProgrammeMembership.objects.filter(user=user, role__in=roles).values("programme_id")
-    return Programme.objects.filter(pk__in=memberships)
+    return readable_programmes(user)
 
 
 def programme_cohorts(programme: Programme) -> list[Cohort]:

@@ -10,6 +10,7 @@ from accounts.models import Role
 from cohorts.models import Programme
 
 from .models import (
+    READING_ROLES,
     Conclusion,
     CriterionGrade,
     DacCriterion,
@@ -21,34 +22,23 @@ from .models import (
     ManagementResponse,
     Recommendation,
     RecommendationLevel,
+    readable_programmes,
 )
 
 #: Roles that read evaluations; evaluators (members in that role) and staff also write them.
-READ_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
+READ_ROLES = READING_ROLES
 EDIT_ROLES = (Role.STAFF, Role.EVALUATOR)
 
 
 def programmes_readable(user) -> QuerySet[Programme]:
-    """Programmes whose evaluations `user` may read: all for staff, else those where the user is a
-    committee or evaluator member and still holds that role (the rule of `Evaluation.objects.for_user`)."""
-    if not user.is_authenticated or not user.has_role(*READ_ROLES):
-        return Programme.objects.none()
-    if user.has_role(Role.STAFF):
-        return Programme.objects.all()
-    roles = {Role.COMMITTEE, Role.EVALUATOR} & user.role_names
-    return Programme.objects.filter(pk__in=Programme.objects.filter(memberships__user=user, memberships__role__in=roles).values("pk"))
+    """Programmes whose evaluations `user` may read (the rule of `Evaluation.objects.for_user`)."""
+    return readable_programmes(user)
 
 
 def programmes_editable(user) -> QuerySet[Programme]:
     """Programmes whose evaluations `user` may write: all for staff, else those where the user is an
     evaluator member and holds the evaluator role. Committee members only read."""
-    if not user.is_authenticated or not user.has_role(*EDIT_ROLES):
-        return Programme.objects.none()
-    if user.has_role(Role.STAFF):
-        return Programme.objects.all()
-    return Programme.objects.filter(
-        pk__in=Programme.objects.filter(memberships__user=user, memberships__role=Role.EVALUATOR).values("pk")
-    )
+    return readable_programmes(user, roles=EDIT_ROLES)
 
 
 def evaluations_editable(user) -> QuerySet[Evaluation]:

@@ -8,28 +8,20 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from cohorts.models import Cohort, Programme
 from mobility.models import PartnershipStage
 
 from .indicators import DIMENSION_LABELS, FUNNEL_STAGES, GROUP_LABELS, IndicatorResult, IndicatorSet, calculate
-from .models import Indicator, IndicatorTarget, IndicatorValue, ResultObjective
+from .models import READING_ROLES, Indicator, IndicatorTarget, IndicatorValue, ResultObjective, readable_programmes
 
 #: The roles that open the indicators page (committee and evaluators: read-only, their programmes).
-READER_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
+READER_ROLES = READING_ROLES
 
 
 def programmes_for_user(user) -> QuerySet[Programme]:
     """Staff: every programme; committee members and evaluators: the programmes they are members of
-    in a role they still hold (as `reporting.models.ProgrammeScopedQuerySet`)."""
-    if not user.is_authenticated or not user.has_role(*READER_ROLES):
-        return Programme.objects.none()
-    if user.has_role(Role.STAFF):
-        return Programme.objects.all()
-    roles = set(READER_ROLES) & user.role_names
-    return Programme.objects.filter(
-        pk__in=Programme.objects.filter(memberships__user=user, memberships__role__in=roles).values("pk")
-    )
+    in a role they still hold."""
+    return readable_programmes(user)
 
 
 # --------------------------------------------------------------------------------------------------
