@@ -35,6 +35,9 @@ MAX_ATTEMPTS = 3
 #: the middle of a render. Never set it outside tests (tests/reporting fault tests set it for one worker).
 TEST_ONLY_DELAY_VARIABLE = "PEM_TEST_ONLY_REPORT_RENDER_DELAY"
 
+#: Stored in `ReportJob.error` of a queued job whose message could not be handed to the broker: a code,
+#: not the message, so that the status page shows BROKER_UNREACHABLE in the reader's own language.
+BROKER_UNREACHABLE_CODE = "broker_unreachable"
 #: Shown on a queued job whose message could not be handed to the broker.
 BROKER_UNREACHABLE = gettext_lazy(
     "Le service de file d'attente est injoignable : votre demande est enregistrée et sera relancée "
@@ -124,7 +127,7 @@ def report_enqueue(*, job_id: int) -> bool:
         report_render.delay(job_id)
     except (BrokerError, OSError) as error:
         logger.warning("report job %s: broker unreachable (%s); left queued for reports_requeue", job_id, error)
-        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(error=str(BROKER_UNREACHABLE))
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(error=BROKER_UNREACHABLE_CODE)
         return False
     ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).exclude(error="").update(error="")
     return True

@@ -155,7 +155,7 @@ def test_a_report_asked_while_the_broker_is_down_is_not_lost_and_runs_once_it_is
     worker, which renders it once."""
     from datetime import timedelta
 
-    from reporting.services.reports import BROKER_UNREACHABLE, reports_requeue
+    from reporting.services.reports import BROKER_UNREACHABLE_CODE, reports_requeue
 
     queue = f"pem-reports-{uuid.uuid4().hex[:10]}"
     private_root = tmp_path / "private"
@@ -174,7 +174,7 @@ def test_a_report_asked_while_the_broker_is_down_is_not_lost_and_runs_once_it_is
 
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
-    assert job.error == str(BROKER_UNREACHABLE)
+    assert job.error == BROKER_UNREACHABLE_CODE
 
     with _app_configured(broker_url=BROKER_URL, task_always_eager=False, task_routes=routes):
         with report_worker(queue=queue, log_path=log, private_root=private_root):

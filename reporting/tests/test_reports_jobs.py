@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -230,7 +231,7 @@ def test_broker_unreachable_keeps_the_job_queued_and_requeue_sends_it_later(prog
 
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
-    assert "injoignable" in job.error
+    assert job.error == service.BROKER_UNREACHABLE_CODE
 
     with mock.patch("reporting.tasks_reports.report_render.delay") as delay:
         call_command("requeue_reports", stdout=io.StringIO())  # too recent: left alone
@@ -273,3 +274,16 @@ def test_render_report_writes_the_pdf_for_scripts(tmp_path):
     assert not ReportJob.objects.exists()
     with pytest.raises(CommandError, match="évaluation"):
         call_command("render_report", "dac", "--programme", "pem-test", "--output", str(output), stdout=io.StringIO())
+
+
+def test_the_broker_message_is_shown_in_the_readers_language(client, programme, staff, django_capture_on_commit_callbacks):
+    with mock.patch("reporting.tasks_reports.report_render.delay", side_effect=OperationalError("Connection refused")):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = ask(programme, staff)
+    client.force_login(staff)
+    url = reverse("reporting:report_status", args=[job.pk])
+
+    assert "injoignable" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert "injoignable" not in english and "unreachable" in english.lower()

@@ -66,7 +66,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a report stands; htmx asks again for the status block every 2 s until it is done or failed."""
     job = get_for_user_or_404(ReportJob.objects.select_related("programme", "cohort", "requested_by"), request.user, pk=pk)
     stale = job.status == JobStatus.RUNNING and job.started_at and job.started_at < timezone.now() - running_stale_after()
-    context = {"job": job, "job_status": JobStatus, "stale": stale}
+    context = {"job": job, "job_status": JobStatus, "stale": stale, "broker_unreachable": BROKER_UNREACHABLE}
     template = "reporting/reports/_report_status.html" if request.headers.get("HX-Request") == "true" else "reporting/reports/report_status.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
