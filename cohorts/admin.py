@@ -331,10 +331,14 @@ class ApplicationTransitionInline(ReadOnlyInline):
 class ReviewInline(admin.TabularInline):
     model = Review
     fields = ("reviewer", "assigned_at", "submitted_at")
-    readonly_fields = ("submitted_at",)
-    autocomplete_fields = ("reviewer",)
+    readonly_fields = ("reviewer", "submitted_at")
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # Added only through the services (review board, reviewer portal), which check roles and
+        # conflicts, move the application to review, and e-mail staff about a conflict.
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
@@ -343,8 +347,13 @@ class ReviewInline(admin.TabularInline):
 class ConflictOfInterestInline(admin.TabularInline):
     model = ConflictOfInterest
     fields = ("reviewer", "reason", "declared_at")
-    autocomplete_fields = ("reviewer",)
+    readonly_fields = ("reviewer",)
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        # Added only through the services (review board, reviewer portal), which check roles and
+        # conflicts, move the application to review, and e-mail staff about a conflict.
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
@@ -485,8 +494,6 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
                 instance.uploaded_by = request.user
             if isinstance(instance, CoachAssignment) and instance.assigned_by_id is None:
                 instance.assigned_by = request.user
-            if isinstance(instance, SelectionDecision) and instance.decided_by_id is None:
-                instance.decided_by = request.user
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -599,6 +606,11 @@ class ReviewAdmin(admin.ModelAdmin):
     show_full_result_count = False
     inlines = [ReviewScoreInline]
 
+    def has_add_permission(self, request, obj=None):
+        # Added only through the services (review board, reviewer portal), which check roles and
+        # conflicts, move the application to review, and e-mail staff about a conflict.
+        return False
+
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
@@ -629,6 +641,11 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_select_related = ("application__entrepreneur", "application__cohort__programme", "reviewer")
     autocomplete_fields = ("application", "reviewer")
     date_hierarchy = "declared_at"
+
+    def has_add_permission(self, request, obj=None):
+        # Added only through the services (review board, reviewer portal), which check roles and
+        # conflicts, move the application to review, and e-mail staff about a conflict.
+        return False
 
 
 @admin.register(SelectionDecision)

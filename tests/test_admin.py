@@ -36,6 +36,8 @@ PROJECT_APPS = ("accounts", "partners", "cohorts", "mobility", "reporting")
 #: Audit trails and jobs written only by services: staff read them, nobody adds or edits them here.
 READ_ONLY_MODELS = {
     ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail, cohorts_models.ApplicationImport,
+    # Reviews and conflicts are added through the services (review board, reviewer portal), not here.
+    cohorts_models.Review, cohorts_models.ConflictOfInterest,
 }  # fmt: skip
 
 
