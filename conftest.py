@@ -144,3 +144,14 @@ def pytest_report_header(config):
     database = os.environ.get("DATABASE_URL", "").split("@")[-1] or "SQLite (default)"
     broker = os.environ.get("CELERY_BROKER_URL", "").split("@")[-1] or "in-memory test worker (default)"
     return [f"PEM: database {database}; Celery {broker}; CI={'yes: skips fail the run' if ci else 'no'}"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the test's thread (Django's locale middleware never
+    deactivates it): put French back, so that no test depends on the language of the one before."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -67,7 +67,12 @@ def click_and_load(driver, element) -> None:
     The old page is marked on its `window` (a new document gets a new one): holding an element of the
     old page and waiting for it to go stale makes chromedriver fail now and then with "Node with given
     id does not belong to the document" while the page changes. The scroll is instant: Bootstrap's
-    smooth scrolling would move the button while it is being clicked."""
+    smooth scrolling would move the button while it is being clicked.
+
+    htmx partials still loading (the selection shares follow every change of the form) are waited for
+    first: the test server shares one SQLite connection between its threads, and two requests at once
+    would trip over each other's transactions there (PostgreSQL, as in production, has no such limit)."""
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return !document.querySelector('.htmx-request')"))
     driver.execute_script(
         "window.__pemOldPage = true; arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
     )
