@@ -72,6 +72,8 @@ def click_and_load(driver, element) -> None:
     htmx partials still loading (the selection shares follow every change of the form) are waited for
     first: the test server shares one SQLite connection between its threads, and two requests at once
     would trip over each other's transactions there (PostgreSQL, as in production, has no such limit)."""
+    # Leaving the field being typed in fires its "change" (and so its htmx request) now, not during the click.
+    driver.execute_script("document.activeElement && document.activeElement.blur();")
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return !document.querySelector('.htmx-request')"))
     driver.execute_script(
         "window.__pemOldPage = true; arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
