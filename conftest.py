@@ -45,7 +45,7 @@ def _test_settings(tmp_path_factory):
     storages = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media_root)}},
-        "private": {"BACKEND": "pemwecco.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(private_root)}},
+        "private": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(private_root)}},
     }
     overrides = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],

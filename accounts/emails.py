@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.template import TemplateDoesNotExist
 from django.utils import translation
 
-from pemwecco.celery import send_after_commit
+from core.jobs import send_after_commit
 
 from .models import OutgoingEmail, User
 

@@ -1,6 +1,6 @@
 """Account pages: Django's auth views (see urls.py, templates in templates/registration/), the sign-up of
 applicants with e-mail verification, and the language switcher. The home page lives in
-`pemwecco.views.home`: it gathers objects of several apps."""
+`reporting.views.home.home`: it gathers objects of several apps."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from partners.models import Coach, Company, Entrepreneur, Organisation
-from pemwecco.storage import private_storage
+from core.storage import private_storage
 
 #: The XOF is pegged to the euro: 1 EUR = 655.957 XOF (fixed parity since 1999).
 XOF_PER_EUR = Decimal("655.957")

@@ -1,7 +1,7 @@
 """Read queries of the cohorts app: what each role's home page lists, each in a fixed number of queries.
 
 Only cohort-level facts are counted here; figures owned by a higher app (trips, in `mobility`) are read
-by that app's selectors and merged by the project-level view (`pemwecco.views.home`)."""
+by that app's selectors and merged by the project-level view (`reporting.views.home.home`)."""
 
 from django.db.models import BooleanField, Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 

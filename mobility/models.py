@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme
 from partners.models import Organisation, OrganisationContact
-from pemwecco.fields import EncryptedTextField
-from pemwecco.storage import private_storage
+from core.fields import EncryptedTextField
+from core.storage import private_storage
 
 
 class ApplicationScopedQuerySet(models.QuerySet):

@@ -5,14 +5,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
-from pemwecco import views as project_views
+from reporting.views.home import home
 
 admin.site.site_header = _("PEM – administration")
 admin.site.site_title = _("PEM – administration")
 admin.site.index_title = _("Back-office du programme")
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", home, name="home"),
     path("", include("cohorts.urls")),
     path("rapports/", include("reporting.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from cohorts.models import Cohort, Level, Programme, ProgrammeMembership
 from partners.models import Organisation
-from pemwecco.storage import private_storage
+from core.storage import private_storage
 
 
 #: The roles that read results, the evaluation and reports.

@@ -7,7 +7,7 @@ from django.db import connection
 
 from cohorts.tests.factories import ApplicationFactory
 from mobility.models import VisaFile
-from pemwecco.fields import UnreadableSecret
+from core.fields import UnreadableSecret
 
 pytestmark = pytest.mark.django_db
 

@@ -61,7 +61,7 @@ def test_with_nothing_set_it_runs_on_sqlite_with_the_filesystem_broker(tmp_path)
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["BROKER"] == "filesystem://"
     assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert values["PRIVATE"] == "pemwecco.storage.PrivateFileSystemStorage"
+    assert values["PRIVATE"] == "core.storage.PrivateFileSystemStorage"
     assert values["ATOMIC_REQUESTS"] is True
     assert (tmp_path / "broker" / "out").is_dir()
 
@@ -120,7 +120,7 @@ def test_an_s3_bucket_moves_private_files_to_object_storage(tmp_path):
 def test_the_test_session_keeps_files_out_of_the_repository(settings):
     from django.core.files.storage import storages
 
-    from pemwecco.storage import private_storage
+    from core.storage import private_storage
 
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     private_location = Path(private_storage().location)

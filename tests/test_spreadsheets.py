@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import ApplicationFactory
-from pemwecco.spreadsheets import parse_id, safe_cell
+from core.spreadsheets import parse_id, safe_cell
 
 pytestmark = pytest.mark.django_db
 

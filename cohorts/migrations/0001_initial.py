@@ -3,7 +3,7 @@
 import cohorts.models
 import django.db.models.deletion
 import django.utils.timezone
-import pemwecco.storage
+import core.storage
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -464,7 +464,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('registration', 'Registre du commerce (RCCM)'), ('ninea', 'Attestation NINEA'), ('financials', 'États financiers'), ('id_document', "Pièce d'identité"), ('cv', 'CV du / de la fondateur·rice'), ('business_plan', "Plan d'affaires"), ('other', 'Autre')], max_length=16, verbose_name='type de document')),
-                ('file', models.FileField(max_length=255, storage=pemwecco.storage.private_storage, upload_to=cohorts.models.application_document_path, verbose_name='fichier')),
+                ('file', models.FileField(max_length=255, storage=core.storage.private_storage, upload_to=cohorts.models.application_document_path, verbose_name='fichier')),
                 ('original_name', models.CharField(max_length=255, verbose_name="nom d'origine")),
                 ('content_type', models.CharField(max_length=100, verbose_name='type de contenu')),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),

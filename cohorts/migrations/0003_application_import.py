@@ -3,7 +3,7 @@
 import cohorts.models
 import django.db.models.deletion
 import django.utils.timezone
-import pemwecco.storage
+import core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='ApplicationImport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=pemwecco.storage.private_storage, upload_to=cohorts.models.import_file_path, verbose_name='fichier')),
+                ('file', models.FileField(max_length=255, storage=core.storage.private_storage, upload_to=cohorts.models.import_file_path, verbose_name='fichier')),
                 ('original_name', models.CharField(max_length=255, verbose_name="nom d'origine")),
                 ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
                 ('row_count', models.PositiveIntegerField(default=0, verbose_name='lignes')),

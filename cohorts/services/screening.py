@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partners.models import Education, Gender, LegalForm, Sector, SenegalRegion
-from pemwecco.celery import send_after_commit
+from core.jobs import send_after_commit
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
 from ..models import Application, ApplicationStatus, Cohort, CriterionField, CriterionOperator, EligibilityCriterion

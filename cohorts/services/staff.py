@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from partners.models import Company, Entrepreneur, LegalForm
-from pemwecco.celery import send_after_commit
+from core.jobs import send_after_commit
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
 from ..resources import ApplicationImportResource, read_spreadsheet

@@ -1,5 +1,5 @@
 """Pages of the cohorts app: the public page of an open call. The home page, which also shows figures
-from `mobility`, is project-level (`pemwecco.views.home`)."""
+from `mobility`, is project-level (`reporting.views.home.home`)."""
 
 import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

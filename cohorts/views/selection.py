@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
-from pemwecco.spreadsheets import parse_id
+from core.spreadsheets import parse_id
 
 from .. import selectors_selection
 from ..forms.selection import SHORTLIST, SelectionBatchForm

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
-from pemwecco.spreadsheets import safe_cell, safe_dataset
-from pemwecco.storage import private_storage
+from core.spreadsheets import safe_cell, safe_dataset
+from core.storage import private_storage
 
 from .. import selectors_staff
 from ..forms.staff import AnalysisFilter, ApplicationFilter, ApplicationImportConfirmForm, ApplicationImportForm

@@ -3,8 +3,8 @@
 import django.db.models.deletion
 import django.utils.timezone
 import mobility.models
-import pemwecco.fields
-import pemwecco.storage
+import core.fields
+import core.storage
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -296,9 +296,9 @@ class Migration(migrations.Migration):
             name='VisaFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passport_number', pemwecco.fields.EncryptedTextField(blank=True, verbose_name='numéro de passeport')),
+                ('passport_number', core.fields.EncryptedTextField(blank=True, verbose_name='numéro de passeport')),
                 ('passport_expires_on', models.DateField(blank=True, null=True, verbose_name='expiration du passeport')),
-                ('passport_scan', models.FileField(blank=True, max_length=255, storage=pemwecco.storage.private_storage, upload_to=mobility.models.visa_scan_path, verbose_name='scan du passeport')),
+                ('passport_scan', models.FileField(blank=True, max_length=255, storage=core.storage.private_storage, upload_to=mobility.models.visa_scan_path, verbose_name='scan du passeport')),
                 ('status', models.CharField(choices=[('preparing', 'En préparation'), ('submitted', 'Déposé'), ('granted', 'Accordé'), ('refused', 'Refusé'), ('withdrawn', 'Retiré')], db_index=True, default='preparing', max_length=16, verbose_name='statut')),
                 ('submitted_on', models.DateField(blank=True, null=True, verbose_name='date de dépôt')),
                 ('appointment_on', models.DateField(blank=True, null=True, verbose_name='date du rendez-vous')),
@@ -322,7 +322,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('passport', 'Passeport'), ('invitation', "Lettre d'invitation d'une entreprise belge"), ('means', 'Preuve de moyens de subsistance'), ('company', "Documents de l'entreprise"), ('insurance', 'Assurance voyage'), ('mobility_plan', 'Plan de mobilité'), ('other', 'Autre')], max_length=16, verbose_name='pièce')),
                 ('is_received', models.BooleanField(default=False, verbose_name='reçue')),
                 ('received_on', models.DateField(blank=True, null=True, verbose_name='reçue le')),
-                ('file', models.FileField(blank=True, max_length=255, storage=pemwecco.storage.private_storage, upload_to=mobility.models.visa_scan_path, verbose_name='fichier')),
+                ('file', models.FileField(blank=True, max_length=255, storage=core.storage.private_storage, upload_to=mobility.models.visa_scan_path, verbose_name='fichier')),
                 ('note', models.CharField(blank=True, max_length=250, verbose_name='note')),
                 ('visa_file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='mobility.visafile', verbose_name='dossier visa')),
             ],

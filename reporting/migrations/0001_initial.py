@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pemwecco.storage
+import core.storage
 import reporting.models
 import simple_history.models
 from django.conf import settings
@@ -262,7 +262,7 @@ class Migration(migrations.Migration):
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progression (%)')),
                 ('error', models.TextField(blank=True, verbose_name='erreur')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='tentatives')),
-                ('file', models.FileField(blank=True, max_length=255, storage=pemwecco.storage.private_storage, upload_to=reporting.models.report_path, verbose_name='fichier')),
+                ('file', models.FileField(blank=True, max_length=255, storage=core.storage.private_storage, upload_to=reporting.models.report_path, verbose_name='fichier')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='empreinte SHA-256')),
                 ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='taille (octets)')),
                 ('data_as_of', models.DateTimeField(blank=True, null=True, verbose_name='données arrêtées au')),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 from cohorts.models import Cohort, Programme
-from pemwecco.spreadsheets import parse_id
+from core.spreadsheets import parse_id
 
 from .. import selectors_dashboard as selectors
 from ..iati import iati_activity_xml

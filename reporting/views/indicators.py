@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.models import Role
 from cohorts.models import Cohort, Programme
-from pemwecco.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 from .. import selectors_indicators as selectors
 from ..charts import CHARTS

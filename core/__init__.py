@@ -1,0 +1,2 @@
+"""The bottom layer: helpers every app may import (encrypted fields, private storage, spreadsheet
+safety, background jobs). It imports no app of the project."""
