@@ -13,17 +13,20 @@ PYTEST_ARGS ?=
 # The interpreter that creates the virtualenv: python3.11 if present, else python3 (checked to be 3.11+).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install demo test check translations clean
+.PHONY: help install install-test demo test check translations clean
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
-	@echo "make test   install, compile translations, run the whole test suite (PYTEST_ARGS='...' to narrow)"
+	@echo "make test   install, compile translations, lint, check the layers, run the whole test suite (PYTEST_ARGS='...' to narrow)"
 	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
 
 install: $(STAMP)
+install-test: $(TEST_STAMP)
 
-# Re-installs only when requirements.txt is newer than the stamp.
+# Runtime requirements (requirements.txt) for the demo; the test tools (requirements-test.txt) on top for
+# the tests. Each re-installs only when its file is newer than its stamp.
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "python3.11 (or a python3 >= 3.11) is needed" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -31,6 +34,10 @@ $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
 translations: $(STAMP)
@@ -42,7 +49,7 @@ demo: install translations
 	@PORT=$(PORT) PYTHON=$(PY) scripts/run_demo.sh
 
 # make itself exits 2 on any failure; pytest's own status is printed.
-test: install translations
+test: install-test translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install
