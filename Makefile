@@ -49,8 +49,12 @@ demo: install translations
 	@PORT=$(PORT) PYTHON=$(PY) scripts/run_demo.sh
 
 # make itself exits 2 on any failure; pytest's own status is printed.
+# Test processes in parallel (pytest-xdist); tests that drive a real Celery worker run one after the
+# other in one process (xdist group "services", see conftest.py). PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= 2
+
 test: install-test translations
-	$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install
 	$(PY) manage.py check

@@ -139,6 +139,14 @@ def pytest_runtest_teardown(item, nextitem):
             _restore_migrated_state()
 
 
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist, the tests that start a real Celery worker on the shared broker run in one test
+    process, one after the other: two such workers would take each other's tasks."""
+    for item in items:
+        if item.get_closest_marker("services"):
+            item.add_marker(pytest.mark.xdist_group("services"))
+
+
 def pytest_report_header(config):
     ci = os.environ.get("CI") == "true"
     database = os.environ.get("DATABASE_URL", "").split("@")[-1] or "SQLite (default)"
