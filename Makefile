@@ -15,10 +15,11 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install install-test demo test check translations clean
+.PHONY: help install install-test demo demo-reset test check translations clean
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
+	@echo "make demo-reset  the same, after deleting the demo data and loading it afresh"
 	@echo "make test   install, compile translations, lint, check the layers, run the whole test suite (PYTEST_ARGS='...' to narrow)"
 	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
 
@@ -45,8 +46,12 @@ translations: $(STAMP)
 
 demo: install translations
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo $(DEMO_LOAD_ARGS)
 	@PORT=$(PORT) PYTHON=$(PY) scripts/run_demo.sh
+
+# The demo as new: its records deleted and loaded again (records you added to the demo programmes go too).
+demo-reset:
+	@$(MAKE) demo DEMO_LOAD_ARGS=--reset
 
 # make itself exits 2 on any failure; pytest's own status is printed.
 # Test processes in parallel (pytest-xdist); tests that drive a real Celery worker run one after the
