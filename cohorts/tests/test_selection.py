@@ -167,7 +167,7 @@ def test_the_selection_board_query_count_does_not_grow(client, django_assert_num
 
 
 def candidate(cohort, status, *, gender, diaspora=False, region=SenegalRegion.DAKAR):
-    entrepreneur = EntrepreneurFactory(gender=gender, is_diaspora=diaspora, company=CompanyFactory(region=region))
+    entrepreneur = EntrepreneurFactory(gender=gender, diaspora=diaspora, company=CompanyFactory(region=region))
     return application_at(status, cohort=cohort, entrepreneur=entrepreneur)
 
 

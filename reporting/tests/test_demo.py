@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max
 
 from accounts.models import User
 from cohorts.demo import criterion_passes
+from cohorts.territory import diaspora_condition
 from cohorts.models import (
     Application,
     ApplicationStatus,
@@ -111,10 +112,10 @@ def test_the_evaluation_figures_come_out_of_the_rows(wecco):
     assert regions == {"brussels", "wallonia", "flanders"}
     assert not met.filter(organisation__relay_agency__isnull=True).exists()
 
-    eligible_diaspora = applications.eligible().filter(entrepreneur__is_diaspora=True)
+    eligible_diaspora = applications.eligible().filter(diaspora_condition())
     assert eligible_diaspora.values("entrepreneur").distinct().count() == 21
     assert eligible_diaspora.filter(partnerships__isnull=False).values("entrepreneur").distinct().count() == 5
-    assert not applications.filter(entrepreneur__is_diaspora=True, partnerships__isnull=False).exclude(
+    assert not applications.filter(diaspora_condition(), partnerships__isnull=False).exclude(
         pk__in=eligible_diaspora.values("pk")
     ).exists()
 
