@@ -60,7 +60,7 @@ def applications_with_documents(user) -> QuerySet[Application]:
 def application_for_owner(user) -> QuerySet[Application]:
     """Applications their owner may open: only the entrepreneur's own (a coach role does not widen it)."""
     return Application.objects.filter(entrepreneur__user=user).select_related(
-        "cohort__programme", "entrepreneur", "company", "decision"
+        "cohort__programme", "entrepreneur", "company__region", "decision"
     )
 
 

@@ -49,7 +49,7 @@ from .territory import (
 
 def applications_for_staff() -> QuerySet[Application]:
     """Every application with what the list and the export show, joined in the same query."""
-    return Application.objects.select_related("entrepreneur", "company", "cohort__programme").order_by(
+    return Application.objects.select_related("entrepreneur", "company__region", "cohort__programme").order_by(
         "-submitted_at", "-created_at", "-pk"
     )
 

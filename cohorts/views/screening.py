@@ -18,7 +18,7 @@ from ..services.screening import RESCREEN_SYNC_LIMIT, choice_fields, choices_for
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:
-    return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
+    return get_for_user_or_404(Cohort.objects.select_related("programme__watched_region_group"), request.user, pk=pk)
 
 
 def _allowed_codes(cohort: Cohort) -> list[dict]:

@@ -20,7 +20,7 @@ from ..services.selection import application_shortlist_many, selection_decide_ma
 
 
 def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
-    return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
+    return get_for_user_or_404(Cohort.objects.select_related("programme__watched_region_group"), request.user, pk=pk)
 
 
 def _ticked_ids(values: list[str]) -> list[int]:

@@ -5,6 +5,8 @@ watched (the Dakar–Thiès axis), which a programme may choose as its watched g
 
 from django.db import migrations
 
+from accounts.roles import grant_role_permissions
+
 #: (country, code, French name, English name); the codes are internal (criteria, imports), never shown.
 REGIONS = [
     ("SN", "dakar", "Dakar", "Dakar"),
@@ -55,11 +57,21 @@ def seed(apps, schema_editor):
     group.regions.set(Region.objects.filter(country="SN", code__in=["dakar", "thies"]))
 
 
+def grant(apps, schema_editor):
+    # Staff manage the regions and groups; every role that sees companies may read their regions.
+    readers = ["view_region", "view_regiongroup"]
+    grant_role_permissions(
+        apps,
+        "partners",
+        {"staff": ["*"], "coach": readers, "reviewer": readers, "entrepreneur": readers, "committee": readers, "evaluator": readers},
+    )
+
+
 def unseed(apps, schema_editor):
     apps.get_model("partners", "RegionGroup").objects.filter(country="SN", name_fr=DAKAR_THIES["name_fr"]).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0004_regions_and_countries")]
+    dependencies = [("partners", "0004_regions_and_countries"), ("accounts", "0002_roles")]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [migrations.RunPython(seed, unseed), migrations.RunPython(grant, migrations.RunPython.noop)]
