@@ -1,5 +1,6 @@
 """Reads of the selection stage: the cohort's ranked shortlist, and the shares of women, diaspora members
-and companies in the programme's watched region group (e.g. the Dakar–Thiès axis) or elsewhere among a set of applications (to watch selection effects live)."""
+and companies in the programme's watched region group (e.g. the Dakar–Thiès axis) or elsewhere among a
+set of applications (to watch selection effects live)."""
 
 from dataclasses import dataclass
 

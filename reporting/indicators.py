@@ -240,7 +240,7 @@ class Partnerships:
 
 @dataclass
 class MesoMacro:
-    incubators: int = 0  # Senegalese incubators partnering the programme
+    incubators: int = 0  # incubators of the programme's country of origin partnering it
     incubators_total: int = 0  # Senegalese and Belgian
     sub_projects: int = 0
     sub_projects_by_status: list[Row] = field(default_factory=list)
@@ -640,9 +640,10 @@ def _meso_macro(programme) -> MesoMacro:
     result = MesoMacro()
     incubators = ProgrammePartner.objects.filter(programme=programme, role=ProgrammePartnerRole.INCUBATOR).aggregate(
         total=Count("organisation", distinct=True),
-        senegalese=Count("organisation", distinct=True, filter=Q(organisation__country="SN")),
+        # Incubators of the programme's country of origin (Senegalese ones for PEM-WECCO).
+        of_origin=Count("organisation", distinct=True, filter=Q(organisation__country=F("programme__origin_country"))),
     )
-    result.incubators, result.incubators_total = incubators["senegalese"], incubators["total"]
+    result.incubators, result.incubators_total = incubators["of_origin"], incubators["total"]
     statuses = dict(SubProjectStatus.choices)
     by_status = {
         item["status"]: item
