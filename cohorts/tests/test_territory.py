@@ -22,8 +22,6 @@ from cohorts.tests.factories_review import application_at
 from cohorts.tests.factories_screening import criteria_post
 from partners.models import Company, Region, RegionGroup
 from partners.tests.factories import CompanyFactory, EntrepreneurFactory, region
-from reporting.indicators import compute_indicators
-from reporting.selectors_indicators import indicator_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +180,7 @@ def test_region_criteria_take_the_regions_of_the_programmes_country(client, nzas
 # --- the watched region group: selection, preview, analysis, indicators ---------------------------
 
 
-def test_shares_and_indicators_of_an_ivorian_programme_count_its_districts_and_diaspora(client, nzassa):
+def test_shares_and_preview_of_an_ivorian_programme_count_its_districts_and_diaspora(client, nzassa):
     cohort = CohortFactory(programme=nzassa)
     ivorian(cohort, ApplicationStatus.SELECTED, district="abidjan", residence="FR")  # diaspora, in the group
     ivorian(cohort, ApplicationStatus.SELECTED, district="yamoussoukro", gender="man")
@@ -198,15 +196,7 @@ def test_shares_and_indicators_of_an_ivorian_programme_count_its_districts_and_d
     assert "Abidjan–Yamoussoukro" in board and "Dakar" not in board
     assert '<td class="num" data-share="selected-diaspora">50 % (2)</td>' in board
 
-    indicators = compute_indicators(programme=nzassa)
-    applications = indicators.stage("applications")
-    assert dict(applications.by["region"]) == {"axis": 2, "elsewhere": 2}
-    assert dict(applications.by["diaspora"]) == {"yes": 2, "no": 2}
-    assert indicators.group_label("region", "axis") == "Abidjan–Yamoussoukro"
-    funnel = indicator_tables(indicators)["funnel"]
-    labels = {row[1] for row in funnel.rows}
-    assert "Abidjan–Yamoussoukro" in labels and not any("Dakar" in str(label) for label in labels)
-
+    # (the indicators of the same programme: reporting/tests/test_indicators_territory.py)
     what_if = criteria_what_if(cohort=cohort, criteria=[])
     region_dimension = next(d for d in what_if["dimensions"] if d["key"] == "region")
     assert [(row["label"], row["total"]) for row in region_dimension["groups"]] == [("Abidjan–Yamoussoukro", 2), ("Autres régions et étranger", 2)]
@@ -221,10 +211,6 @@ def test_a_programme_without_a_watched_group_shows_no_territorial_split(client):
     client.force_login(UserFactory(roles=[Role.STAFF]))
     board = client.get(reverse("cohorts:selection_board", args=[cohort.pk])).content.decode()
     assert "data-share=\"selected-axis\"" not in board and "Axe Dakar" not in board
-
-    indicators = compute_indicators(programme=programme)
-    assert "region" not in indicators.dimensions()
-    assert not any("Axe" in str(row[1]) for row in indicator_tables(indicators)["funnel"].rows)
 
     what_if = criteria_what_if(cohort=cohort, criteria=[])
     assert "region" not in [dimension["key"] for dimension in what_if["dimensions"]]
