@@ -401,7 +401,11 @@ def read_spreadsheet(*, content: bytes, filename: str) -> tablib.Dataset:
             dataset.append(row)
     headers = [_fold(header or "").replace(" ", "_") for header in dataset.headers or []]
     # KoboToolbox adds its own metadata columns (_id, _uuid, _submission_time...): they are ignored.
-    kept = [index for index, header in enumerate(headers) if header and not header.startswith("_")]
+    # A "diaspora" column (files made for the former template) is ignored: diaspora is derived from the
+    # country of residence against the programme's country (cohorts.territory).
+    kept = [
+        index for index, header in enumerate(headers) if header and not header.startswith("_") and header != "diaspora"
+    ]
     names = [headers[index] for index in kept]
     missing = [name for name in expected if name not in names]
     unknown = [name for name in names if name not in expected]

@@ -242,3 +242,31 @@ def test_the_import_reads_regions_of_the_programmes_country_by_name_and_countrie
     assert not second.errors and second.values["region_row"].code == "abidjan" and second.values["pays_residence"] == "FR"
     assert "Côte d'Ivoire" in dakar.errors["region"]
     assert "region" in empty.errors  # living in the programme's country (the default): the region is needed
+
+
+def test_a_file_with_the_former_diaspora_column_is_read_and_the_column_ignored(nzassa):
+    from cohorts.resources import read_spreadsheet
+    from cohorts.tests.test_staff_import import HEADER, _csv, _row
+
+    CohortFactory(programme=nzassa, number=1)
+    row = {**_row(programme="nzassa", region="Lagunes", pays_residence="CI"), "diaspora": "oui"}
+    dataset = read_spreadsheet(content=_csv([row], header=[*HEADER, "diaspora"]).encode(), filename="ancien.csv")
+
+    report = applications_import_check(dataset=dataset)
+
+    assert report.is_valid, report.rows[0].errors
+    assert "diaspora" not in dataset.headers and report.rows[0].values["pays_residence"] == "CI"
+
+
+def test_in_english_regions_and_countries_are_named_in_english(client, nzassa):
+    cohort = CohortFactory(programme=nzassa)
+    client.force_login(UserFactory(roles=[Role.ENTREPRENEUR], email="awa@example.ci", preferred_language="en"))
+    client.post(reverse("cohorts:application_start", kwargs={"cohort_pk": cohort.pk}))
+    application = Application.objects.get(cohort=cohort)
+
+    first = client.get(reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": 1})).content.decode()
+    second = client.get(reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": 2})).content.decode()
+
+    assert "diaspora (living outside Côte d&#x27;Ivoire)" in first.replace("'", "&#x27;")
+    assert "Abidjan Autonomous District" in _options(second, "region")
+    assert "Region (Côte d&#x27;Ivoire)" in second
