@@ -5,6 +5,7 @@ programme's governance (steering committee, incubator sub-projects) and its budg
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -91,6 +92,13 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        group = self.watched_region_group
+        if group is not None and self.origin_country and group.country != self.origin_country:
+            raise ValidationError(
+                {"watched_region_group": _("Choisissez un groupe de régions du pays d'origine du programme.")}
+            )
 
 
 class ProgrammeMembership(models.Model):

@@ -87,7 +87,7 @@ def test_the_same_founder_is_diaspora_for_one_programme_and_not_for_another(nzas
 
 
 def _options(html: str, name: str) -> list[str]:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.DOTALL).group(0)
     return [label.strip() for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
 
 
@@ -96,7 +96,7 @@ def test_an_ivorian_applicant_sees_ivorian_regions_and_an_ivorian_diaspora(clien
     client.force_login(UserFactory(roles=[Role.ENTREPRENEUR], email="adjoua@example.ci"))
     client.post(reverse("cohorts:application_start", kwargs={"cohort_pk": cohort.pk}))
     application = Application.objects.get(cohort=cohort)
-    step = lambda number: reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": number})  # noqa: E731
+    step = lambda number: reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": number})
 
     first = client.get(step(1)).content.decode().replace("&#x27;", "'")
     assert "diaspora (vivant hors du pays : Côte d'Ivoire)" in first
@@ -270,3 +270,13 @@ def test_in_english_regions_and_countries_are_named_in_english(client, nzassa):
     assert "diaspora (living outside Côte d&#x27;Ivoire)" in first.replace("'", "&#x27;")
     assert "Abidjan Autonomous District" in _options(second, "region")
     assert "Region (Côte d&#x27;Ivoire)" in second
+
+
+def test_a_programme_watches_a_group_of_its_own_country_only(abidjan_yamoussoukro):
+    from django.core.exceptions import ValidationError
+
+    programme = ProgrammeFactory.build(code="x", origin_country="SN", watched_region_group=abidjan_yamoussoukro)
+    with pytest.raises(ValidationError, match="pays d'origine"):
+        programme.full_clean()
+    programme.origin_country = "CI"
+    programme.full_clean()
