@@ -90,7 +90,7 @@ FICTITIOUS_INCUBATORS = [
 
 FICTITIOUS_OTHERS = [
     ("visa_agency", "Bureau Visa Conseil Dakar (fictif)", "BVC", OrganisationKind.VISA_AGENCY, "SN", "dakar", "Dakar"),
-    ("nzassa_incubator", "Incubateur Lagune Entreprendre (fictif)", "ILE", OrganisationKind.INCUBATOR, "CI", "", "Abidjan"),
+    ("nzassa_incubator", "Incubateur Lagune Entreprendre (fictif)", "ILE", OrganisationKind.INCUBATOR, "CI", "abidjan", "Abidjan"),
 ]
 
 BE_WORDS_A = [

@@ -69,7 +69,9 @@ class CompanyForm(forms.ModelForm):
         if programme is not None:
             origin = programme.origin_country
             if not self.instance.country:
-                self.initial.setdefault("country", origin.code)
+                # A founder living abroad usually runs the company there: their country is offered first.
+                residence = founder.country_of_residence if founder is not None else None
+                self.initial.setdefault("country", residence.code if residence else origin.code)
             region.queryset = Region.objects.filter(country=origin.code)
             region.label = _("Région (%(country)s)") % {"country": origin.name}
             region.help_text = _("Laissez vide si l'entreprise est établie dans un autre pays.")

@@ -109,6 +109,7 @@ def test_an_ivorian_applicant_sees_ivorian_regions_and_an_ivorian_diaspora(clien
     assert "District autonome d'Abidjan".replace("'", "&#x27;") in regions and "Vallée du Bandama" in regions
     assert "Dakar" not in regions and "Thiès" not in regions and len(regions) == 14 + 1  # + the empty choice
     assert "Région (Côte d&#x27;Ivoire)" in second
+    assert re.search(r'<option value="FR" selected>France</option>', second)  # where the founder lives, offered first
     company = {
         "name": "Attiéké Express SARL", "legal_form": "sarl", "is_formal": "on", "sector": "agrifood", "country": "CI",
         "region": region("vallee-du-bandama").pk, "city": "Bouaké", "year_founded": "2019", "turnover_band": "10-50m",

@@ -56,6 +56,13 @@ def dakar_thies_axis() -> RegionGroup:
     return RegionGroup.objects.get(country="SN", name_fr="Axe Dakar–Thiès")
 
 
+def _country_of(place: Region | str | None) -> str:
+    """The country of a region given as a row or a code (Senegal when there is none)."""
+    if isinstance(place, str) and place:
+        place = region(place)
+    return place.country.code if place else "SN"
+
+
 class CompanyFactory(factory.django.DjangoModelFactory):
     """A company in Senegal (Dakar) by default; `region` may be given as a code ("kolda", "abidjan")."""
 
@@ -66,7 +73,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     legal_form = LegalForm.SARL
     sector = Sector.AGRIFOOD
     region = "dakar"
-    country = factory.LazyAttribute(lambda o: o.region.country.code if isinstance(o.region, Region) else region(o.region).country.code if o.region else "SN")
+    country = factory.LazyAttribute(lambda o: _country_of(o.region))
     year_founded = 2015
     turnover_band = TurnoverBand.FROM_50_TO_100M
     employees = 8
