@@ -32,6 +32,15 @@ def _cohorts() -> QuerySet[Cohort]:
     return Cohort.objects.select_related("programme__watched_region_group").order_by("programme__code", "number")
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.name} ({obj.country.name})"  # regions of several programmes' countries side by side
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    field_class = RegionChoiceField
+
+
 class ApplicationFilter(django_filters.FilterSet):
     """Filters of the staff application list; the export applies the same ones."""
 
@@ -43,7 +52,7 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=ApplicationStatus.choices)
     source = django_filters.ChoiceFilter(label=_("Origine"), choices=ApplicationSource.choices)
     gender = django_filters.ChoiceFilter(field_name="entrepreneur__gender", label=_("Genre"), choices=Gender.choices)
-    region = django_filters.ModelChoiceFilter(
+    region = RegionFilter(
         field_name="company__region", label=_("Région"), queryset=Region.objects.order_by("country", "order", "name")
     )
     diaspora = django_filters.ChoiceFilter(label=_("Diaspora"), choices=YES_NO, method="filter_diaspora")
