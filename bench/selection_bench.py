@@ -55,7 +55,7 @@ def build(programme_code: str = "bench") -> None:
     from cohorts.models import (
         Application, ApplicationSource, ApplicationStatus, Cohort, EligibilityCriterion, Programme, Review,
     )  # fmt: skip
-    from partners.models import AgeBand, Company, Education, Entrepreneur, Gender, Sector, SenegalRegion, TurnoverBand
+    from partners.models import AgeBand, Company, Education, Entrepreneur, Gender, Region, RegionGroup, Sector, TurnoverBand
 
     if Application.objects.filter(cohort__programme__code=programme_code).count() >= APPLICATIONS:
         print("data already built")
@@ -63,7 +63,10 @@ def build(programme_code: str = "bench") -> None:
     random.seed(2024)
     programme, _ = Programme.objects.get_or_create(
         code=programme_code,
-        defaults={"name": "Programme de mesure", "starts_on": datetime.date(2021, 1, 1), "ends_on": datetime.date(2025, 12, 31)},
+        defaults={
+            "name": "Programme de mesure", "starts_on": datetime.date(2021, 1, 1), "ends_on": datetime.date(2025, 12, 31),
+            "origin_country": "SN", "watched_region_group": RegionGroup.objects.filter(country="SN").first(),
+        },
     )
     now = timezone.now()
     cohorts = []
@@ -91,13 +94,13 @@ def build(programme_code: str = "bench") -> None:
         user.groups.add(reviewer_group)
         reviewers.append(user)
 
-    regions = [code for code in SenegalRegion.values]
-    region_weights = [40 if code == "dakar" else 15 if code == "thies" else 3 for code in regions]
+    regions = list(Region.objects.filter(country="SN"))
+    region_weights = [40 if r.code == "dakar" else 15 if r.code == "thies" else 3 for r in regions]
     companies, entrepreneurs = [], []
     for index in range(APPLICATIONS):
         companies.append(Company(
             name=f"Entreprise de mesure {index}", legal_form="sarl", is_formal=random.random() < 0.7,
-            sector=random.choice(Sector.values), region=random.choices(regions, region_weights)[0],
+            sector=random.choice(Sector.values), region=random.choices(regions, region_weights)[0], country="SN",
             year_founded=random.randint(2010, 2024), turnover_band=random.choice(TurnoverBand.values),
             employees=random.randint(0, 50), is_fictitious=True,
         ))  # fmt: skip
@@ -106,7 +109,8 @@ def build(programme_code: str = "bench") -> None:
         entrepreneurs.append(Entrepreneur(
             first_name=f"Prénom{index}", last_name=f"Nom{index}", email=f"bench-{index}@example.sn",
             gender=random.choices(Gender.values, [45, 50, 5])[0], age_band=random.choice(AgeBand.values),
-            education=random.choice(Education.values), is_diaspora=random.random() < 0.15, company=company,
+            education=random.choice(Education.values), company=company,
+            country_of_residence="BE" if random.random() < 0.15 else "SN",
             is_fictitious=True,
         ))  # fmt: skip
     entrepreneurs = Entrepreneur.objects.bulk_create(entrepreneurs, batch_size=2000)

@@ -199,11 +199,11 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
-    list_filter = ("is_fictitious",)
+    list_display = ("code", "name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
+    list_filter = ("is_fictitious", "origin_country")
     search_fields = ("code", "name", "reference", "iati_identifier")
     list_select_related = ("donor", "implementer")
-    autocomplete_fields = ("donor", "implementer")
+    autocomplete_fields = ("donor", "implementer", "watched_region_group")
     date_hierarchy = "starts_on"
     inlines = [CohortInline, ProgrammePartnerInline, ProgrammeMembershipInline, CommitteeMembershipInline]
 
@@ -413,7 +413,7 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         "source",
         "is_eligible",
         "entrepreneur__gender",
-        "entrepreneur__is_diaspora",
+        "entrepreneur__country_of_residence",
         "company__sector",
         "company__region",
     )

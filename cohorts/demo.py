@@ -15,7 +15,17 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from partners.demo import DEMO_DOMAIN, RECORDED_AT, aware, person_name, slugify_ascii
-from partners.models import TURNOVER_BAND_FLOOR_MXOF, AgeBand, Education, Entrepreneur, Gender, LegalForm, Sector
+from partners.models import (
+    TURNOVER_BAND_FLOOR_MXOF,
+    AgeBand,
+    Education,
+    Entrepreneur,
+    Gender,
+    LegalForm,
+    Region,
+    RegionGroup,
+    Sector,
+)
 
 from . import eligibility
 from .models import (
@@ -132,6 +142,8 @@ REGION_CITIES = {
     "diourbel": ["Touba", "Diourbel"], "louga": ["Louga"], "fatick": ["Fatick", "Foundiougne"], "kolda": ["Kolda"],
     "tambacounda": ["Tambacounda"], "matam": ["Matam"], "kaffrine": ["Kaffrine"], "sedhiou": ["Sédhiou"], "kedougou": ["Kédougou"],
 }
+#: Where PEM N'Zassa's companies are: (city, district of Côte d'Ivoire, as seeded by partners' migration).
+NZASSA_PLACES = [("Abidjan", "abidjan"), ("Bouaké", "vallee-du-bandama"), ("Yamoussoukro", "yamoussoukro")]
 #: Which Senegalese incubator (index in partners.demo.FICTITIOUS_INCUBATORS) tends to host which sector.
 SECTOR_INCUBATOR = {Sector.CREATIVE: 0, Sector.DIGITAL: 1, Sector.AGRIFOOD: 2, Sector.WATER_SANITATION: 3}
 NAME_PREFIXES = ["Teranga", "Jàmm", "Sunu", "Yaakaar", "Kaay", "Liggeey", "Niayes", "Lompoul", "Saloum", "Ferlo",
@@ -205,13 +217,20 @@ def _spec(rng, code, number, outcome, fate, is_diaspora, index, used_names) -> d
     )[0]
     age_band = rng.choices(list(AgeBand.values), weights=[5, 33, 37, 18, 7])[0]
     if code == "pem-nzassa":
-        region, city, country = "abroad", rng.choice(["Abidjan", "Bouaké", "Yamoussoukro"]), "CI"
+        # Ivorian companies in their districts (one draw, as before, so the other programmes' figures hold).
+        city, region = rng.choice(NZASSA_PLACES)
+        country = "CI"
     elif is_diaspora:
-        region, city, country = "abroad", rng.choice(["Bruxelles", "Liège", "Anvers", "Charleroi"]), "BE"
+        region, city, country = "", rng.choice(["Bruxelles", "Liège", "Anvers", "Charleroi"]), "BE"
     else:
         region = _weighted(rng, REGION_WEIGHTS)
         city, country = rng.choice(REGION_CITIES[region]), "SN"
-    residence = country if not is_diaspora else rng.choice(["BE", "BE", "BE", "FR"])
+    if code == "pem-nzassa":
+        # Every fourth Ivorian founder lives abroad (diaspora of Côte d'Ivoire), chosen without the random
+        # generator so that PEM-WECCO's draws, hence its figures, are unchanged.
+        residence = ("FR", "BE")[index // 4 % 2] if index % 4 == 0 else country
+    else:
+        residence = country if not is_diaspora else rng.choice(["BE", "BE", "BE", "FR"])
     sector = _weighted(rng, SECTOR_WEIGHTS)
     company = _company_fields(rng, code, number, outcome, call_year, index)
     company.update(sector=sector, region=region, city=city, country=country)
@@ -230,9 +249,9 @@ def _spec(rng, code, number, outcome, fate, is_diaspora, index, used_names) -> d
         "source": "online" if rng.random() < 0.85 else "import",
         "entrepreneur": {
             "first_name": first, "last_name": last, "gender": gender, "age_band": age_band, "education": education,
-            "is_diaspora": is_diaspora, "country_of_residence": residence,
+            "country_of_residence": residence,
             "email": f"{slugify_ascii(first)}.{slugify_ascii(last)}.{index:03d}@{DEMO_DOMAIN}",
-            "phone": f"+221 77 000 {index:04d}" if residence == "SN" else f"+32 470 00 {index:04d}",
+            "phone": {"SN": f"+221 77 000 {index:04d}", "CI": f"+225 07 00 {index:04d}"}.get(residence, f"+32 470 00 {index:04d}"),
         },
         "company": company,
     }
@@ -301,9 +320,13 @@ def _assign_travel_sectors(rng, specs) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def profile_of(entrepreneur: Entrepreneur, on: datetime.date, environmental_commitment: str) -> dict:
+def profile_of(entrepreneur: Entrepreneur, on: datetime.date, environmental_commitment: str, origin_country) -> dict:
     return eligibility.profile_of(
-        entrepreneur=entrepreneur, company=entrepreneur.company, on=on, environmental_commitment=environmental_commitment
+        entrepreneur=entrepreneur,
+        company=entrepreneur.company,
+        on=on,
+        origin_country=origin_country,
+        environmental_commitment=environmental_commitment,
     )
 
 
@@ -347,17 +370,30 @@ class DemoCohorts:
     sub_projects: list = field(default_factory=list)
 
 
+def _abidjan_yamoussoukro() -> RegionGroup:
+    """PEM N'Zassa watches its two autonomous districts, the country's economic and political capitals."""
+    group, created = RegionGroup.objects.get_or_create(
+        country="CI", name_fr="Abidjan–Yamoussoukro", defaults={"name": "Abidjan–Yamoussoukro", "name_en": "Abidjan–Yamoussoukro"}
+    )
+    if created:
+        group.regions.set(Region.objects.filter(country="CI", code__in=["abidjan", "yamoussoukro"]))
+    return group
+
+
 def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepreneurs: list[Entrepreneur]) -> DemoCohorts:
     staff = people.users[f"equipe@{DEMO_DOMAIN}"]
     wecco = Programme.objects.create(
-        code="pem-wecco", name="PEM-WECCO", reference="SEN 20001", origin_countries="SN", destination_countries="BE",
+        code="pem-wecco", name="PEM-WECCO", reference="SEN 20001", origin_country="SN", destination_country="BE",
+        # The evaluation found the SMEs concentrated on the Dakar–Thiès axis: the programme watches it.
+        watched_region_group=RegionGroup.objects.get(country="SN", name_fr="Axe Dakar–Thiès"),
         starts_on=datetime.date(2021, 10, 1), ends_on=datetime.date(2024, 9, 30), donor=orgs["eu_intpa"],
         implementer=orgs["enabel"], is_fictitious=True,
         description="Projet pilote de mobilité d'affaires circulaire entre le Sénégal et la Belgique "
         "(données de démonstration : personnes et entreprises fictives).",
     )
     nzassa = Programme.objects.create(
-        code="pem-nzassa", name="PEM N'Zassa", origin_countries="CI", destination_countries="BE",
+        code="pem-nzassa", name="PEM N'Zassa", origin_country="CI", destination_country="BE",
+        watched_region_group=_abidjan_yamoussoukro(),
         starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2025, 12, 31), donor=orgs["eu_intpa"],
         implementer=orgs["enabel_ci"], is_fictitious=True,
         description="Programme de mobilité d'affaires Côte d'Ivoire – Belgique (démonstration).",
@@ -390,7 +426,8 @@ def _open_call_create(orgs) -> Cohort:
 
     Fixed dates (deterministic demo): open from 1 October 2026 to 31 March 2027."""
     programme = Programme.objects.create(
-        code="pem-sine-saloum", name="PEM Sine-Saloum", origin_countries="SN", destination_countries="BE",
+        # No watched region group yet: its pages show no territorial split until the team chooses one.
+        code="pem-sine-saloum", name="PEM Sine-Saloum", origin_country="SN", destination_country="BE",
         starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2029, 8, 31), donor=orgs["eu_intpa"],
         implementer=orgs["enabel"], is_fictitious=True,
         description="Mobilité d'affaires circulaire pour les PME de la région du Sine-Saloum (démonstration).",
@@ -488,7 +525,7 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
         app.created_at = aware(cal["opens"] + datetime.timedelta(days=rng.randint(0, 2)), 9)
         if "submitted" in path:
             app.submitted_at = app.declaration_accepted_at = dates[path.index("submitted")]
-            app.profile_snapshot = profile_of(entrepreneur, cal["closes"], env)
+            app.profile_snapshot = profile_of(entrepreneur, cal["closes"], env, cohorts[key].programme.origin_country)
         if spec["outcome"] in SCREENED:
             step = "eligible" if "eligible" in path else "ineligible"
             failed = eligibility.failed_criteria(criteria[key], app.profile_snapshot)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from partners.models import TURNOVER_BAND_FLOOR_MXOF, Company, Entrepreneur
 
 from .models import CriterionField, CriterionOperator, EligibilityCriterion
+from .territory import is_diaspora
 
 #: Fields compared as numbers; the others as text codes or booleans.
 NUMERIC_FIELDS = {CriterionField.COMPANY_AGE, CriterionField.TURNOVER_FLOOR, CriterionField.EMPLOYEES}
@@ -20,19 +21,25 @@ BOOLEAN_FIELDS = {
 
 
 def profile_of(
-    *, entrepreneur: Entrepreneur, company: Company | None, on: datetime.date, environmental_commitment: str = ""
+    *,
+    entrepreneur: Entrepreneur,
+    company: Company | None,
+    on: datetime.date,
+    origin_country: object,
+    environmental_commitment: str = "",
 ) -> dict:
-    """What criteria can test, as plain JSON-able values (also stored as the application's snapshot)."""
+    """What criteria can test, as plain JSON-able values (also stored as the application's snapshot).
+    The region is its internal code; diaspora is relative to the programme's `origin_country`."""
     return {
         "company_age": company.age_in_years(on) if company else 0,
         "is_formal": bool(company and company.is_formal),
         "turnover_floor_mxof": TURNOVER_BAND_FLOOR_MXOF.get(company.turnover_band, 0) if company else 0,
         "employees": company.employees if company else 0,
         "sector": company.sector if company else "",
-        "region": company.region if company else "",
+        "region": company.region.code if company and company.region_id else "",
         "has_export_experience": bool(company and company.has_export_experience),
         "legal_form": company.legal_form if company else "",
-        "is_diaspora": entrepreneur.is_diaspora,
+        "is_diaspora": is_diaspora(country_of_residence=entrepreneur.country_of_residence, origin_country=origin_country),
         "gender": entrepreneur.gender,
         "education": entrepreneur.education,
         "has_environmental_commitment": bool(environmental_commitment.strip()),
@@ -45,6 +52,7 @@ def application_profile(application, on: datetime.date | None = None) -> dict:
         entrepreneur=application.entrepreneur,
         company=application.company,
         on=on,
+        origin_country=application.cohort.programme.origin_country,
         environmental_commitment=application.environmental_commitment,
     )
 

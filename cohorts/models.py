@@ -5,14 +5,16 @@ programme's governance (steering committee, incubator sub-projects) and its budg
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from django_countries.fields import CountryField
 
 from accounts.models import Role
-from partners.models import Coach, Company, Entrepreneur, Organisation
+from partners.models import Coach, Company, Entrepreneur, Organisation, RegionGroup
 from core.storage import private_storage
 
 #: The XOF is pegged to the euro: 1 EUR = 655.957 XOF (fixed parity since 1999).
@@ -48,11 +50,18 @@ class Programme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    origin_countries = models.CharField(
-        _("pays d'origine (ISO, séparés par des virgules)"), max_length=100, default="SN"
+    origin_country = CountryField(
+        _("pays d'origine"), help_text=_("Ses régions sont proposées aux candidat·es ; qui vit hors de ce pays compte dans la diaspora.")
     )
-    destination_countries = models.CharField(
-        _("pays de destination (ISO, séparés par des virgules)"), max_length=100, default="BE"
+    destination_country = CountryField(_("pays de destination"), default="BE")
+    watched_region_group = models.ForeignKey(
+        RegionGroup,
+        verbose_name=_("groupe de régions suivi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        help_text=_("Les indicateurs et la sélection comparent ce groupe aux autres régions (ex. axe Dakar–Thiès)."),
     )
     starts_on = models.DateField(_("début"))
     ends_on = models.DateField(_("fin"))
@@ -83,6 +92,13 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        group = self.watched_region_group
+        if group is not None and self.origin_country and group.country != self.origin_country:
+            raise ValidationError(
+                {"watched_region_group": _("Choisissez un groupe de régions du pays d'origine du programme.")}
+            )
 
 
 class ProgrammeMembership(models.Model):

@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from partners.models import AgeBand, Education, Gender, LegalForm, Sector, SenegalRegion, TurnoverBand
+from django_countries import countries
+
+from partners.models import AgeBand, Education, Gender, LegalForm, Sector, TurnoverBand
 
 from .models import Application, ApplicationSource, ApplicationStatus
+from .territory import is_diaspora
 
 # --------------------------------------------------------------------------------------------------
 # Export of the staff list
@@ -61,7 +64,7 @@ class ApplicationResource(resources.ModelResource):
             name: {code: str(label) for code, label in choices}
             for name, choices in (
                 ("gender", Gender.choices), ("education", Education.choices), ("sector", Sector.choices),
-                ("region", SenegalRegion.choices), ("status", ApplicationStatus.choices),
+                ("status", ApplicationStatus.choices),
                 ("source", ApplicationSource.choices),
             )
         }  # fmt: skip
@@ -97,7 +100,11 @@ class ApplicationResource(resources.ModelResource):
         return self._label("gender", application.entrepreneur.gender)
 
     def dehydrate_diaspora(self, application: Application) -> str:
-        return self._yes if application.entrepreneur.is_diaspora else self._no
+        diaspora = is_diaspora(
+            country_of_residence=application.entrepreneur.country_of_residence,
+            origin_country=application.cohort.programme.origin_country,
+        )
+        return self._yes if diaspora else self._no
 
     def dehydrate_education(self, application: Application) -> str:
         return self._label("education", application.entrepreneur.education)
@@ -106,7 +113,10 @@ class ApplicationResource(resources.ModelResource):
         return self._label("sector", application.company.sector) if application.company else ""
 
     def dehydrate_region(self, application: Application) -> str:
-        return self._label("region", application.company.region) if application.company else ""
+        company = application.company
+        if company is None:
+            return ""
+        return company.region.name if company.region_id else str(company.country.name)
 
     def dehydrate_status(self, application: Application) -> str:
         return self._label("status", application.status)
@@ -164,6 +174,30 @@ class ChoiceWidget(widgets.Widget):
                 _("« %(value)s » n'est pas une valeur possible (valeurs : %(codes)s).")
                 % {"value": value, "codes": ", ".join(code for code, _label in self.choices)}
             )
+        return code
+
+
+class CountryWidget(widgets.Widget):
+    """A country given as its ISO code or its name in French or English ("SN", "Sénégal", "Senegal")."""
+
+    def lookup(self) -> dict[str, str]:
+        table = {}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                for code, name in countries:
+                    table[_fold(name)] = code
+        for code, _name in countries:
+            table[_fold(code)] = code
+        return table
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        if not hasattr(self, "_lookup"):
+            self._lookup = self.lookup()
+        code = self._lookup.get(_fold(value))
+        if code is None:
+            raise ValueError(_("« %(value)s » n'est pas un pays connu (nom ou code ISO).") % {"value": value})
         return code
 
 
@@ -265,14 +299,18 @@ class ApplicationImportResource(resources.Resource):
     genre = _column("genre", ChoiceWidget(Gender.choices), gettext_lazy("genre"))
     tranche_age = _column("tranche_age", ChoiceWidget(AgeBand.choices), gettext_lazy("tranche d'âge"))
     niveau_etudes = _column("niveau_etudes", ChoiceWidget(Education.choices), gettext_lazy("niveau d'études"))
-    diaspora = _column("diaspora", YesNoWidget(), gettext_lazy("membre de la diaspora (oui/non)"))
-    pays_residence = _column("pays_residence", TextWidget(), gettext_lazy("pays de résidence (code ISO, SN par défaut)"))
+    pays_residence = _column(
+        "pays_residence", CountryWidget(), gettext_lazy("pays de résidence (nom ou code ; pays du programme par défaut)")
+    )
     entreprise = _column("entreprise", TextWidget(), gettext_lazy("raison sociale"))
     forme_juridique = _column("forme_juridique", ChoiceWidget(LegalForm.choices), gettext_lazy("forme juridique"))
     ninea = _column("ninea", TextWidget(), gettext_lazy("NINEA (facultatif)"))
     formelle = _column("formelle", YesNoWidget(), gettext_lazy("entreprise formelle (oui/non)"))
     secteur = _column("secteur", ChoiceWidget(Sector.choices), gettext_lazy("secteur"))
-    region = _column("region", ChoiceWidget(SenegalRegion.choices), gettext_lazy("région"))
+    # Checked against the regions of the programme's country once the row's cohort is known (service).
+    region = _column(
+        "region", TextWidget(), gettext_lazy("région du pays du programme (nom en français ou en anglais ; vide si à l'étranger)")
+    )
     annee_creation = _column("annee_creation", WholeNumberWidget(1900, _this_year), gettext_lazy("année de création"))
     chiffre_affaires = _column("chiffre_affaires", ChoiceWidget(TurnoverBand.choices), gettext_lazy("tranche de chiffre d'affaires"))
     employes = _column("employes", WholeNumberWidget(0, 100000), gettext_lazy("nombre d'employé·es"))
@@ -284,7 +322,7 @@ class ApplicationImportResource(resources.Resource):
     date_soumission = _column("date_soumission", DayWidget(), gettext_lazy("date de dépôt (jj/mm/aaaa)"))
 
     #: Columns a row may leave empty (the others are required).
-    OPTIONAL = {"ninea", "pays_residence", "formelle", "experience_export", "motivation", "partenariat_recherche", "employes"}
+    OPTIONAL = {"ninea", "pays_residence", "region", "formelle", "experience_export", "motivation", "partenariat_recherche", "employes"}
 
     @classmethod
     def columns(cls) -> list[fields.Field]:
@@ -363,7 +401,11 @@ def read_spreadsheet(*, content: bytes, filename: str) -> tablib.Dataset:
             dataset.append(row)
     headers = [_fold(header or "").replace(" ", "_") for header in dataset.headers or []]
     # KoboToolbox adds its own metadata columns (_id, _uuid, _submission_time...): they are ignored.
-    kept = [index for index, header in enumerate(headers) if header and not header.startswith("_")]
+    # A "diaspora" column (files made for the former template) is ignored: diaspora is derived from the
+    # country of residence against the programme's country (cohorts.territory).
+    kept = [
+        index for index, header in enumerate(headers) if header and not header.startswith("_") and header != "diaspora"
+    ]
     names = [headers[index] for index in kept]
     missing = [name for name in expected if name not in names]
     unknown = [name for name in names if name not in expected]

@@ -4,6 +4,8 @@ own applications and the status page of one of them."""
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Company
+
 from .models import Application, ApplicationTransition
 from .selectors import OUTCOME_STATUSES, applications_of_entrepreneur
 
@@ -34,6 +36,8 @@ def application_missing_fields(application: Application, *, documents_count: int
         missing[1] = founder
     if application.company_id is None:
         missing[2] = [str(_("les informations sur l'entreprise"))]
+    elif application.company.region_id is None and application.company.country == application.cohort.programme.origin_country:
+        missing[2] = [str(Company._meta.get_field("region").verbose_name)]
     partnership = [
         str(Application._meta.get_field(name).verbose_name)
         for name in ("partnership_types", "partnership_sought", "motivation")
@@ -56,7 +60,7 @@ def applications_with_documents(user) -> QuerySet[Application]:
 def application_for_owner(user) -> QuerySet[Application]:
     """Applications their owner may open: only the entrepreneur's own (a coach role does not widen it)."""
     return Application.objects.filter(entrepreneur__user=user).select_related(
-        "cohort__programme", "entrepreneur", "company", "decision"
+        "cohort__programme", "entrepreneur", "company__region", "decision"
     )
 
 

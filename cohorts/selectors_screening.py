@@ -2,16 +2,23 @@
 tells who would pass criteria not saved yet, compared with the saved ones, group by group.
 
 The evaluation found that strict criteria pushed out women, young companies and regions outside the
-Dakar–Thiès axis: the preview shows such an effect before the criteria are saved, not after the call."""
+Dakar–Thiès axis (a programme's watched region group): the preview shows such an effect before the criteria are saved, not after the call."""
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import DAKAR_THIES_AXIS, Gender
+from partners.models import Gender
 
 from .eligibility import application_profile, failed_criteria
-from .models import Application, ApplicationStatus, Cohort, CriterionField, EligibilityCriterion
+from .models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    CriterionField,
+    EligibilityCriterion,
+)
 from .selectors import SUBMITTED_STATUSES
+from .territory import AXIS, ELSEWHERE, in_watched_group, region_split_labels
 
 #: Company age bands of the preview, as (key, label, test on the age in whole years).
 COMPANY_AGE_BANDS = (
@@ -20,13 +27,18 @@ COMPANY_AGE_BANDS = (
     ("gt5", _("Plus de 5 ans"), lambda age: age > 5),
 )
 
-#: The groups the preview compares, in display order: (dimension, label, [(group key, group label)]).
-DIMENSIONS = (
-    ("gender", _("Genre"), [(code, label) for code, label in Gender.choices]),
-    ("region", _("Territoire"), [("axis", _("Axe Dakar–Thiès")), ("elsewhere", _("Autres régions et étranger"))]),
-    ("diaspora", _("Diaspora"), [("yes", _("Membre de la diaspora")), ("no", _("Hors diaspora"))]),
-    ("company_age", _("Âge de l'entreprise"), [(key, label) for key, label, _test in COMPANY_AGE_BANDS]),
-)
+def _dimensions(cohort: Cohort) -> list[tuple[str, object, list[tuple[str, object]]]]:
+    """The groups the preview compares, in display order: (dimension, label, [(group key, group label)]).
+    The territory is split only for a programme that watches a region group (named after it)."""
+    dimensions = [("gender", _("Genre"), [(code, label) for code, label in Gender.choices])]
+    regions = region_split_labels(cohort.programme.watched_region_group)
+    if regions:
+        dimensions.append(("region", _("Territoire"), [(AXIS, regions[AXIS]), (ELSEWHERE, regions[ELSEWHERE])]))
+    dimensions += [
+        ("diaspora", _("Diaspora"), [("yes", _("Membre de la diaspora")), ("no", _("Hors diaspora"))]),
+        ("company_age", _("Âge de l'entreprise"), [(key, label) for key, label, _test in COMPANY_AGE_BANDS]),
+    ]
+    return dimensions
 
 
 def cohorts_for_screening() -> QuerySet[Cohort]:
@@ -57,12 +69,12 @@ def _company_age_band(age) -> str:
     return next(key for key, _label, test in COMPANY_AGE_BANDS if test(age))
 
 
-def _groups_of(profile: dict) -> dict[str, str]:
+def _groups_of(profile: dict, in_group: bool) -> dict[str, str]:
     """The group of each dimension an applicant belongs to. An applicant without a company counts as
-    outside the axis and with a company of age 0, as the engine itself sees them."""
+    outside the watched region group and with a company of age 0, as the engine itself sees them."""
     return {
         "gender": profile.get("gender") or "",
-        "region": "axis" if profile.get("region") in DAKAR_THIES_AXIS else "elsewhere",
+        "region": AXIS if in_group else ELSEWHERE,
         "diaspora": "yes" if profile.get("is_diaspora") else "no",
         "company_age": _company_age_band(profile.get("company_age")),
     }
@@ -83,7 +95,8 @@ def criteria_what_if(*, cohort: Cohort, criteria: list[EligibilityCriterion]) ->
     saved_criteria = list(cohort.criteria.filter(is_active=True))
     applications = (
         Application.objects.filter(cohort=cohort, status__in=SUBMITTED_STATUSES)
-        .select_related("entrepreneur", "company")
+        .select_related("entrepreneur", "company__region", "cohort__programme")
+        .annotate(in_watched_group=in_watched_group())
         .order_by("pk")
     )
     tally: dict[tuple[str, str], list[int]] = {}
@@ -93,14 +106,14 @@ def criteria_what_if(*, cohort: Cohort, criteria: list[EligibilityCriterion]) ->
         profile = snapshot if _is_complete(snapshot) else {**application_profile(application), **snapshot}
         passes_saved = not failed_criteria(saved_criteria, profile)
         passes_proposed = not failed_criteria(criteria, profile)
-        for entry in (totals, *(tally.setdefault(group, [0, 0, 0]) for group in _groups_of(profile).items())):
+        for entry in (totals, *(tally.setdefault(group, [0, 0, 0]) for group in _groups_of(profile, application.in_watched_group).items())):
             entry[0] += 1
             entry[1] += passes_saved
             entry[2] += passes_proposed
 
     overall = _figures(*totals)
     dimensions = []
-    for dimension, dimension_label, groups in DIMENSIONS:
+    for dimension, dimension_label, groups in _dimensions(cohort):
         rows = []
         for key, label in groups:
             figures = _figures(*tally.get((dimension, key), [0, 0, 0]))

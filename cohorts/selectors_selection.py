@@ -1,14 +1,16 @@
 """Reads of the selection stage: the cohort's ranked shortlist, and the shares of women, diaspora members
-and regions outside the Dakar–Thiès axis among a set of applications (to watch selection effects live)."""
+and companies in the programme's watched region group (e.g. the Dakar–Thiès axis) or elsewhere among a
+set of applications (to watch selection effects live)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from partners.models import DAKAR_THIES_AXIS, Gender
+from partners.models import Gender
 
 from .models import Application, ApplicationStatus, Cohort
 from .selectors_review import applications_with_scores
+from .territory import diaspora_condition, diaspora_flag, in_watched_group
 
 #: Statuses listed on the selection board: reviewed, then decided.
 SELECTION_STATUSES = (
@@ -28,7 +30,10 @@ def selection_candidates(cohort: Cohort) -> QuerySet[Application]:
 def selection_board(cohort: Cohort) -> list[Application]:
     """The cohort's reviewed applications ranked by weighted average (unscored last), each with its
     reviews, decision and flags: three queries whatever the number of rows."""
-    applications = applications_with_scores(selection_candidates(cohort).order_by("pk"), cohort.min_reviews)
+    candidates = (
+        selection_candidates(cohort).select_related("company__region").annotate(is_diaspora=diaspora_flag()).order_by("pk")
+    )
+    applications = applications_with_scores(candidates, cohort.min_reviews)
     applications.sort(key=lambda a: (a.score.average is None, -(a.score.average or 0), a.pk))
     for rank, application in enumerate(applications, start=1):
         application.rank = rank if application.score.average is not None else None
@@ -66,16 +71,15 @@ class Shares:
 
 
 def selection_shares(applications: QuerySet[Application]) -> Shares:
-    """Women, diaspora members, and companies on the Dakar–Thiès axis or elsewhere, in one query.
-    An application without a company counts in neither region group."""
+    """Women, diaspora members (living outside the programme's country), and companies in the programme's
+    watched region group or elsewhere (abroad included), in one query. An application without a company
+    counts in neither region group; with no watched group, every company counts as elsewhere."""
     counts = applications.aggregate(
         total=Count("pk", distinct=True),
         women=Count("pk", filter=Q(entrepreneur__gender=Gender.WOMAN), distinct=True),
-        diaspora=Count("pk", filter=Q(entrepreneur__is_diaspora=True), distinct=True),
-        axis=Count("pk", filter=Q(company__region__in=DAKAR_THIES_AXIS), distinct=True),
-        elsewhere=Count(
-            "pk", filter=Q(company__isnull=False) & ~Q(company__region__in=DAKAR_THIES_AXIS), distinct=True
-        ),
+        diaspora=Count("pk", filter=diaspora_condition(), distinct=True),
+        axis=Count("pk", filter=Q(in_watched_group()), distinct=True),
+        elsewhere=Count("pk", filter=Q(company__isnull=False) & ~Q(in_watched_group()), distinct=True),
     )
     return Shares(**counts)
 

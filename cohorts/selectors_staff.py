@@ -23,9 +23,24 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import DAKAR_THIES_AXIS, Education, Gender, Sector
+from partners.models import Education, Gender, Sector
 
-from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
+from .models import (
+    ELIGIBLE_STATUSES,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    EligibilityCriterion,
+    Review,
+)
+from .territory import (
+    AXIS,
+    ELSEWHERE,
+    UNKNOWN,
+    diaspora_flag,
+    region_split,
+    region_split_labels,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Application list
@@ -34,7 +49,7 @@ from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, E
 
 def applications_for_staff() -> QuerySet[Application]:
     """Every application with what the list and the export show, joined in the same query."""
-    return Application.objects.select_related("entrepreneur", "company", "cohort__programme").order_by(
+    return Application.objects.select_related("entrepreneur", "company__region", "cohort__programme").order_by(
         "-submitted_at", "-created_at", "-pk"
     )
 
@@ -48,9 +63,8 @@ def failed_labels(application: Application) -> list[str]:
 # Selection-effect analysis
 # --------------------------------------------------------------------------------------------------
 
-#: Region groups: the evaluation found the SMEs concentrated on the Dakar–Thiès axis.
-AXIS, ELSEWHERE, UNKNOWN = "axis", "elsewhere", "unknown"
-REGION_LABELS = {AXIS: _("Axe Dakar–Thiès"), ELSEWHERE: _("Autres régions et diaspora"), UNKNOWN: _("Non renseigné")}
+#: Region split: the evaluation found the SMEs concentrated on the Dakar–Thiès axis; each programme
+#: names the region group it watches (territory.region_split), and one without shows no split.
 DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
 #: Company age at submission, in years: under 2, 2 to 5, over 5.
 AGE_LABELS = {
@@ -63,13 +77,17 @@ AGE_LABELS = {
 SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
 
 
-def _region_group() -> Case:
-    return Case(
-        When(company__isnull=True, then=Value(UNKNOWN)),
-        When(company__region__in=DAKAR_THIES_AXIS, then=Value(AXIS)),
-        default=Value(ELSEWHERE),
-        output_field=CharField(),
-    )
+def region_labels(cohorts: Iterable[Cohort]) -> dict:
+    """Labels of the region split for the programmes of `cohorts` (loaded with their watched group):
+    the group's name when they watch one, a generic name when they watch several, none (no split)
+    when none watches any."""
+    groups = {cohort.programme.watched_region_group_id: cohort.programme.watched_region_group for cohort in cohorts}
+    groups.pop(None, None)
+    if len(groups) == 1:
+        return region_split_labels(next(iter(groups.values())))
+    if not groups:
+        return {}
+    return {AXIS: _("Groupe de régions suivi"), ELSEWHERE: _("Autres régions et étranger"), UNKNOWN: _("Non renseigné")}
 
 
 def _company_age() -> Coalesce:
@@ -169,8 +187,8 @@ def _funnel_counts() -> dict:
 def _dimension_expressions() -> dict[str, object]:
     return {
         "gender": F("entrepreneur__gender"),
-        "region": _region_group(),
-        "diaspora": F("entrepreneur__is_diaspora"),
+        "region": region_split(),
+        "diaspora": diaspora_flag(),
         "age_band": _age_band(),
         "education": F("entrepreneur__education"),
         "sector": Coalesce("company__sector", Value(UNKNOWN)),
@@ -178,10 +196,10 @@ def _dimension_expressions() -> dict[str, object]:
 
 
 #: The breakdowns shown: (dimension = key in the grouped rows, label, labels of the values).
-def _dimensions() -> list[tuple[str, object, dict]]:
+def _dimensions(regions: dict) -> list[tuple[str, object, dict]]:
     return [
         ("gender", _("Genre"), dict(Gender.choices)),
-        ("region", _("Région"), REGION_LABELS),
+        *([("region", _("Région"), regions)] if regions else []),
         ("diaspora", _("Diaspora"), DIASPORA_LABELS),
         ("age_band", _("Âge de l'entreprise au dépôt"), AGE_LABELS),
         ("education", _("Niveau d'études"), dict(Education.choices)),
@@ -225,15 +243,15 @@ def _ordered_rows(found: dict, labels: dict) -> list[FunnelRow]:
     return rows + list(found.values())
 
 
-def selection_funnel(groups: FunnelGroups) -> tuple[FunnelRow, list[FunnelBreakdown]]:
+def selection_funnel(groups: FunnelGroups, regions: dict | None = None) -> tuple[FunnelRow, list[FunnelBreakdown]]:
     """The funnel applied → eligible → reviewed → selected, overall and per dimension, summed from
-    the grouped counts (no query)."""
+    the grouped counts (no query). `regions` labels the region split (`region_labels`); without, none."""
     total = FunnelRow(key="all", label=str(_("Ensemble")))
     for item in groups.person:
         for stage in STAGES:
             setattr(total, stage, getattr(total, stage) + item[stage])
     breakdowns = []
-    for name, label, labels in _dimensions():
+    for name, label, labels in _dimensions(regions or {}):
         source = groups.person if name in PERSON_DIMENSIONS else groups.company
         found: dict = {}
         for item in source:
@@ -245,11 +263,12 @@ def selection_funnel(groups: FunnelGroups) -> tuple[FunnelRow, list[FunnelBreakd
     return total, breakdowns
 
 
-EXCLUSION_GROUPS: tuple[tuple[str, object, dict], ...] = (
-    ("gender", _("Genre"), dict(Gender.choices)),
-    ("region", _("Région"), REGION_LABELS),
-    ("diaspora", _("Diaspora"), DIASPORA_LABELS),
-)
+def _exclusion_groups(regions: dict) -> list[tuple[str, object, dict]]:
+    return [
+        ("gender", _("Genre"), dict(Gender.choices)),
+        *([("region", _("Région"), regions)] if regions else []),
+        ("diaspora", _("Diaspora"), DIASPORA_LABELS),
+    ]
 
 
 def criterion_exclusions(
@@ -262,7 +281,9 @@ def criterion_exclusions(
     in one `values_list` and counted in Python (the JSON lists are short, and "a list of exactly one
     element" is not portable JSON querying between SQLite and PostgreSQL). The applied counts per
     cohort and group come from `groups`."""
+    cohorts = list(cohorts)
     cohort_ids = [cohort.pk for cohort in cohorts]
+    exclusion_groups = _exclusion_groups(region_labels(cohorts))
     criteria = list(
         EligibilityCriterion.objects.filter(cohort_id__in=cohort_ids).select_related("cohort__programme").order_by(
             "cohort__programme__code", "cohort__number", "order", "pk"
@@ -279,7 +300,7 @@ def criterion_exclusions(
     rows = (
         applications.filter(SUBMITTED_FILTER, cohort_id__in=cohort_ids, status=ApplicationStatus.INELIGIBLE)
         .order_by()
-        .values_list("failed_criteria", "entrepreneur__gender", "entrepreneur__is_diaspora", _region_group())
+        .values_list("failed_criteria", "entrepreneur__gender", diaspora_flag(), region_split())
     )
     for failed, gender, diaspora, region in rows:
         if not isinstance(failed, list) or len(failed) != 1 or not isinstance(failed[0], dict):
@@ -292,7 +313,7 @@ def criterion_exclusions(
     result = []
     for criterion in criteria:
         item = CriterionExclusion(criterion=criterion, excluded=excluded[(criterion.pk, None, None)])
-        for group, _label, labels in EXCLUSION_GROUPS:
+        for group, _label, labels in exclusion_groups:
             item.groups[group] = [
                 GroupExclusion(
                     key=str(key),
@@ -310,7 +331,8 @@ def criterion_exclusions(
 def selection_analysis(applications: QuerySet[Application], cohorts: Iterable[Cohort]) -> SelectionAnalysis:
     """The whole analysis: the funnel by group, then the exclusions by criterion (4 queries)."""
     groups = funnel_groups(applications)
-    total, breakdowns = selection_funnel(groups)
+    cohorts = list(cohorts)
+    total, breakdowns = selection_funnel(groups, region_labels(cohorts))
     return SelectionAnalysis(
         total=total, breakdowns=breakdowns, exclusions=criterion_exclusions(applications, cohorts, groups)
     )

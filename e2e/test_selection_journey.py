@@ -25,6 +25,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from cohorts.models import Application, ApplicationStatus, DecisionOutcome, Review
 from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory, RubricCriterionFactory
+from partners.models import Region
 
 from .conftest import start_chromium, stop_chromium
 
@@ -236,7 +237,7 @@ def test_applicant_applies_on_a_phone_is_reviewed_selected_and_reads_the_decisio
     choose(phone, "legal_form", "sarl")
     tick(phone, "id_is_formal")
     choose(phone, "sector", "agrifood")
-    choose(phone, "region", "kaolack")
+    choose(phone, "region", str(Region.objects.get(country="SN", code="kaolack").pk))
     fill(phone, "city", "Kaolack")
     fill(phone, "year_founded", "2021")
     choose(phone, "turnover_band", "10-50m")

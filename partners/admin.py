@@ -1,26 +1,34 @@
-"""Back office for organisations, their contacts, Senegalese companies, entrepreneurs and coaches."""
+"""Back office for organisations, their contacts, applicant companies, entrepreneurs, coaches, and the
+regions (and watched region groups) of the programmes' countries."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
-from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact
+from modeltranslation.admin import TranslationAdmin
+
+from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact, Region, RegionGroup
 
 
 class OrganisationResource(resources.ModelResource):
     relay_agency = fields.Field(attribute="relay_agency__name", column_name="relay_agency")
+    # Country and region by name, as people read them (never an ISO code or an internal slug).
+    country = fields.Field(attribute="country__name", column_name="country")
+    region = fields.Field(attribute="region__name", column_name="region")
 
     class Meta:
         model = Organisation
         fields = (
-            "id", "name", "short_name", "kind", "country", "belgian_region", "senegal_region", "city", "sector",
+            "id", "name", "short_name", "kind", "country", "belgian_region", "region", "city", "sector",
             "relay_agency", "website", "email", "is_fictitious", "created_at",
         )
 
 
 class CompanyResource(resources.ModelResource):
     incubator = fields.Field(attribute="incubator__name", column_name="incubator")
+    country = fields.Field(attribute="country__name", column_name="country")
+    region = fields.Field(attribute="region__name", column_name="region")
 
     class Meta:
         model = Company
@@ -33,11 +41,12 @@ class CompanyResource(resources.ModelResource):
 
 class EntrepreneurResource(resources.ModelResource):
     company = fields.Field(attribute="company__name", column_name="company")
+    country_of_residence = fields.Field(attribute="country_of_residence__name", column_name="country_of_residence")
 
     class Meta:
         model = Entrepreneur
         fields = (
-            "id", "first_name", "last_name", "email", "phone", "gender", "age_band", "education", "is_diaspora",
+            "id", "first_name", "last_name", "email", "phone", "gender", "age_band", "education",
             "country_of_residence", "company", "is_fictitious", "created_at",
         )
 
@@ -52,10 +61,10 @@ class OrganisationContactInline(admin.TabularInline):
 class OrganisationAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
-    list_filter = ("kind", "country", "belgian_region", "senegal_region", "sector", "is_fictitious")
+    list_filter = ("kind", "country", "belgian_region", "sector", "is_fictitious")
     search_fields = ("name", "short_name", "city", "email")
     list_select_related = ("relay_agency",)
-    autocomplete_fields = ("relay_agency",)
+    autocomplete_fields = ("relay_agency", "region")
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -81,7 +90,7 @@ class OrganisationContactAdmin(admin.ModelAdmin):
 
 class FounderInline(admin.TabularInline):
     model = Entrepreneur
-    fields = ("first_name", "last_name", "email", "gender", "is_diaspora")
+    fields = ("first_name", "last_name", "email", "gender", "country_of_residence")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -95,11 +104,11 @@ class FounderInline(admin.TabularInline):
 @admin.register(Company)
 class CompanyAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [CompanyResource]
-    list_display = ("name", "legal_form", "sector", "region", "year_founded", "turnover_band", "employees", "is_formal", "incubator")
-    list_filter = ("sector", "region", "legal_form", "turnover_band", "is_formal", "has_export_experience", "is_fictitious")
+    list_display = ("name", "legal_form", "sector", "region", "country", "year_founded", "turnover_band", "employees", "is_formal", "incubator")
+    list_filter = ("sector", "country", "region", "legal_form", "turnover_band", "is_formal", "has_export_experience", "is_fictitious")
     search_fields = ("name", "ninea", "rccm", "city")
-    list_select_related = ("incubator",)
-    autocomplete_fields = ("incubator",)
+    list_select_related = ("incubator", "region")
+    autocomplete_fields = ("incubator", "region")
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -110,9 +119,9 @@ class CompanyAdmin(ExportMixin, admin.ModelAdmin):
 @admin.register(Entrepreneur)
 class EntrepreneurAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [EntrepreneurResource]
-    list_display = ("last_name", "first_name", "email", "gender", "age_band", "is_diaspora", "company", "user")
+    list_display = ("last_name", "first_name", "email", "gender", "age_band", "country_of_residence", "company", "user")
     list_display_links = ("last_name", "first_name")
-    list_filter = ("gender", "age_band", "education", "is_diaspora", "country_of_residence", "is_fictitious")
+    list_filter = ("gender", "age_band", "education", "country_of_residence", "is_fictitious")
     search_fields = ("first_name", "last_name", "email", "company__name")
     list_select_related = ("company", "user")
     autocomplete_fields = ("user", "company")
@@ -135,3 +144,19 @@ class CoachAdmin(admin.ModelAdmin):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationAdmin):
+    list_display = ("name", "country", "order")
+    list_filter = ("country",)
+    search_fields = ("name_fr", "name_en", "code")
+    list_per_page = 50
+
+
+@admin.register(RegionGroup)
+class RegionGroupAdmin(TranslationAdmin):
+    list_display = ("name", "country")
+    list_filter = ("country",)
+    search_fields = ("name_fr", "name_en")
+    filter_horizontal = ("regions",)

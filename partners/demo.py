@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     OrganisationContact,
     OrganisationKind,
+    Region,
 )
 
 DAKAR = ZoneInfo("Africa/Dakar")
@@ -51,28 +52,28 @@ def slugify_ascii(text: str) -> str:
 #: Real public organisations named by the evaluation (key, name, short name, kind, country, extra).
 PUBLIC_ORGANISATIONS = [
     ("enabel", "Enabel – Agence belge de développement", "Enabel", OrganisationKind.IMPLEMENTER, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("dcef", "Direction de la Coopération économique et financière", "DCEF", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
+    ("dcef", "Direction de la Coopération économique et financière", "DCEF", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
     ("eu_intpa", "Commission européenne – DG Partenariats internationaux", "EU-INTPA", OrganisationKind.DONOR, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("icmpd", "International Centre for Migration Policy Development", "ICMPD", OrganisationKind.DONOR, "AT", {"city": "Vienne"}),
-    ("adepme", "Agence de Développement et d'Encadrement des PME", "ADEPME", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
-    ("apix", "Agence pour la Promotion des Investissements et des grands travaux", "APIX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
-    ("dgase", "Direction générale d'Appui aux Sénégalais de l'extérieur", "DGASE", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
+    ("adepme", "Agence de Développement et d'Encadrement des PME", "ADEPME", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    ("apix", "Agence pour la Promotion des Investissements et des grands travaux", "APIX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    ("dgase", "Direction générale d'Appui aux Sénégalais de l'extérieur", "DGASE", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
     ("awex", "Agence wallonne à l'Exportation et aux Investissements étrangers", "AWEX", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.WALLONIA}),
     ("fit", "Flanders Investment & Trade", "FIT", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.FLANDERS}),
     ("hub", "hub.brussels", "hub.brussels", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("fedasil", "Agence fédérale pour l'accueil des demandeurs d'asile", "Fedasil", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("ode", "Office des Étrangers", "OE", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("embassy", "Ambassade de Belgique au Sénégal", "", OrganisationKind.EMBASSY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
+    ("embassy", "Ambassade de Belgique au Sénégal", "", OrganisationKind.EMBASSY, "SN", {"city": "Dakar", "region_code": "dakar"}),
     ("dgd", "Direction générale Coopération au développement et Aide humanitaire", "DGD", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("afford", "African Foundation for Development", "AFFORD", OrganisationKind.DIASPORA_ORG, "GB", {"city": "Londres"}),
     ("bondinnov", "Bond'innov", "Bond'innov", OrganisationKind.INCUBATOR, "FR", {"city": "Bondy"}),
     ("ovo", "Ondernemers voor Ondernemers – Entrepreneurs pour Entrepreneurs", "OVO", OrganisationKind.BUSINESS_ASSOCIATION, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("egmont", "Egmont – Institut royal des relations internationales", "Egmont", OrganisationKind.RESEARCH, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
     ("cota", "Cota asbl", "Cota", OrganisationKind.RESEARCH, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("asepex", "Agence sénégalaise de Promotion des Exportations", "ASEPEX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
-    ("cciad", "Chambre de Commerce, d'Industrie et d'Agriculture de Dakar", "CCIAD", OrganisationKind.BUSINESS_ASSOCIATION, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
-    ("fongip", "Fonds de Garantie des Investissements Prioritaires", "FONGIP", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
-    ("der", "Délégation générale à l'Entrepreneuriat rapide des Femmes et des Jeunes", "DER/FJ", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "senegal_region": "dakar"}),
+    ("asepex", "Agence sénégalaise de Promotion des Exportations", "ASEPEX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    ("cciad", "Chambre de Commerce, d'Industrie et d'Agriculture de Dakar", "CCIAD", OrganisationKind.BUSINESS_ASSOCIATION, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    ("fongip", "Fonds de Garantie des Investissements Prioritaires", "FONGIP", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    ("der", "Délégation générale à l'Entrepreneuriat rapide des Femmes et des Jeunes", "DER/FJ", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
     ("enabel_ci", "Enabel Côte d'Ivoire", "Enabel CI", OrganisationKind.IMPLEMENTER, "CI", {"city": "Abidjan"}),
 ]
 
@@ -89,7 +90,7 @@ FICTITIOUS_INCUBATORS = [
 
 FICTITIOUS_OTHERS = [
     ("visa_agency", "Bureau Visa Conseil Dakar (fictif)", "BVC", OrganisationKind.VISA_AGENCY, "SN", "dakar", "Dakar"),
-    ("nzassa_incubator", "Incubateur Lagune Entreprendre (fictif)", "ILE", OrganisationKind.INCUBATOR, "CI", "", "Abidjan"),
+    ("nzassa_incubator", "Incubateur Lagune Entreprendre (fictif)", "ILE", OrganisationKind.INCUBATOR, "CI", "abidjan", "Abidjan"),
 ]
 
 BE_WORDS_A = [
@@ -126,9 +127,12 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
     Real public bodies are reused when they already exist (same name and country) and are not marked
     fictitious; every invented organisation is marked fictitious."""
     orgs: dict[str, Organisation] = {}
+    regions = _regions_by_code()
     for key, name, short, kind, country, extra in PUBLIC_ORGANISATIONS:
+        extra = dict(extra)
+        region = regions.get((country, extra.pop("region_code", "")))
         org, created = Organisation.objects.get_or_create(
-            name=name, country=country, defaults={"short_name": short, "kind": kind, **extra}
+            name=name, country=country, defaults={"short_name": short, "kind": kind, "region": region, **extra}
         )
         if created:
             org.created_at = aware(datetime.date(2021, 10, 4), 9)
@@ -140,14 +144,15 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
         incubators.append(
             Organisation(
                 name=name, short_name=short, kind=OrganisationKind.INCUBATOR, country=country,
-                senegal_region=region if country == "SN" else "", belgian_region=region if country == "BE" else "",
+                region=regions.get((country, region)), belgian_region=region if country == "BE" else "",
                 city=city, sector=sector, email=f"contact@{slugify_ascii(short)}.{DEMO_DOMAIN}", is_fictitious=True,
                 description="Structure d'appui inventée pour la démonstration.",
             )
         )
     for key, name, short, kind, country, region, city in FICTITIOUS_OTHERS:
         orgs[key] = Organisation(
-            name=name, short_name=short, kind=kind, country=country, senegal_region=region, city=city, is_fictitious=True
+            name=name, short_name=short, kind=kind, country=country, region=regions.get((country, region)), city=city,
+            is_fictitious=True,
         )
     Organisation.objects.bulk_create(incubators + [orgs[key] for key, *_ in FICTITIOUS_OTHERS])
     orgs["sn_incubators"] = [o for o in incubators if o.country == "SN"]
@@ -291,13 +296,20 @@ def entrepreneur_accounts_create(rng: random.Random, *, entrepreneurs: list[Entr
 # --------------------------------------------------------------------------------------------------
 
 
+def _regions_by_code() -> dict[tuple[str, str], Region]:
+    return {(region.country.code, region.code): region for region in Region.objects.all()}
+
+
 def applicants_create(specs: list[dict], *, orgs: dict, demo_user: User | None) -> list[Entrepreneur]:
     """Create one company and one entrepreneur per spec (specs are planned by `cohorts.demo`).
 
     Returns the entrepreneurs in spec order, each with `.company` set."""
+    regions = _regions_by_code()
     companies = []
     for spec in specs:
         data = dict(spec["company"])
+        # A code of the seeded regions of the company's country; none for a company abroad.
+        data["region"] = regions.get((data["country"], data["region"])) if data.get("region") else None
         incubator_index = data.pop("incubator_index", None)
         incubator = None
         if incubator_index is not None:

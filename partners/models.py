@@ -1,5 +1,5 @@
 """Organisations and people outside the programme team: incubators, agencies, public bodies, donors,
-Belgian companies and their contacts, Senegalese companies, entrepreneurs and coaches."""
+Belgian companies and their contacts, applicant companies, entrepreneurs and coaches."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class Gender(models.TextChoices):
@@ -50,26 +51,40 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class SenegalRegion(models.TextChoices):
-    DAKAR = "dakar", "Dakar"
-    THIES = "thies", "Thiès"
-    DIOURBEL = "diourbel", "Diourbel"
-    FATICK = "fatick", "Fatick"
-    KAFFRINE = "kaffrine", "Kaffrine"
-    KAOLACK = "kaolack", "Kaolack"
-    KEDOUGOU = "kedougou", "Kédougou"
-    KOLDA = "kolda", "Kolda"
-    LOUGA = "louga", "Louga"
-    MATAM = "matam", "Matam"
-    SAINT_LOUIS = "saint-louis", "Saint-Louis"
-    SEDHIOU = "sedhiou", "Sédhiou"
-    TAMBACOUNDA = "tambacounda", "Tambacounda"
-    ZIGUINCHOR = "ziguinchor", "Ziguinchor"
-    ABROAD = "abroad", _("Hors du Sénégal (diaspora)")
+class Region(models.Model):
+    """A region (Senegal) or district (Côte d'Ivoire) of a programme's country of origin. The list is
+    data, seeded by a migration; `code` is internal (criteria and imports refer to it), never shown."""
+
+    country = CountryField(_("pays"), db_index=True)
+    code = models.SlugField(_("code interne"), max_length=40)
+    name = models.CharField(_("nom"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["country", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["country", "code"], name="region_code_unique_per_country")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
-#: The evaluation found SMEs concentrated on this axis; territorial spread is measured against it.
-DAKAR_THIES_AXIS = (SenegalRegion.DAKAR, SenegalRegion.THIES)
+class RegionGroup(models.Model):
+    """Regions of one country that a programme watches together (the evaluation of PEM-WECCO found the
+    SMEs concentrated on the Dakar–Thiès axis): indicators and selection shares compare it with elsewhere."""
+
+    country = CountryField(_("pays"))
+    name = models.CharField(_("nom"), max_length=100)
+    regions = models.ManyToManyField(Region, verbose_name=_("régions"), related_name="groups")
+
+    class Meta:
+        verbose_name = _("groupe de régions")
+        verbose_name_plural = _("groupes de régions")
+        ordering = ["country", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BelgianRegion(models.TextChoices):
@@ -105,9 +120,11 @@ class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("sigle"), max_length=40, blank=True)
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices, db_index=True)
-    country = models.CharField(_("pays (code ISO)"), max_length=2, default="SN")
+    country = CountryField(_("pays"))
     belgian_region = models.CharField(_("région belge"), max_length=16, choices=BelgianRegion.choices, blank=True)
-    senegal_region = models.CharField(_("région sénégalaise"), max_length=16, choices=SenegalRegion.choices, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("région"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     city = models.CharField(_("ville"), max_length=100, blank=True)
     sector = models.CharField(_("secteur"), max_length=16, choices=Sector.choices, blank=True)
     relay_agency = models.ForeignKey(
@@ -192,7 +209,7 @@ class LegalForm(models.TextChoices):
 
 
 class Company(models.Model):
-    """A Senegalese SME (or a diaspora entrepreneur's company) that applies to a programme."""
+    """An SME of a programme's country of origin (or a diaspora entrepreneur's company) that applies."""
 
     name = models.CharField(_("raison sociale"), max_length=200)
     legal_form = models.CharField(_("forme juridique"), max_length=16, choices=LegalForm.choices)
@@ -200,9 +217,17 @@ class Company(models.Model):
     rccm = models.CharField(_("RCCM"), max_length=40, blank=True)
     is_formal = models.BooleanField(_("entreprise formelle"), default=True)
     sector = models.CharField(_("secteur"), max_length=16, choices=Sector.choices, db_index=True)
-    region = models.CharField(_("région"), max_length=16, choices=SenegalRegion.choices, db_index=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="companies",
+        help_text=_("Vide pour une entreprise établie hors du pays du programme."),
+    )
     city = models.CharField(_("ville"), max_length=100, blank=True)
-    country = models.CharField(_("pays du siège (ISO)"), max_length=2, default="SN")
+    country = CountryField(_("pays du siège"))
     year_founded = models.PositiveSmallIntegerField(_("année de création"))
     turnover_band = models.CharField(_("chiffre d'affaires"), max_length=16, choices=TurnoverBand.choices)
     employees = models.PositiveIntegerField(_("nombre d'employé·es"), default=0)
@@ -221,8 +246,8 @@ class Company(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("entreprise sénégalaise")
-        verbose_name_plural = _("entreprises sénégalaises")
+        verbose_name = _("entreprise candidate")
+        verbose_name_plural = _("entreprises candidates")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -273,8 +298,8 @@ class Entrepreneur(models.Model):
     gender = models.CharField(_("genre"), max_length=8, choices=Gender.choices, db_index=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices)
     education = models.CharField(_("niveau d'études"), max_length=16, choices=Education.choices)
-    is_diaspora = models.BooleanField(_("membre de la diaspora"), default=False, db_index=True)
-    country_of_residence = models.CharField(_("pays de résidence (ISO)"), max_length=2, default="SN")
+    # Diaspora is not stored: it is living outside the country of the programme applied to (cohorts.territory).
+    country_of_residence = CountryField(_("pays de résidence"), blank=True, db_index=True)
     company = models.ForeignKey(
         Company, verbose_name=_("entreprise"), on_delete=models.PROTECT, related_name="founders", null=True, blank=True
     )

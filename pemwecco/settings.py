@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "django_countries",
     "core",
     "accounts",
     "partners",

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role
 from cohorts.demo import HISTORY_REASON, DemoCohorts
 from cohorts.models import Application, CoachingSession, CommitteeMembership, ProgrammePartner, ProgrammePartnerRole
+from cohorts.territory import diaspora_condition
 from mobility.models import B2BMeeting, Partnership, PartnershipStage, Trip, TripStatus, VisaFile, VisaStatus
 from partners.demo import DEMO_DOMAIN, RECORDED_AT
 from partners.models import OrganisationKind
@@ -382,7 +383,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
 def demo_figures(programme) -> dict:
     """The headline figures of a programme, each counted from row-level records."""
     applications = Application.objects.filter(cohort__programme=programme)
-    eligible_diaspora = applications.eligible().filter(entrepreneur__is_diaspora=True)
+    eligible_diaspora = applications.eligible().filter(diaspora_condition())
     figures = {
         "applications_per_cohort": {
             c["cohort__name"]: c["n"]

@@ -122,7 +122,7 @@ def iati_activity_xml(*, programme: Programme, today: datetime.date | None = Non
     etree.SubElement(activity, "activity-status", {"code": activity_status(programme, today=today)})
     _activity_dates(activity, programme, today=today)
 
-    countries = _codes(programme.origin_countries)
+    countries = [programme.origin_country.code]
     etree.SubElement(activity, "activity-scope", {"code": "4" if len(countries) == 1 else "3"})
     for code, percentage in zip(countries, _shares(len(countries))):
         etree.SubElement(activity, "recipient-country", {"code": code, "percentage": str(percentage)})
@@ -173,7 +173,7 @@ def _organisation_type(organisation: Organisation | None, programme: Programme) 
     if organisation is None:
         return "90"
     if organisation.kind == OrganisationKind.INCUBATOR:
-        return "72" if organisation.country in _codes(programme.origin_countries) else "71"
+        return "72" if organisation.country == programme.origin_country else "71"
     return ORGANISATION_TYPES.get(organisation.kind, "90")
 
 
@@ -214,11 +214,11 @@ def _country_words(codes: str, language: str, form: int) -> str:
 def _template(key: str, programme: Programme) -> dict[str, str]:
     return {
         language: text.format(
-            origin=_country_words(programme.origin_countries, language, 0),
-            origin_of=_country_words(programme.origin_countries, language, 1),
-            destination=_country_words(programme.destination_countries, language, 0),
-            destination_in=_country_words(programme.destination_countries, language, 2),
-            destination_of=_country_words(programme.destination_countries, language, 1),
+            origin=_country_words(programme.origin_country.code, language, 0),
+            origin_of=_country_words(programme.origin_country.code, language, 1),
+            destination=_country_words(programme.destination_country.code, language, 0),
+            destination_in=_country_words(programme.destination_country.code, language, 2),
+            destination_of=_country_words(programme.destination_country.code, language, 1),
         )
         for language, text in TEXTS[key].items()
     }

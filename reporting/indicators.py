@@ -35,8 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import (
     ELIGIBLE_STATUSES,
     Application,
-    DecisionOutcome,
-    EventKind,
     ApplicationStatus,
     BudgetCategory,
     BudgetLine,
@@ -45,7 +43,9 @@ from cohorts.models import (
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
+    DecisionOutcome,
     EventAttendance,
+    EventKind,
     Expense,
     IncubatorSubProject,
     PartnershipType,
@@ -56,6 +56,12 @@ from cohorts.models import (
     SessionKind,
     SubProjectStatus,
     to_eur,
+)
+from cohorts.territory import (
+    UNKNOWN,
+    diaspora_condition,
+    region_split,
+    region_split_labels,
 )
 from mobility.models import (
     LIVE_STAGES,
@@ -72,20 +78,19 @@ from mobility.models import (
     VisaFile,
     VisaStatus,
 )
-from partners.models import DAKAR_THIES_AXIS, Education, Gender, OrganisationKind, Sector
+from partners.models import Education, Gender, OrganisationKind, Sector
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
 MONTHS_6 = datetime.timedelta(days=183)
 MONTHS_12 = datetime.timedelta(days=365)
 
-UNKNOWN = "unknown"
-AXIS, ELSEWHERE = "axis", "elsewhere"
+# The region split's keys and its one definition come from cohorts.territory.
 YES, NO = "yes", "no"
 
 #: Labels of the disaggregation groups, by dimension (keys are what IndicatorValue.group stores).
 GROUP_LABELS: dict[str, dict[str, object]] = {
     "gender": dict(Gender.choices),
-    "region": {AXIS: _("Axe Dakar–Thiès"), ELSEWHERE: _("Autres régions et diaspora"), UNKNOWN: _("Non renseigné")},
+    "region": {},  # named after the programme's watched region group (territory.region_split_labels)
     "diaspora": {YES: _("Diaspora"), NO: _("Hors diaspora")},
     "company_age": {"lt2": _("Moins de 2 ans"), "2-5": _("2 à 5 ans"), "gt5": _("Plus de 5 ans"), UNKNOWN: _("Non renseigné")},
     "education": dict(Education.choices),
@@ -175,7 +180,7 @@ class Row:
 @dataclass
 class Coaching:
     sessions: int = 0
-    hours: Decimal = Decimal("0")
+    hours: Decimal = Decimal(0)
     entrepreneurs: int = 0
     sessions_per_entrepreneur: Decimal | None = None
     hours_per_entrepreneur: Decimal | None = None
@@ -230,16 +235,16 @@ class Partnerships:
     #: "cohort"/"sector" -> group key -> partnerships live at +6 months
     live_6m_by: dict[str, dict[str, int]] = field(default_factory=dict)
     transactions: int = 0
-    transactions_eur: Decimal = Decimal("0")
+    transactions_eur: Decimal = Decimal(0)
 
 
 @dataclass
 class MesoMacro:
-    incubators: int = 0  # Senegalese incubators partnering the programme
+    incubators: int = 0  # incubators of the programme's country of origin partnering it
     incubators_total: int = 0  # Senegalese and Belgian
     sub_projects: int = 0
     sub_projects_by_status: list[Row] = field(default_factory=list)
-    sub_projects_budget_eur: Decimal = Decimal("0")
+    sub_projects_budget_eur: Decimal = Decimal(0)
     committee_members: int = 0
     committee_meetings: int = 0
     attendance_recorded: int = 0
@@ -254,7 +259,7 @@ class Efficiency:
     #: (year, budget EUR or None, spending EUR)
     by_year: list[tuple[int, Decimal | None, Decimal]] = field(default_factory=list)
     budget_eur: Decimal | None = None
-    spending_eur: Decimal = Decimal("0")
+    spending_eur: Decimal = Decimal(0)
     cost_per_mobility: Decimal | None = None
     cost_per_active_partnership: Decimal | None = None
 
@@ -278,15 +283,27 @@ class IndicatorSet:
     def stage(self, key: str) -> FunnelStage:
         return next(stage for stage in self.funnel if stage.key == key)
 
-    def group_label(self, dimension: str, key: str) -> str:
+    def group_labels(self, dimension: str) -> dict[str, object]:
+        """The groups of a dimension in display order, with their labels."""
         if dimension == "cohort":
-            return self.cohort_labels.get(str(key), str(key))
-        return str(GROUP_LABELS.get(dimension, {}).get(key, key))
+            return dict(self.cohort_labels)
+        if dimension == "region":
+            return region_split_labels(self.programme.watched_region_group)
+        return GROUP_LABELS.get(dimension, {})
+
+    def group_label(self, dimension: str, key: str) -> str:
+        return str(self.group_labels(dimension).get(str(key) if dimension == "cohort" else key, key))
 
     def dimensions(self) -> list[str]:
-        """The funnel's disaggregations (the cohort one only programme-wide)."""
+        """The funnel's disaggregations (the cohort one only programme-wide; the region one only for a
+        programme that watches a region group)."""
         names = PERSON_DIMENSIONS + COMPANY_DIMENSIONS
-        return [name for name in names if name != "cohort" or self.cohort is None]
+        return [
+            name
+            for name in names
+            if (name != "cohort" or self.cohort is None)
+            and (name != "region" or self.programme.watched_region_group_id is not None)
+        ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,15 +366,6 @@ def _due(delay: datetime.timedelta, today: datetime.date) -> Q:
     """Partnerships (annotated by `_partnerships_followed`) whose follow-up date has passed: only those
     can be measured."""
     return Q(returned_on__isnull=False, returned_on__lte=today - delay)
-
-
-def _region_group() -> Case:
-    return Case(
-        When(company__isnull=True, then=Value(UNKNOWN)),
-        When(company__region__in=DAKAR_THIES_AXIS, then=Value(AXIS)),
-        default=Value(ELSEWHERE),
-        output_field=CharField(),
-    )
 
 
 def _company_age_band() -> Case:
@@ -437,8 +445,8 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
     person_groups = {
         "cohort_key": F("cohort_id"),
         "gender": F("entrepreneur__gender"),
-        "region": _region_group(),
-        "diaspora": Case(When(entrepreneur__is_diaspora=True, then=Value(YES)), default=Value(NO), output_field=CharField()),
+        "region": region_split(),
+        "diaspora": Case(When(diaspora_condition(), then=Value(YES)), default=Value(NO), output_field=CharField()),
     }
     company_groups = {
         "company_age": _company_age_band(),
@@ -632,9 +640,10 @@ def _meso_macro(programme) -> MesoMacro:
     result = MesoMacro()
     incubators = ProgrammePartner.objects.filter(programme=programme, role=ProgrammePartnerRole.INCUBATOR).aggregate(
         total=Count("organisation", distinct=True),
-        senegalese=Count("organisation", distinct=True, filter=Q(organisation__country="SN")),
+        # Incubators of the programme's country of origin (Senegalese ones for PEM-WECCO).
+        of_origin=Count("organisation", distinct=True, filter=Q(organisation__country=F("programme__origin_country"))),
     )
-    result.incubators, result.incubators_total = incubators["senegalese"], incubators["total"]
+    result.incubators, result.incubators_total = incubators["of_origin"], incubators["total"]
     statuses = dict(SubProjectStatus.choices)
     by_status = {
         item["status"]: item
@@ -645,7 +654,7 @@ def _meso_macro(programme) -> MesoMacro:
         for key, label in statuses.items() if key in by_status
     ]  # fmt: skip
     result.sub_projects = sum(item["n"] for item in by_status.values())
-    result.sub_projects_budget_eur = _money(sum((item["budget"] or Decimal("0") for item in by_status.values()), Decimal("0")))
+    result.sub_projects_budget_eur = _money(sum((item["budget"] or Decimal(0) for item in by_status.values()), Decimal(0)))
     result.committee_members = CommitteeMembership.objects.filter(programme=programme, left_on__isnull=True).count()
     result.committee_meetings = CommitteeMeeting.objects.filter(programme=programme, held_on__lte=timezone.localdate()).count()
     attendance = CommitteeAttendance.objects.filter(meeting__programme=programme).aggregate(
@@ -675,15 +684,15 @@ def _efficiency(programme, cohort, mobility: Mobility, partnerships: Partnership
     years: dict[int, list] = {}
     for year, category in sorted(set(budget) | set(spending)):
         planned = budget.get((year, category)) if cohort is None else None
-        spent = spending.get((year, category), Decimal("0"))
+        spent = spending.get((year, category), Decimal(0))
         result.by_year_and_category.append((year, category, str(categories.get(category, category)), planned, spent))
-        totals = years.setdefault(year, [None if cohort is not None else Decimal("0"), Decimal("0")])
+        totals = years.setdefault(year, [None if cohort is not None else Decimal(0), Decimal(0)])
         if planned is not None:
             totals[0] += planned
         totals[1] += spent
     result.by_year = [(year, planned, spent) for year, (planned, spent) in sorted(years.items())]
-    result.budget_eur = sum(budget.values(), Decimal("0")) if cohort is None else None
-    result.spending_eur = sum(spending.values(), Decimal("0"))
+    result.budget_eur = sum(budget.values(), Decimal(0)) if cohort is None else None
+    result.spending_eur = sum(spending.values(), Decimal(0))
     result.cost_per_mobility = _ratio(result.spending_eur, mobility.travelled)
     result.cost_per_active_partnership = _ratio(result.spending_eur, partnerships.live)
     return result

@@ -73,7 +73,7 @@ class ResultObjective(models.Model):
 
 class Disaggregation(models.TextChoices):
     GENDER = "gender", _("Genre")
-    REGION = "region", _("Région (axe Dakar–Thiès ou ailleurs)")
+    REGION = "region", _("Région (groupe de régions suivi par le programme, ou ailleurs)")
     DIASPORA = "diaspora", _("Diaspora")
     COMPANY_AGE = "company_age", _("Âge de l'entreprise")
     EDUCATION = "education", _("Niveau d'études")

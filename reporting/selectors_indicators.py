@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, Programme
 from mobility.models import PartnershipStage
 
-from .indicators import DIMENSION_LABELS, FUNNEL_STAGES, GROUP_LABELS, IndicatorResult, IndicatorSet, calculate
+from .indicators import DIMENSION_LABELS, FUNNEL_STAGES, IndicatorResult, IndicatorSet, calculate
 from .models import READING_ROLES, Indicator, IndicatorTarget, IndicatorValue, ResultObjective, readable_programmes
 
 #: The roles that open the indicators page (committee and evaluators: read-only, their programmes).
@@ -160,7 +160,7 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
     funnel_rows = [[_("Ensemble"), _("Ensemble")] + [stage.total for stage in indicators.funnel]]
     for dimension in indicators.dimensions():
         first = indicators.funnel[0].by.get(dimension, {})
-        keys = list(GROUP_LABELS.get(dimension, {})) if dimension != "cohort" else list(indicators.cohort_labels)
+        keys = list(indicators.group_labels(dimension))
         keys = [k for k in keys if first.get(k)] + [k for k in first if k not in keys and first.get(k)]
         for key in keys:
             funnel_rows.append(

@@ -64,6 +64,8 @@ ROW_FACTORIES = {
     partners_models.Company: pf.CompanyFactory,
     partners_models.Entrepreneur: pf.EntrepreneurFactory,
     partners_models.Coach: pf.CoachFactory,
+    partners_models.Region: lambda: pf.region("dakar"),  # seeded by the data migration
+    partners_models.RegionGroup: pf.dakar_thies_axis,
     cohorts_models.Programme: cf.ProgrammeFactory,
     cohorts_models.ProgrammeMembership: cf.ProgrammeMembershipFactory,
     cohorts_models.ProgrammePartner: cf.ProgrammePartnerFactory,

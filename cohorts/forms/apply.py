@@ -7,48 +7,31 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Company, Entrepreneur
+from partners.models import Company, Entrepreneur, Region
 
 from ..models import Application, DocumentKind, PartnershipType
 from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type
-
-#: Countries of residence offered (ISO codes): Senegal, Belgium and the other usual diaspora countries.
-RESIDENCE_COUNTRIES = [
-    ("SN", _("Sénégal")),
-    ("BE", _("Belgique")),
-    ("FR", _("France")),
-    ("IT", _("Italie")),
-    ("ES", _("Espagne")),
-    ("DE", _("Allemagne")),
-    ("NL", _("Pays-Bas")),
-    ("LU", _("Luxembourg")),
-    ("CH", _("Suisse")),
-    ("GB", _("Royaume-Uni")),
-    ("US", _("États-Unis")),
-    ("CA", _("Canada")),
-    ("CI", _("Côte d'Ivoire")),
-    ("ML", _("Mali")),
-    ("GM", _("Gambie")),
-    ("GN", _("Guinée")),
-    ("MR", _("Mauritanie")),
-    ("MA", _("Maroc")),
-    ("ZZ", _("Autre pays")),
-]
-
+from ..territory import diaspora_wording
 
 class FounderForm(forms.ModelForm):
-    country_of_residence = forms.ChoiceField(label=_("Pays de résidence"), choices=RESIDENCE_COUNTRIES)
-
     class Meta:
         model = Entrepreneur
-        fields = ["gender", "age_band", "education", "is_diaspora", "country_of_residence", "phone"]
-        labels = {"is_diaspora": _("Je fais partie de la diaspora sénégalaise (je vis hors du Sénégal)")}
+        fields = ["gender", "age_band", "education", "country_of_residence", "phone"]
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("gender", "age_band", "education"):
+        for name in ("gender", "age_band", "education", "country_of_residence"):
             self.fields[name].required = True
+        if programme is not None:
+            origin = programme.origin_country
+            if not self.instance.country_of_residence:
+                self.initial.setdefault("country_of_residence", origin.code)
+            # Diaspora is derived from this answer (cohorts.territory), never ticked by hand.
+            self.fields["country_of_residence"].help_text = _(
+                "Où vous vivez aujourd'hui. Pays du programme : %(country)s ; si vous vivez ailleurs, vous êtes "
+                "candidat·e de la %(diaspora)s."
+            ) % {"country": origin.name, "diaspora": diaspora_wording(origin)}
 
 
 class CompanyForm(forms.ModelForm):
@@ -61,6 +44,7 @@ class CompanyForm(forms.ModelForm):
             "rccm",
             "is_formal",
             "sector",
+            "country",
             "region",
             "city",
             "year_founded",
@@ -76,9 +60,31 @@ class CompanyForm(forms.ModelForm):
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, founder=None, **kwargs):
+    def __init__(self, *args, founder=None, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.founder = founder
+        self.programme = programme
+        self.fields["country"].label = _("Pays où l'entreprise est établie")
+        region = self.fields["region"]
+        if programme is not None:
+            origin = programme.origin_country
+            if not self.instance.country:
+                # A founder living abroad usually runs the company there: their country is offered first.
+                residence = founder.country_of_residence if founder is not None else None
+                self.initial.setdefault("country", residence.code if residence else origin.code)
+            region.queryset = Region.objects.filter(country=origin.code)
+            region.label = _("Région (%(country)s)") % {"country": origin.name}
+            region.help_text = _("Laissez vide si l'entreprise est établie dans un autre pays.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.programme is not None and cleaned.get("country"):
+            origin = self.programme.origin_country.code
+            if cleaned["country"] != origin:
+                cleaned["region"] = None  # a company abroad has no region of the programme's country
+            elif not cleaned.get("region") and "region" not in self.errors:
+                self.add_error("region", _("Choisissez la région où l'entreprise est établie."))
+        return cleaned
 
     def clean_ninea(self) -> str:
         ninea = (self.cleaned_data.get("ninea") or "").strip()

@@ -30,12 +30,18 @@ class CriterionForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, country=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country  # the programme's country of origin, whose regions a criterion may name
+
     def clean(self):
         cleaned = super().clean()
         field, operator = cleaned.get("field"), cleaned.get("operator")
         if field and operator and "value" not in self.errors:
             try:
-                cleaned["value"] = criterion_value_clean(field=field, operator=operator, value=cleaned.get("value", ""))
+                cleaned["value"] = criterion_value_clean(
+                    field=field, operator=operator, value=cleaned.get("value", ""), country=self.country
+                )
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
@@ -134,4 +140,6 @@ CriterionFormSet = inlineformset_factory(
 
 
 def criteria_formset(*, cohort: Cohort, data=None) -> BaseCriterionFormSet:
-    return CriterionFormSet(data=data, instance=cohort, prefix=FORMSET_PREFIX)
+    return CriterionFormSet(
+        data=data, instance=cohort, prefix=FORMSET_PREFIX, form_kwargs={"country": cohort.programme.origin_country}
+    )

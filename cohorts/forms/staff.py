@@ -8,9 +8,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Gender, Sector, SenegalRegion
+from partners.models import Gender, Region, Sector
 
 from ..models import Application, ApplicationSource, ApplicationStatus, Cohort, Programme
+from ..territory import diaspora_condition
 
 #: Larger spreadsheets are refused: 5 MB holds tens of thousands of rows of applications.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -28,7 +29,16 @@ def _filter_helper() -> FormHelper:
 
 
 def _cohorts() -> QuerySet[Cohort]:
-    return Cohort.objects.select_related("programme").order_by("programme__code", "number")
+    return Cohort.objects.select_related("programme__watched_region_group").order_by("programme__code", "number")
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.name} ({obj.country.name})"  # regions of several programmes' countries side by side
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    field_class = RegionChoiceField
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -42,7 +52,9 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=ApplicationStatus.choices)
     source = django_filters.ChoiceFilter(label=_("Origine"), choices=ApplicationSource.choices)
     gender = django_filters.ChoiceFilter(field_name="entrepreneur__gender", label=_("Genre"), choices=Gender.choices)
-    region = django_filters.ChoiceFilter(field_name="company__region", label=_("Région"), choices=SenegalRegion.choices)
+    region = RegionFilter(
+        field_name="company__region", label=_("Région"), queryset=Region.objects.order_by("country", "order", "name")
+    )
     diaspora = django_filters.ChoiceFilter(label=_("Diaspora"), choices=YES_NO, method="filter_diaspora")
     sector = django_filters.ChoiceFilter(field_name="company__sector", label=_("Secteur"), choices=Sector.choices)
     eligible = django_filters.ChoiceFilter(
@@ -66,7 +78,7 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset
 
     def filter_diaspora(self, queryset, name, value):
-        return queryset.filter(entrepreneur__is_diaspora=value == "yes")
+        return queryset.filter(diaspora_condition() if value == "yes" else ~diaspora_condition())
 
     def filter_eligible(self, queryset, name, value):
         if value == "unknown":

@@ -30,7 +30,7 @@ MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
 )
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
-ENTREPRENEUR_FIELDS = ("gender", "age_band", "education", "is_diaspora", "country_of_residence", "phone")
+ENTREPRENEUR_FIELDS = ("gender", "age_band", "education", "country_of_residence", "phone")
 COMPANY_FIELDS = (
     "name",
     "legal_form",
@@ -38,6 +38,7 @@ COMPANY_FIELDS = (
     "rccm",
     "is_formal",
     "sector",
+    "country",
     "region",
     "city",
     "year_founded",
@@ -160,6 +161,16 @@ def _company_to_edit(*, base: Company | None, application: Application) -> tuple
     return copy, base
 
 
+def _company_place_clean(company: Company, *, origin_country) -> None:
+    """A company in the programme's country is in one of its regions; a company abroad has no region."""
+    if str(company.country) != str(origin_country):
+        company.region = None
+    elif company.region is None or str(company.region.country) != str(origin_country):
+        raise ValidationError(
+            {"region": _("Choisissez une région de : %(country)s.") % {"country": origin_country.name}}, code="region"
+        )
+
+
 @transaction.atomic
 def application_save_step(*, application: Application, step: int, data: dict, by: User) -> Application:
     """Save one step of the wizard on the draft (answers of steps 1 to 4; documents have their own
@@ -184,6 +195,7 @@ def application_save_step(*, application: Application, step: int, data: dict, by
         for name in COMPANY_FIELDS:
             if name in data:
                 setattr(company, name, data[name])
+        _company_place_clean(company, origin_country=locked.cohort.programme.origin_country)
         company.full_clean()
         company.save()
         locked.company = company

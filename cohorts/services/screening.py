@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partners.models import Education, Gender, LegalForm, Sector, SenegalRegion
+from partners.models import Education, Gender, LegalForm, Region, Sector
 from core.jobs import send_after_commit
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
@@ -22,10 +22,10 @@ from . import application_screen, application_transition
 
 logger = logging.getLogger(__name__)
 
-#: Fields whose value is one of the codes of a TextChoices, and those choices.
+#: Fields whose value is one of the codes of a TextChoices, and those choices. The region is a choice
+#: too, among the regions of the programme's country (`choices_for`).
 CHOICE_FIELDS = {
     CriterionField.SECTOR: Sector,
-    CriterionField.REGION: SenegalRegion,
     CriterionField.LEGAL_FORM: LegalForm,
     CriterionField.GENDER: Gender,
     CriterionField.EDUCATION: Education,
@@ -60,9 +60,27 @@ def operators_for(field: str) -> tuple[str, ...]:
     return CHOICE_OPERATORS
 
 
-def _code_lookup(choices) -> dict[str, str]:
+def choice_fields() -> tuple[str, ...]:
+    return (*CHOICE_FIELDS, CriterionField.REGION)
+
+
+def choices_for(field: str, *, country: object = None) -> list[tuple[str, str]]:
+    """(code, label) of a choice field; for the region, the regions of `country` by name."""
+    if field == CriterionField.REGION:
+        return [(region.code, region.name) for region in Region.objects.filter(country=str(country or ""))]
+    return list(CHOICE_FIELDS[field].choices)
+
+
+def _code_lookup(field: str, country: object = None) -> dict[str, str]:
     """Code by code and by label (French and English, any case), so staff may type either."""
     lookup: dict[str, str] = {}
+    if field == CriterionField.REGION:
+        for region in Region.objects.filter(country=str(country or "")):
+            for name in (region.name_en, region.name_fr, region.code):
+                if name:
+                    lookup[name.casefold()] = region.code
+        return lookup
+    choices = CHOICE_FIELDS[field]
     for language in ("en", "fr"):
         with translation.override(language):
             for code, label in choices.choices:
@@ -71,14 +89,16 @@ def _code_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def allowed_codes_text(field: str) -> str:
-    choices = CHOICE_FIELDS[field]
-    return ", ".join(f"{code} ({label})" for code, label in choices.choices)
+def allowed_codes_text(field: str, country: object = None) -> str:
+    if field == CriterionField.REGION:  # regions by name only: their codes are internal
+        return ", ".join(label for _code, label in choices_for(field, country=country))
+    return ", ".join(f"{code} ({label})" for code, label in choices_for(field))
 
 
-def criterion_value_clean(*, field: str, operator: str, value: str) -> str:
+def criterion_value_clean(*, field: str, operator: str, value: str, country: object = None) -> str:
     """Check that the operator and the value fit the field, and return the value as the engine reads
-    it (a number with a dot, nothing for a yes/no test, codes separated by commas).
+    it (a number with a dot, nothing for a yes/no test, codes separated by commas). A region is one of
+    `country`'s (the programme's country of origin), by name in either language.
 
     Raises a ValidationError keyed by "operator" or "value", so a form can show it beside the input."""
     value = (value or "").strip()
@@ -106,11 +126,11 @@ def criterion_value_clean(*, field: str, operator: str, value: str) -> str:
         if number != number or number in (float("inf"), float("-inf")):
             raise ValidationError({"value": _("Saisissez un nombre (par exemple 2 ou 2,5).")}, code="not_a_number")
         return str(int(number)) if number.is_integer() else repr(number)
-    lookup = _code_lookup(CHOICE_FIELDS[field])
+    lookup = _code_lookup(field, country)
     items = [item.strip() for item in value.split(",") if item.strip()]
     if not items:
         raise ValidationError(
-            {"value": _("Saisissez au moins un code parmi : %(codes)s.") % {"codes": allowed_codes_text(field)}},
+            {"value": _("Saisissez au moins un code parmi : %(codes)s.") % {"codes": allowed_codes_text(field, country)}},
             code="value_required",
         )
     unknown = [item for item in items if item.casefold() not in lookup]
@@ -118,7 +138,7 @@ def criterion_value_clean(*, field: str, operator: str, value: str) -> str:
         raise ValidationError(
             {
                 "value": _("Code inconnu : %(unknown)s. Codes autorisés : %(codes)s.")
-                % {"unknown": ", ".join(unknown), "codes": allowed_codes_text(field)}
+                % {"unknown": ", ".join(unknown), "codes": allowed_codes_text(field, country)}
             },
             code="unknown_code",
         )
@@ -154,7 +174,9 @@ def criteria_replace(*, cohort: Cohort, rows: list[dict], by: User | None) -> li
         for name in CRITERION_FIELDS:
             if name in row:
                 setattr(criterion, name, row[name])
-        criterion.value = criterion_value_clean(field=criterion.field, operator=criterion.operator, value=criterion.value)
+        criterion.value = criterion_value_clean(
+            field=criterion.field, operator=criterion.operator, value=criterion.value, country=cohort.programme.origin_country
+        )
         rule = (criterion.field, criterion.operator, criterion.value)
         if rule in seen_rules:
             raise ValidationError(

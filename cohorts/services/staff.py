@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from partners.models import Company, Entrepreneur, LegalForm
+from partners.models import Company, Entrepreneur, LegalForm, Region
 from core.jobs import send_after_commit
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
-from ..resources import ApplicationImportResource, read_spreadsheet
+from ..resources import ApplicationImportResource, _fold, read_spreadsheet
 from . import application_screen, application_transition
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ ERRORS_SHOWN = 20
 #: Model field -> import column, to report a model validation error under the column it came from.
 ENTREPRENEUR_COLUMNS = {
     "first_name": "prenom", "last_name": "nom", "email": "email", "gender": "genre", "age_band": "tranche_age",
-    "education": "niveau_etudes", "is_diaspora": "diaspora", "country_of_residence": "pays_residence",
+    "education": "niveau_etudes", "country_of_residence": "pays_residence",
 }  # fmt: skip
 COMPANY_COLUMNS = {
     "name": "entreprise", "legal_form": "forme_juridique", "ninea": "ninea", "is_formal": "formelle",
     "sector": "secteur", "region": "region", "year_founded": "annee_creation", "turnover_band": "chiffre_affaires",
-    "employees": "employes", "has_export_experience": "experience_export", "country": "pays_residence",
+    "employees": "employes", "has_export_experience": "experience_export", "country": "region",
 }  # fmt: skip
 
 
@@ -91,8 +91,7 @@ def _entrepreneur_from(values: dict) -> Entrepreneur:
         gender=values["genre"],
         age_band=values["tranche_age"],
         education=values["niveau_etudes"],
-        is_diaspora=bool(values["diaspora"]),
-        country_of_residence=(values["pays_residence"] or "SN").upper(),
+        country_of_residence=values["pays_residence"] or "",
     )
 
 
@@ -104,12 +103,40 @@ def _company_from(values: dict) -> Company:
         ninea=values["ninea"],
         is_formal=formal if formal is not None else values["forme_juridique"] != LegalForm.INFORMAL,
         sector=values["secteur"],
-        region=values["region"],
+        region=values.get("region_row"),
+        country=values.get("company_country") or "",
         year_founded=values["annee_creation"] or 0,
         turnover_band=values["chiffre_affaires"],
         employees=values["employes"] or 0,
         has_export_experience=bool(values["experience_export"]),
     )
+
+
+def _regions_by_name() -> dict[tuple[str, str], Region]:
+    """Every region by (country code, folded name in French, in English, or internal code): one query."""
+    table = {}
+    for region in Region.objects.all():
+        for name in (region.code, region.name_fr, region.name_en):
+            if name:
+                table[(region.country.code, _fold(name))] = region
+    return table
+
+
+def _place_row(row: "ImportRow", regions: dict[tuple[str, str], Region]) -> None:
+    """Resolve the row's region among those of its programme's country, and where the person lives and
+    the company is: by default the programme's country; a company with no region is abroad."""
+    values = row.values
+    origin = row.cohort.programme.origin_country
+    values["pays_residence"] = values.get("pays_residence") or origin.code
+    text = values.get("region") or ""
+    values["region_row"] = regions.get((origin.code, _fold(text))) if text else None
+    if text and values["region_row"] is None:
+        row.errors.setdefault(
+            "region", _("« %(value)s » n'est pas une région de : %(country)s.") % {"value": text, "country": origin.name}
+        )
+    values["company_country"] = origin.code if text else values["pays_residence"]
+    if not text and values["company_country"] == origin.code and "region" not in row.errors:
+        row.errors["region"] = _("Indiquez la région (l'entreprise est située : %(country)s).") % {"country": origin.name}
 
 
 def _model_errors(instance, columns: dict[str, str], exclude: list[str]) -> dict[str, str]:
@@ -149,6 +176,7 @@ def applications_import_check(*, dataset: tablib.Dataset) -> ImportReport:
     nineas = {row.values.get("ninea") for row in rows} - {"", None}
     known_nineas = set(Company.objects.filter(ninea__in=nineas).values_list("ninea", flat=True))
 
+    regions = _regions_by_name()
     seen: dict[tuple[str, int], int] = {}
     for row in rows:
         values = row.values
@@ -159,12 +187,15 @@ def applications_import_check(*, dataset: tablib.Dataset) -> ImportReport:
                     "number": values["cohorte"],
                     "code": values["programme"],
                 }
+        if row.cohort is not None:
+            _place_row(row, regions)
         date = values.get("date_soumission")
         if isinstance(date, datetime.date) and date > timezone.localdate():
             row.errors["date_soumission"] = _("La date de dépôt est dans le futur.")
         for column, message in _model_errors(_entrepreneur_from(values), ENTREPRENEUR_COLUMNS, ["user", "company"]).items():
             row.errors.setdefault(column, message)
-        for column, message in _model_errors(_company_from(values), COMPANY_COLUMNS, ["incubator"]).items():
+        excluded = ["incubator"] if row.cohort is not None else ["incubator", "country"]
+        for column, message in _model_errors(_company_from(values), COMPANY_COLUMNS, excluded).items():
             row.errors.setdefault(column, message)
         email = str(values.get("email") or "").lower()
         row.entrepreneur_exists = email in entrepreneurs

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from cohorts.models import Application, ApplicationStatus, CoachAssignment, Cohort, Programme, ProgrammeMembership
-from partners.tests.factories import CoachFactory, EntrepreneurFactory
+from partners.tests.factories import CoachFactory, EntrepreneurFactory, dakar_thies_axis
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -14,6 +14,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"prog-{n}")
     name = factory.Sequence(lambda n: f"Programme {n}")
+    origin_country = "SN"
+    destination_country = "BE"
+    watched_region_group = factory.LazyFunction(dakar_thies_axis)
     starts_on = datetime.date(2021, 10, 1)
     ends_on = datetime.date(2024, 9, 30)
 

@@ -24,7 +24,7 @@ def applicant(
         status=status,
         submitted_at=submitted_at,
         entrepreneur__gender=gender,
-        entrepreneur__is_diaspora=diaspora,
+        entrepreneur__diaspora=diaspora,
         entrepreneur__company__year_founded=submitted_at.date().year - company_age,
         entrepreneur__company__region=region,
         **{f"entrepreneur__company__{name}": value for name, value in company.items()},

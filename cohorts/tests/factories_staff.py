@@ -28,7 +28,7 @@ def staff_application(
     name: str = "",
 ) -> Application:
     company = CompanyFactory(region=region, sector=sector, year_founded=year_founded, **({"name": name} if name else {}))
-    entrepreneur = EntrepreneurFactory(gender=gender, is_diaspora=diaspora, education=education, company=company)
+    entrepreneur = EntrepreneurFactory(gender=gender, diaspora=diaspora, education=education, company=company)
     is_draft = status in (ApplicationStatus.DRAFT,)
     application = ApplicationFactory(
         cohort=cohort,

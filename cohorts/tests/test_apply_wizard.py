@@ -14,7 +14,8 @@ from accounts.tests.factories import UserFactory
 from cohorts.models import Application, ApplicationStatus
 from cohorts.tests.factories import ApplicationFactory, CohortFactory, EligibilityCriterionFactory
 from partners.models import Company, Entrepreneur
-from partners.tests.factories import CompanyFactory, EntrepreneurFactory
+from cohorts.territory import is_diaspora
+from partners.tests.factories import CompanyFactory, EntrepreneurFactory, region
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def step_url(application, step):
     return reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": step})
 
 
-FOUNDER = {"gender": "woman", "age_band": "25-34", "education": "bachelor", "is_diaspora": "on", "country_of_residence": "BE", "phone": "+32 470 00 00 00"}
+FOUNDER = {"gender": "woman", "age_band": "25-34", "education": "bachelor", "country_of_residence": "BE", "phone": "+32 470 00 00 00"}
 COMPANY = {
     "name": "Bissap Diaspora SUARL",
     "legal_form": "sarl",
@@ -31,13 +32,19 @@ COMPANY = {
     "rccm": "SN-DKR-2021-B-1234",
     "is_formal": "on",
     "sector": "agrifood",
-    "region": "kaolack",
+    "country": "SN",
+    "region": "kaolack",  # a code, replaced by the seeded region's id before each test
     "city": "Kaolack",
     "year_founded": "2021",
     "turnover_band": "10-50m",
     "employees": "4",
     "description": "Jus et sirops de bissap",
 }
+
+
+@pytest.fixture(autouse=True)
+def _company_region(monkeypatch):
+    monkeypatch.setitem(COMPANY, "region", region("kaolack").pk)
 
 
 @pytest.fixture
@@ -103,10 +110,11 @@ def test_each_step_saves_the_draft_and_another_device_resumes_it(client, applica
     assert application.current_step == 4
     assert application.partnership_types == ["export", "training"]
     entrepreneur = application.entrepreneur
-    assert (entrepreneur.gender, entrepreneur.is_diaspora, entrepreneur.country_of_residence) == ("woman", True, "BE")
+    assert (entrepreneur.gender, entrepreneur.country_of_residence) == ("woman", "BE")
+    assert is_diaspora(country_of_residence=entrepreneur.country_of_residence, origin_country=application.cohort.programme.origin_country)
     company = Company.objects.get(name="Bissap Diaspora SUARL")
     assert application.company == company and entrepreneur.company == company
-    assert company.region == "kaolack" and company.year_founded == 2021
+    assert company.region.code == "kaolack" and company.country == "SN" and company.year_founded == 2021
 
     phone = Client()  # another device: a new session, same account
     phone.force_login(applicant)
@@ -161,25 +169,25 @@ def test_a_new_application_never_rewrites_the_company_of_a_past_one(client, appl
     application = start(client, CohortFactory())
     assert application.company == company  # the wizard starts from the founder's company
 
-    response = client.post(step_url(application, 2), {**COMPANY, "region": "ziguinchor", "action": "next"})
+    response = client.post(step_url(application, 2), {**COMPANY, "region": region("ziguinchor").pk, "action": "next"})
 
     assert response["Location"] == step_url(application, 3)
     past.refresh_from_db()
     application.refresh_from_db()
     entrepreneur.refresh_from_db()
     assert past.company_id == company.pk
-    assert (past.company.region, past.company.employees, past.company.name) == ("dakar", 12, company.name)
+    assert (past.company.region.code, past.company.employees, past.company.name) == ("dakar", 12, company.name)
     assert application.company_id != company.pk
     assert entrepreneur.company_id == application.company_id
-    assert (application.company.region, application.company.employees) == ("ziguinchor", 4)
+    assert (application.company.region.code, application.company.employees) == ("ziguinchor", 4)
     # Both rows name the same legal entity; the past one keeps every answer it was judged on.
     assert (application.company.ninea, past.company.ninea) == ("008765432", "008765432")
 
     # Saving again edits the new draft's own row: no third row.
-    client.post(step_url(application, 2), {**COMPANY, "region": "thies", "action": "save"})
+    client.post(step_url(application, 2), {**COMPANY, "region": region("thies").pk, "action": "save"})
     assert Company.objects.count() == 2
     application.company.refresh_from_db()
-    assert application.company.region == "thies"
+    assert application.company.region.code == "thies"
     assert "Bissap Diaspora SUARL" in client.get(step_url(application, 2)).content.decode()
 
 
@@ -190,11 +198,11 @@ def test_drafts_of_the_same_founder_share_the_company_until_one_is_submitted(cli
     client.force_login(applicant)
     application = start(client, CohortFactory())
 
-    client.post(step_url(application, 2), {**COMPANY, "ninea": "", "region": "louga", "action": "next"})
+    client.post(step_url(application, 2), {**COMPANY, "ninea": "", "region": region("louga").pk, "action": "next"})
 
     assert Company.objects.count() == 1
     other_draft.refresh_from_db()
-    assert other_draft.company.region == "louga"
+    assert other_draft.company.region.code == "louga"
 
 
 def test_every_step_renders_with_a_progress_indicator(client):

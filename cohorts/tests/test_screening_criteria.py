@@ -36,7 +36,7 @@ def test_the_page_lists_the_cohorts_criteria_and_the_allowed_codes(staff_client,
     html = response.content.decode()
     assert response.status_code == 200
     assert "Au moins deux ans d&#x27;existence" in html
-    assert "<code>saint-louis</code>" in html  # region codes shown
+    assert "Saint-Louis" in html and "<code>saint-louis</code>" not in html  # regions by name, codes internal
     assert "criteria-__prefix__-field" in html  # the template of a new row
 
 

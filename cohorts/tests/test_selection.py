@@ -11,7 +11,7 @@ from cohorts.models import ApplicationStatus, DecisionOutcome, SelectionDecision
 from cohorts.services.selection import selection_decide, selection_notify
 from cohorts.tests.factories import CohortFactory
 from cohorts.tests.factories_review import application_at, reviewer, rubric, submitted_review
-from partners.models import Gender, SenegalRegion
+from partners.models import Gender
 from partners.tests.factories import CompanyFactory, EntrepreneurFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,19 +166,19 @@ def test_the_selection_board_query_count_does_not_grow(client, django_assert_num
 # --- Shares ----------------------------------------------------------------------------------------
 
 
-def candidate(cohort, status, *, gender, diaspora=False, region=SenegalRegion.DAKAR):
-    entrepreneur = EntrepreneurFactory(gender=gender, is_diaspora=diaspora, company=CompanyFactory(region=region))
+def candidate(cohort, status, *, gender, diaspora=False, region="dakar"):
+    entrepreneur = EntrepreneurFactory(gender=gender, diaspora=diaspora, company=CompanyFactory(region=region))
     return application_at(status, cohort=cohort, entrepreneur=entrepreneur)
 
 
 def test_shares_among_the_selected_the_ticked_and_both(client, staff):
     cohort = CohortFactory()
-    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.WOMAN, region=SenegalRegion.DAKAR)
-    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, diaspora=True, region=SenegalRegion.KOLDA)
-    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, region=SenegalRegion.THIES)
-    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, region=SenegalRegion.THIES)
-    ziguinchor = candidate(cohort, ApplicationStatus.SHORTLISTED, gender=Gender.WOMAN, region=SenegalRegion.ZIGUINCHOR)
-    diaspora = candidate(cohort, ApplicationStatus.SHORTLISTED, gender=Gender.WOMAN, diaspora=True, region=SenegalRegion.DAKAR)
+    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.WOMAN, region="dakar")
+    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, diaspora=True, region="kolda")
+    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, region="thies")
+    candidate(cohort, ApplicationStatus.SELECTED, gender=Gender.MAN, region="thies")
+    ziguinchor = candidate(cohort, ApplicationStatus.SHORTLISTED, gender=Gender.WOMAN, region="ziguinchor")
+    diaspora = candidate(cohort, ApplicationStatus.SHORTLISTED, gender=Gender.WOMAN, diaspora=True, region="dakar")
     candidate(CohortFactory(), ApplicationStatus.SELECTED, gender=Gender.WOMAN)  # another cohort
 
     shares = selectors_selection.selection_shares_for(cohort, [ziguinchor.pk, diaspora.pk])

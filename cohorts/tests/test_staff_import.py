@@ -30,6 +30,7 @@ from cohorts.services.staff import (
 )
 from cohorts.tasks_staff import application_import_run
 from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory, ProgrammeFactory
+from cohorts.territory import is_diaspora
 from partners.models import Company, Entrepreneur
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ HEADER = ApplicationImportResource.column_names()
 def _row(**overrides) -> dict:
     row = {
         "prenom": "Awa", "nom": "Diop", "email": "awa.diop@example.sn", "genre": "Femme", "tranche_age": "25-34",
-        "niveau_etudes": "Master", "diaspora": "non", "pays_residence": "SN", "entreprise": "Awa Textile",
+        "niveau_etudes": "Master", "pays_residence": "SN", "entreprise": "Awa Textile",
         "forme_juridique": "SARL / SUARL", "ninea": "", "formelle": "oui", "secteur": "textile", "region": "Thiès",
         "annee_creation": "2023", "chiffre_affaires": "lt10m", "employes": "4", "experience_export": "non",
         "programme": "pem", "cohorte": "1", "motivation": "Trouver un distributeur à Bruxelles",
@@ -77,7 +78,7 @@ def test_a_valid_file_creates_entrepreneurs_companies_and_screened_applications(
     rows = [
         _row(),  # founded 2023, submitted 2024 → 1 year → ineligible
         _row(prenom="Moussa", nom="Fall", email="moussa@example.sn", genre="man", entreprise="Fall Digital",
-             annee_creation="2018", date_soumission="2024-03-20", ninea="004512345", diaspora="yes"),
+             annee_creation="2018", date_soumission="2024-03-20", ninea="004512345", pays_residence="France"),
     ]  # fmt: skip
 
     report = applications_import(dataset=_dataset(rows), by=staff)
@@ -86,14 +87,16 @@ def test_a_valid_file_creates_entrepreneurs_companies_and_screened_applications(
     awa = Application.objects.get(entrepreneur__email="awa.diop@example.sn")
     assert awa.source == ApplicationSource.IMPORT
     assert awa.entrepreneur.user is None
-    assert awa.entrepreneur.gender == "woman" and awa.company.region == "thies" and awa.company.legal_form == "sarl"
+    assert awa.entrepreneur.gender == "woman" and awa.company.region.code == "thies" and awa.company.legal_form == "sarl"
     assert awa.submitted_at.date().isoformat() == "2024-03-15"
     assert awa.status == ApplicationStatus.INELIGIBLE
     assert [item["label"] for item in awa.failed_criteria] == ["Au moins 2 ans"]
     assert awa.profile_snapshot["company_age"] == 1
     moussa = Application.objects.get(entrepreneur__email="moussa@example.sn")
     assert moussa.status == ApplicationStatus.ELIGIBLE
-    assert moussa.entrepreneur.is_diaspora and moussa.company.ninea == "004512345"
+    # Living in France, outside the programme's country: diaspora, derived (no column says so).
+    assert moussa.entrepreneur.country_of_residence == "FR" and moussa.company.ninea == "004512345"
+    assert is_diaspora(country_of_residence=moussa.entrepreneur.country_of_residence, origin_country=cohort.programme.origin_country)
     # The history shows draft → submitted (at the collection date) → screened, by the staff member.
     moves = list(ApplicationTransition.objects.filter(application=moussa).values_list("to_status", "by"))
     assert moves == [(ApplicationStatus.SUBMITTED, staff.pk), (ApplicationStatus.ELIGIBLE, staff.pk)]
@@ -133,7 +136,7 @@ def test_labels_codes_and_dates_are_all_accepted(cohort):
         _row(genre="WOMAN", niveau_etudes="bachelor", region="thies", secteur="Textile et mode",
              forme_juridique="sarl", chiffre_affaires="Moins de 10 M FCFA", date_soumission="2024-03-15T10:22:00.000+00:00"),
         _row(email="b@example.sn", genre="Homme", niveau_etudes="Licence / Bachelier", region="Saint-Louis",
-             tranche_age="Moins de 25 ans", diaspora="Oui", formelle="", forme_juridique="Non enregistrée (informelle)",
+             tranche_age="Moins de 25 ans", pays_residence="Belgique", formelle="", forme_juridique="Non enregistrée (informelle)",
              date_soumission="2024-03-15"),
     ]  # fmt: skip
 
@@ -141,9 +144,9 @@ def test_labels_codes_and_dates_are_all_accepted(cohort):
 
     assert report.is_valid, report.invalid_rows and report.invalid_rows[0].errors
     first, second = (row.values for row in report.rows)
-    assert (first["genre"], first["region"], first["secteur"], first["chiffre_affaires"]) == ("woman", "thies", "textile", "lt10m")
+    assert (first["genre"], first["region_row"].code, first["secteur"], first["chiffre_affaires"]) == ("woman", "thies", "textile", "lt10m")
     assert str(first["date_soumission"]) == "2024-03-15"
-    assert (second["genre"], second["region"], second["tranche_age"], second["diaspora"]) == ("man", "saint-louis", "lt25", True)
+    assert (second["genre"], second["region_row"].code, second["tranche_age"], second["pays_residence"]) == ("man", "saint-louis", "lt25", "BE")
     assert second["forme_juridique"] == "informal"
 
 

@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from cohorts.models import ApplicationStatus
 from cohorts.tests.factories import CohortFactory
 from cohorts.tests.factories_staff import staff_application
+from partners.tests.factories import region
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def test_the_list_takes_the_same_number_of_queries_at_3_and_30_rows(staff_client
         staff_application(cohort=cohort, status=ApplicationStatus.INELIGIBLE, failed=failed, name=f"Entreprise {number}")
     # 1 session, 2 user, 3 SAVEPOINT (ATOMIC_REQUESTS), 4 the user's groups (role check), 5 count for
     # the paginator, 6 the page of applications joined with entrepreneur, company, cohort and programme,
-    # 7 the programmes and 8 the cohorts (with programme) of the filter form, 9 RELEASE SAVEPOINT.
-    with django_assert_num_queries(9):
+    # 7 the programmes, 8 the cohorts (with programme) and 9 the regions of the filter form, 10 RELEASE SAVEPOINT.
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("cohorts:application_list"))
     assert len(response.context["rows"]) == rows
     assert "Au moins 2 ans" in response.content.decode()
@@ -53,7 +54,7 @@ def test_the_filters_narrow_the_list(staff_client):
     assert _names(staff_client.get(url, {"cohort": cohort.pk})) == {"Awa Textile", "Moussa Digital"}
     assert _names(staff_client.get(url, {"programme": other.programme.pk})) == {"Fatou Agro", "Ibou Santé"}
     assert _names(staff_client.get(url, {"gender": "man"})) == {"Moussa Digital", "Ibou Santé"}
-    assert _names(staff_client.get(url, {"region": "kolda"})) == {"Awa Textile"}
+    assert _names(staff_client.get(url, {"region": region("kolda").pk})) == {"Awa Textile"}
     assert _names(staff_client.get(url, {"diaspora": "yes"})) == {"Moussa Digital"}
     assert _names(staff_client.get(url, {"sector": "health"})) == {"Ibou Santé"}
     assert _names(staff_client.get(url, {"status": "ineligible"})) == {"Fatou Agro"}

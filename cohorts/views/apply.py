@@ -104,8 +104,11 @@ def _step_form(application: Application, step: int, data=None):
     # Step 2 shows (and checks the NINEA against) the founder's current company, the row the service
     # edits or copies (see services.apply._company_to_edit).
     instance = {1: application.entrepreneur, 2: application.entrepreneur.company or application.company}.get(step, application)
+    programme = application.cohort.programme  # its country's regions, and what "diaspora" means for it
+    if step == 1:
+        return STEP_FORMS[step](data, instance=instance, programme=programme)
     if step == 2:
-        return STEP_FORMS[step](data, instance=instance, founder=application.entrepreneur)
+        return STEP_FORMS[step](data, instance=instance, founder=application.entrepreneur, programme=programme)
     return STEP_FORMS[step](data, instance=instance)
 
 

@@ -13,17 +13,25 @@ from accounts.models import Role
 
 from .. import selectors_screening
 from ..forms.screening import criteria_formset
-from ..models import Cohort, EligibilityCriterion
-from ..services.screening import CHOICE_FIELDS, RESCREEN_SYNC_LIMIT, cohort_rescreen_start, criteria_replace
+from ..models import Cohort, CriterionField, EligibilityCriterion
+from ..services.screening import RESCREEN_SYNC_LIMIT, choice_fields, choices_for, cohort_rescreen_start, criteria_replace
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:
-    return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
+    return get_for_user_or_404(Cohort.objects.select_related("programme__watched_region_group"), request.user, pk=pk)
 
 
-def _allowed_codes() -> list[dict]:
+def _allowed_codes(cohort: Cohort) -> list[dict]:
+    """The values each choice field accepts; the regions are those of the programme's country, by name."""
+    country = cohort.programme.origin_country
     return [
-        {"field": field, "label": field.label, "codes": list(choices.choices)} for field, choices in CHOICE_FIELDS.items()
+        {
+            "field": field,
+            "label": CriterionField(field).label,
+            "codes": choices_for(field, country=country),
+            "names_only": field == CriterionField.REGION,
+        }
+        for field in choice_fields()
     ]
 
 
@@ -32,7 +40,7 @@ def _render_edit(request: HttpRequest, cohort: Cohort, formset, what_if: dict | 
         "cohort": cohort,
         "formset": formset,
         "what_if": what_if,
-        "allowed_codes": _allowed_codes(),
+        "allowed_codes": _allowed_codes(cohort),
         "screening_status": selectors_screening.cohort_screening_status(cohort=cohort),
         "rescreen_sync_limit": RESCREEN_SYNC_LIMIT,
         "show_fictitious_banner": cohort.programme.is_fictitious,

@@ -20,7 +20,7 @@ from ..services.selection import application_shortlist_many, selection_decide_ma
 
 
 def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
-    return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
+    return get_for_user_or_404(Cohort.objects.select_related("programme__watched_region_group"), request.user, pk=pk)
 
 
 def _ticked_ids(values: list[str]) -> list[int]:
@@ -35,6 +35,7 @@ def _board(request: HttpRequest, cohort: Cohort, form: SelectionBatchForm, statu
         "form": form,
         "ticked": set(ticked),
         "shares": selectors_selection.selection_shares_for(cohort, ticked),
+        "region_group": cohort.programme.watched_region_group,
         "to_notify": SelectionDecision.objects.filter(application__cohort=cohort, notified_at__isnull=True).count(),
         "threshold": DISAGREEMENT_THRESHOLD,
         "show_fictitious_banner": cohort.programme.is_fictitious,
@@ -53,7 +54,8 @@ def selection_shares(request: HttpRequest, pk: int) -> HttpResponse:
     """The shares block alone, recomputed by htmx each time a box is ticked."""
     cohort = _staff_cohort(request, pk)
     shares = selectors_selection.selection_shares_for(cohort, _ticked_ids(request.GET.getlist("applications")))
-    return render(request, "cohorts/selection/_shares.html", {"shares": shares})
+    context = {"shares": shares, "region_group": cohort.programme.watched_region_group}
+    return render(request, "cohorts/selection/_shares.html", context)
 
 
 @role_required(Role.STAFF)

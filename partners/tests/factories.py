@@ -14,7 +14,8 @@ from partners.models import (
     OrganisationContact,
     OrganisationKind,
     Sector,
-    SenegalRegion,
+    Region,
+    RegionGroup,
     TurnoverBand,
 )
 
@@ -44,17 +45,44 @@ class OrganisationContactFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"contact{n}@example.be")
 
 
+def region(code: str, country: str | None = None) -> Region:
+    """A seeded region (the data migration creates them) by its internal code."""
+    regions = Region.objects.filter(code=code)
+    return regions.get(country=country) if country else regions.get()
+
+
+def dakar_thies_axis() -> RegionGroup:
+    """The region group seeded by the data migration (the evaluation's Dakar–Thiès axis)."""
+    return RegionGroup.objects.get(country="SN", name_fr="Axe Dakar–Thiès")
+
+
+def _country_of(place: Region | str | None) -> str:
+    """The country of a region given as a row or a code (Senegal when there is none)."""
+    if isinstance(place, str) and place:
+        place = region(place)
+    return place.country.code if place else "SN"
+
+
 class CompanyFactory(factory.django.DjangoModelFactory):
+    """A company in Senegal (Dakar) by default; `region` may be given as a code ("kolda", "abidjan")."""
+
     class Meta:
         model = Company
 
     name = factory.Sequence(lambda n: f"Entreprise {n} SARL")
     legal_form = LegalForm.SARL
     sector = Sector.AGRIFOOD
-    region = SenegalRegion.DAKAR
+    region = "dakar"
+    country = factory.LazyAttribute(lambda o: _country_of(o.region))
     year_founded = 2015
     turnover_band = TurnoverBand.FROM_50_TO_100M
     employees = 8
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("region"), str):
+            kwargs["region"] = region(kwargs["region"], kwargs.get("country"))
+        return kwargs
 
 
 class EntrepreneurFactory(factory.django.DjangoModelFactory):
@@ -68,7 +96,12 @@ class EntrepreneurFactory(factory.django.DjangoModelFactory):
     gender = Gender.WOMAN
     age_band = AgeBand.FROM_35_TO_44
     education = Education.MASTER
+    #: Diaspora is derived from the residence (against the programme's country, Senegal by default).
+    country_of_residence = factory.LazyAttribute(lambda o: "BE" if o.diaspora else "SN")
     company = factory.SubFactory(CompanyFactory)
+
+    class Params:
+        diaspora = False
 
 
 class CoachFactory(factory.django.DjangoModelFactory):

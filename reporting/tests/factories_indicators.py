@@ -43,7 +43,7 @@ def applicant(
 ):
     """A submitted application with the given profile (submitted in March 2023 unless told)."""
     company = CompanyFactory(region=region, sector=sector, year_founded=year_founded)
-    entrepreneur = EntrepreneurFactory(gender=gender, is_diaspora=diaspora, education=education, company=company)
+    entrepreneur = EntrepreneurFactory(gender=gender, diaspora=diaspora, education=education, company=company)
     submitted = None if status == ApplicationStatus.DRAFT else (
         submitted_at or timezone.make_aware(datetime.datetime(2023, 3, 1, 10, 0))
     )  # fmt: skip

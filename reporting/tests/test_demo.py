@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max
 
 from accounts.models import User
 from cohorts.demo import criterion_passes
+from cohorts.territory import diaspora_condition
 from cohorts.models import (
     Application,
     ApplicationStatus,
@@ -111,10 +112,10 @@ def test_the_evaluation_figures_come_out_of_the_rows(wecco):
     assert regions == {"brussels", "wallonia", "flanders"}
     assert not met.filter(organisation__relay_agency__isnull=True).exists()
 
-    eligible_diaspora = applications.eligible().filter(entrepreneur__is_diaspora=True)
+    eligible_diaspora = applications.eligible().filter(diaspora_condition())
     assert eligible_diaspora.values("entrepreneur").distinct().count() == 21
     assert eligible_diaspora.filter(partnerships__isnull=False).values("entrepreneur").distinct().count() == 5
-    assert not applications.filter(entrepreneur__is_diaspora=True, partnerships__isnull=False).exclude(
+    assert not applications.filter(diaspora_condition(), partnerships__isnull=False).exclude(
         pk__in=eligible_diaspora.values("pk")
     ).exists()
 
@@ -328,3 +329,26 @@ def test_the_demo_has_a_call_open_to_try_the_public_side(wecco):
     open_calls = Cohort.objects.open_for_applications(at=autumn_2026)
     assert [c.programme.code for c in open_calls] == ["pem-sine-saloum"]
     assert open_calls[0].criteria.count() == 2 and open_calls[0].rubric.count() == 7
+
+
+def test_each_programme_has_its_country_regions_and_diaspora(wecco):
+    from cohorts.selectors_selection import selection_shares
+    from reporting.indicators import compute_indicators
+
+    assert (wecco.origin_country, str(wecco.watched_region_group)) == ("SN", "Axe Dakar–Thiès")
+    nzassa = Programme.objects.get(code="pem-nzassa")
+    assert nzassa.origin_country == "CI" and str(nzassa.watched_region_group) == "Abidjan–Yamoussoukro"
+    sine_saloum = Programme.objects.get(code="pem-sine-saloum")
+    assert sine_saloum.origin_country == "SN" and sine_saloum.watched_region_group is None
+
+    applications = Application.objects.filter(cohort__programme=nzassa)
+    assert applications.count() == 15
+    # Ivorian companies in Ivorian districts, never a Senegalese region nor a pseudo-region "abroad".
+    assert set(applications.values_list("company__region__country", flat=True)) == {"CI"}
+    shares = selection_shares(applications)
+    assert shares.diaspora == applications.filter(diaspora_condition()).count() > 0
+    assert shares.axis + shares.elsewhere == 15 and shares.axis > 0 and shares.elsewhere > 0
+    indicators = compute_indicators(programme=nzassa)
+    submitted = indicators.stage("applications")
+    assert submitted.by["diaspora"]["yes"] > 0
+    assert indicators.group_label("region", "axis") == "Abidjan–Yamoussoukro"

@@ -200,12 +200,12 @@ def test_without_the_indicators_module_the_file_still_validates(schema, wecco, m
 
 @pytest.mark.django_db
 def test_a_bare_programme_without_partners_or_results_still_validates(schema):
-    programme = ProgrammeFactory(origin_countries="SN, CI", reference="", starts_on=datetime.date(2030, 1, 1), ends_on=datetime.date(2031, 1, 1))
+    programme = ProgrammeFactory(origin_country="CI", reference="", starts_on=datetime.date(2030, 1, 1), ends_on=datetime.date(2031, 1, 1))
 
     activity = parse(programme).find("iati-activity")
 
     assert_valid(schema, activity.getparent())
     assert activity.findtext("iati-identifier") == f"XM-PEM-{programme.code.upper()}-{programme.code}"
-    assert [(c.get("code"), c.get("percentage")) for c in activity.findall("recipient-country")] == [("SN", "50"), ("CI", "50")]
+    assert [(c.get("code"), c.get("percentage")) for c in activity.findall("recipient-country")] == [("CI", "100")]
     assert activity.find("activity-status").get("code") == "1"
     assert activity.find("result") is None and activity.find("budget") is None
