@@ -32,9 +32,10 @@ def build_follow_up() -> None:
     from django.utils import timezone
 
     from accounts.models import User
+    from coaching.models import CoachingSession, EventAttendance, GroupEvent
     from cohorts.models import (
-        Application, ApplicationStatus, BudgetLine, CoachingSession, CommitteeAttendance, CommitteeMeeting,
-        CommitteeMembership, EventAttendance, Expense, GroupEvent, IncubatorSubProject, Programme, ProgrammePartner,
+        Application, ApplicationStatus, BudgetLine, CommitteeAttendance, CommitteeMeeting,
+        CommitteeMembership, Expense, IncubatorSubProject, Programme, ProgrammePartner,
     )  # fmt: skip
     from mobility.models import (
         B2BMeeting, Invitation, Partnership, PartnershipStageChange, PartnershipTransaction, Trip, VisaFile,

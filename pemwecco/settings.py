@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "cohorts",
+    "coaching",
     "mobility",
     "reporting",
 ]

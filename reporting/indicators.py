@@ -32,20 +32,18 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.models import CoachingSession, EventAttendance, EventKind, SessionKind
 from cohorts.models import (
     ELIGIBLE_STATUSES,
     Application,
     DecisionOutcome,
-    EventKind,
     ApplicationStatus,
     BudgetCategory,
     BudgetLine,
-    CoachingSession,
     Cohort,
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
-    EventAttendance,
     Expense,
     IncubatorSubProject,
     PartnershipType,
@@ -53,7 +51,6 @@ from cohorts.models import (
     ProgrammePartner,
     ProgrammePartnerRole,
     Review,
-    SessionKind,
     SubProjectStatus,
     to_eur,
 )

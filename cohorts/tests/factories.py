@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cohorts.models import Application, ApplicationStatus, CoachAssignment, Cohort, Programme, ProgrammeMembership
-from partners.tests.factories import CoachFactory, EntrepreneurFactory
+from cohorts.models import Application, ApplicationStatus, Cohort, Programme, ProgrammeMembership
+from partners.tests.factories import EntrepreneurFactory
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -51,14 +51,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         submitted = factory.Trait(status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
 
 
-class CoachAssignmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CoachAssignment
-
-    application = factory.SubFactory(ApplicationFactory, submitted=True)
-    coach = factory.SubFactory(CoachFactory)
-
-
 # --- Review, selection, support, governance and budget (added with the admin back office) ---------
 
 import hashlib  # noqa: E402
@@ -67,7 +59,6 @@ from decimal import Decimal  # noqa: E402
 from cohorts.models import (  # noqa: E402
     ApplicationDocument,
     BudgetLine,
-    CoachingSession,
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
@@ -75,10 +66,7 @@ from cohorts.models import (  # noqa: E402
     DecisionOutcome,
     DocumentKind,
     EligibilityCriterion,
-    EventAttendance,
-    EventKind,
     Expense,
-    GroupEvent,
     IncubatorSubProject,
     ProgrammePartner,
     Review,
@@ -169,37 +157,6 @@ class SelectionDecisionFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     outcome = DecisionOutcome.SELECTED
     reason = "Projet de partenariat mûr et réseau commercial solide"
-
-
-class GroupEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GroupEvent
-
-    cohort = factory.SubFactory(CohortFactory)
-    kind = EventKind.BOOSTCAMP
-    title = factory.Sequence(lambda n: f"Boostcamp {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=6))
-    location = "Dakar"
-
-
-class EventAttendanceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = EventAttendance
-
-    event = factory.SubFactory(GroupEventFactory)
-    application = factory.SubFactory(ApplicationFactory, submitted=True, cohort=factory.SelfAttribute("..event.cohort"))
-
-
-class CoachingSessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CoachingSession
-
-    application = factory.SubFactory(ApplicationFactory, submitted=True)
-    coach = factory.SubFactory(CoachFactory)
-    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
-    duration_minutes = 90
-    topics = "Modèle d'affaires et prospection en Belgique"
 
 
 class CommitteeMembershipFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coaching.tests.factories import CoachingSessionFactory
 from cohorts.tests.factories import (
     BudgetLineFactory,
-    CoachingSessionFactory,
     CohortFactory,
     CommitteeAttendanceFactory,
     CommitteeMeetingFactory,
