@@ -50,6 +50,7 @@ demo: install translations
 
 # make itself exits 2 on any failure; pytest's own status is printed.
 test: install-test translations
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install
