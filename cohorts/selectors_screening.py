@@ -7,25 +7,19 @@ Dakar–Thiès axis: the preview shows such an effect before the criteria are sa
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import DAKAR_THIES_AXIS, Gender
+from partners.models import DAKAR_THIES_AXIS, CompanyAgeBand, Gender, company_age_band
 
 from .eligibility import application_profile, failed_criteria
 from .models import Application, ApplicationStatus, Cohort, CriterionField, EligibilityCriterion
 from .selectors import SUBMITTED_STATUSES
 
-#: Company age bands of the preview, as (key, label, test on the age in whole years).
-COMPANY_AGE_BANDS = (
-    ("lt2", _("Moins de 2 ans"), lambda age: age < 2),
-    ("2-5", _("2 à 5 ans"), lambda age: 2 <= age <= 5),
-    ("gt5", _("Plus de 5 ans"), lambda age: age > 5),
-)
 
 #: The groups the preview compares, in display order: (dimension, label, [(group key, group label)]).
 DIMENSIONS = (
     ("gender", _("Genre"), [(code, label) for code, label in Gender.choices]),
     ("region", _("Territoire"), [("axis", _("Axe Dakar–Thiès")), ("elsewhere", _("Autres régions et étranger"))]),
     ("diaspora", _("Diaspora"), [("yes", _("Membre de la diaspora")), ("no", _("Hors diaspora"))]),
-    ("company_age", _("Âge de l'entreprise"), [(key, label) for key, label, _test in COMPANY_AGE_BANDS]),
+    ("company_age", _("Âge de l'entreprise"), CompanyAgeBand.choices),
 )
 
 
@@ -52,11 +46,6 @@ def cohort_screening_status(*, cohort: Cohort) -> dict[str, int]:
     )
 
 
-def _company_age_band(age) -> str:
-    age = float(age or 0)
-    return next(key for key, _label, test in COMPANY_AGE_BANDS if test(age))
-
-
 def _groups_of(profile: dict) -> dict[str, str]:
     """The group of each dimension an applicant belongs to. An applicant without a company counts as
     outside the axis and with a company of age 0, as the engine itself sees them."""
@@ -64,7 +53,7 @@ def _groups_of(profile: dict) -> dict[str, str]:
         "gender": profile.get("gender") or "",
         "region": "axis" if profile.get("region") in DAKAR_THIES_AXIS else "elsewhere",
         "diaspora": "yes" if profile.get("is_diaspora") else "no",
-        "company_age": _company_age_band(profile.get("company_age")),
+        "company_age": company_age_band(float(profile.get("company_age") or 0)),
     }
 
 

@@ -12,19 +12,18 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import DAKAR_THIES_AXIS, Education, Gender, Sector
+from partners.models import DAKAR_THIES_AXIS, CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
 
+from .eligibility import company_age_at_submission
 from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
 
 # --------------------------------------------------------------------------------------------------
@@ -52,13 +51,8 @@ def failed_labels(application: Application) -> list[str]:
 AXIS, ELSEWHERE, UNKNOWN = "axis", "elsewhere", "unknown"
 REGION_LABELS = {AXIS: _("Axe Dakar–Thiès"), ELSEWHERE: _("Autres régions et diaspora"), UNKNOWN: _("Non renseigné")}
 DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
-#: Company age at submission, in years: under 2, 2 to 5, over 5.
-AGE_LABELS = {
-    "lt2": _("Moins de 2 ans"),
-    "2-5": _("2 à 5 ans"),
-    "gt5": _("Plus de 5 ans"),
-    UNKNOWN: _("Non renseigné"),
-}
+#: Company age at submission, in years: under 2, 2 to 5, over 5 (`partners.models.CompanyAgeBand`).
+AGE_LABELS = {**dict(CompanyAgeBand.choices), UNKNOWN: _("Non renseigné")}
 
 SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
 
@@ -72,23 +66,8 @@ def _region_group() -> Case:
     )
 
 
-def _company_age() -> Coalesce:
-    """The age stored in the screening snapshot, else submission year minus the year founded."""
-    return Coalesce(
-        Cast(KeyTextTransform("company_age", "profile_snapshot"), IntegerField()),
-        ExtractYear("submitted_at") - F("company__year_founded"),
-        output_field=IntegerField(),
-    )
-
-
 def _age_band() -> Case:
-    return Case(
-        When(company_age__isnull=True, then=Value(UNKNOWN)),
-        When(company_age__lt=2, then=Value("lt2")),
-        When(company_age__lte=5, then=Value("2-5")),
-        default=Value("gt5"),
-        output_field=CharField(),
-    )
+    return company_age_band_expression(F("company_age"), unknown=UNKNOWN)
 
 
 @dataclass
@@ -207,7 +186,7 @@ def funnel_groups(applications: QuerySet[Application]) -> FunnelGroups:
     """The funnel counts of the submitted applications, grouped (2 queries, `values().annotate()`)."""
     reviewed = Exists(Review.objects.filter(application=OuterRef("pk"), submitted_at__isnull=False))
     base = applications.filter(SUBMITTED_FILTER).order_by().annotate(
-        has_submitted_review=reviewed, company_age=_company_age()
+        has_submitted_review=reviewed, company_age=company_age_at_submission()
     )
     expressions = _dimension_expressions()
     counts = _funnel_counts()
