@@ -152,7 +152,7 @@ def build_follow_up() -> None:
     ])  # fmt: skip
     Expense.objects.bulk_create([
         Expense(budget_line=line, spent_on=datetime.date(line.year, rng.randint(1, 12), 10), amount=Decimal("1000"),
-                amount_eur=Decimal("1000"), description="Dépense", cohort_id=rng.choice(list(events)))
+                description="Dépense", cohort_id=rng.choice(list(events)))
         for line in lines for _n in range(40)
     ])  # fmt: skip
 

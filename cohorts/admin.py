@@ -39,7 +39,6 @@ from .models import (
     ReviewScore,
     RubricCriterion,
     SelectionDecision,
-    to_eur,
 )
 from .resources import ApplicationResource  # the same columns as the staff list's export
 from .services import application_transition
@@ -751,11 +750,6 @@ class IncubatorSubProjectAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-def _fill_amount_eur(expense: Expense) -> None:
-    # The euro amount is derived at the fixed parity, never typed by hand.
-    expense.amount_eur = to_eur(expense.amount, expense.currency)
-
-
 class ExpenseInline(admin.TabularInline):
     model = Expense
     fields = ("spent_on", "description", "amount", "currency", "amount_eur", "cohort")
@@ -781,12 +775,6 @@ class BudgetLineAdmin(admin.ModelAdmin):
     def amount_in_eur(self, obj: BudgetLine):
         return obj.amount_eur
 
-    def save_formset(self, request, form, formset, change):
-        for expense_form in formset.forms:
-            if isinstance(expense_form.instance, Expense) and expense_form.instance.amount is not None:
-                _fill_amount_eur(expense_form.instance)
-        super().save_formset(request, form, formset, change)
-
 
 @admin.register(Expense)
 class ExpenseAdmin(admin.ModelAdmin):
@@ -799,7 +787,3 @@ class ExpenseAdmin(admin.ModelAdmin):
     date_hierarchy = "spent_on"
     list_per_page = 50
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        _fill_amount_eur(obj)
-        super().save_model(request, obj, form, change)

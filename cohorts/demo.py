@@ -693,7 +693,7 @@ def _budget_create(rng, wecco, cohorts) -> None:
             cohort = None
             if line.category in ("mobility", "support") and line.year >= 2023:
                 cohort = cohorts[("pem-wecco", 1 if line.year == 2023 else 2)]
-            expenses.append(Expense(budget_line=line, spent_on=day, amount=amount, currency=currency, amount_eur=to_eur(amount, currency),
+            expenses.append(Expense(budget_line=line, spent_on=day, amount=amount, currency=currency,
                                     description=f"{line.label} – pièce {len(expenses) + 1:04d}", cohort=cohort))
     Expense.objects.bulk_create(expenses, batch_size=1000)
 

@@ -2,11 +2,12 @@
 calls, eligibility criteria, scoring rubrics, reviews, decisions; plus the
 programme's governance (steering committee, incubator sub-projects) and its budget."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -25,7 +26,17 @@ class Currency(models.TextChoices):
 
 
 def to_eur(amount: Decimal, currency: str) -> Decimal:
-    return amount if currency == Currency.EUR else (amount / XOF_PER_EUR).quantize(Decimal("0.01"))
+    """An amount in euros, rounded to the cent; the database computes the same with `to_eur_expression`."""
+    return amount if currency == Currency.EUR else (amount / XOF_PER_EUR).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def to_eur_expression(amount: str = "amount", currency: str = "currency") -> models.Expression:
+    """`to_eur` in the database, on the row's `amount` and `currency` fields: what a `GeneratedField` stores."""
+    return models.Case(
+        models.When(**{currency: Currency.XOF}, then=Round(F(amount) / Value(XOF_PER_EUR), 2)),
+        default=F(amount),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -772,8 +783,13 @@ class Expense(models.Model):
     spent_on = models.DateField(_("date"))
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices, default=Currency.EUR)
-    amount_eur = models.DecimalField(
-        _("montant (EUR)"), max_digits=14, decimal_places=2, help_text=_("Converti à la parité fixe 1 EUR = 655,957 FCFA.")
+    # Computed by the database from the amount and currency, whoever writes the row (admin, demo, import).
+    amount_eur = models.GeneratedField(
+        expression=to_eur_expression(),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("montant (EUR)"),
+        help_text=_("Converti à la parité fixe 1 EUR = 655,957 FCFA."),
     )
     description = models.CharField(_("objet"), max_length=250)
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.SET_NULL, null=True, blank=True, related_name="expenses")
@@ -784,7 +800,6 @@ class Expense(models.Model):
         ordering = ["-spent_on"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
-            models.CheckConstraint(condition=Q(amount_eur__gte=0), name="expense_amount_eur_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -214,5 +214,4 @@ class ExpenseFactory(factory.django.DjangoModelFactory):
     spent_on = datetime.date(2023, 5, 2)
     amount = Decimal("655957.00")
     currency = "XOF"
-    amount_eur = Decimal("1000.00")
     description = factory.Sequence(lambda n: f"Billets d'avion {n}")
