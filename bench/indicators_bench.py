@@ -126,7 +126,7 @@ def build_follow_up() -> None:
         partnership.stage, partnership.stage_changed_on = path[-1], changes[-1].changed_on
         if "first_transaction" in path or "active" in path:
             transactions.append(PartnershipTransaction(partnership=partnership, kind="order", occurred_on=on,
-                                                       value=Decimal("2500"), value_eur=Decimal("2500")))  # fmt: skip
+                                                       value=Decimal("2500")))  # fmt: skip
     PartnershipStageChange.objects.bulk_create(changes, batch_size=2000)
     Partnership.objects.bulk_update(partnerships, ["stage", "stage_changed_on"])
     PartnershipTransaction.objects.bulk_create(transactions)

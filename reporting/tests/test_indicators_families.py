@@ -126,8 +126,8 @@ def test_partnerships_by_type_and_stage_persistence_agreements_and_transactions(
                              type="training")  # fmt: skip
     partnership_with_history(application, [("prospect", d(2023, 6, 1)), ("discussion", d(2023, 12, 1))], organisation=p1.organisation,
                              type="representation")  # fmt: skip
-    PartnershipTransactionFactory(partnership=p1, value=Decimal("1000"), value_eur=Decimal("1000"))
-    PartnershipTransactionFactory(partnership=p1, value=Decimal("327978.50"), currency="XOF", value_eur=Decimal("500"))
+    PartnershipTransactionFactory(partnership=p1, value=Decimal("1000"), currency="EUR")
+    PartnershipTransactionFactory(partnership=p1, value=Decimal("327978.50"), currency="XOF")
 
     indicators = compute_indicators(programme=cohort.programme)
     partnerships = indicators.partnerships
