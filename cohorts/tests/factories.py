@@ -215,3 +215,20 @@ class ExpenseFactory(factory.django.DjangoModelFactory):
     amount = Decimal("655957.00")
     currency = "XOF"
     description = factory.Sequence(lambda n: f"Billets d'avion {n}")
+
+
+def one_user_per_role() -> dict:
+    """One user per visitor of the access tables (`accounts.tests.url_access.VISITORS`), each with the
+    profile their pages need; None for the anonymous visitor."""
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from partners.tests.factories import CoachFactory
+
+    result = {"anonymous": None}
+    for role in (Role.STAFF, Role.REVIEWER, Role.COMMITTEE, Role.EVALUATOR):
+        result[role.value] = UserFactory(roles=[role])
+    result["coach"] = CoachFactory().user
+    result["entrepreneur"] = EntrepreneurFactory().user
+    ProgrammeMembershipFactory(user=result["committee"], role=Role.COMMITTEE)
+    ProgrammeMembershipFactory(user=result["evaluator"], role=Role.EVALUATOR)
+    return result
