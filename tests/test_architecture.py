@@ -1,6 +1,10 @@
 """Apps depend one way: core <- accounts <- partners <- cohorts <- coaching <- mobility <- reporting, with the
 configuration (`pemwecco`) on top. The rule is the import-linter contract in `.importlinter`; these tests
-run it, prove it catches a violation, and catch what import-linter cannot see: references by name."""
+run it, prove it catches a violation, and catch what import-linter cannot see: references by name.
+
+Not caught, and left on purpose: an ORM lookup through a reverse relation that a higher app declares.
+There is one, `cohorts.models.ApplicationQuerySet.for_user` reaching a coach's applications through
+`coach_assignments` (declared by `coaching`)."""
 
 import ast
 import re
