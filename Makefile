@@ -59,6 +59,7 @@ demo-reset:
 PYTEST_WORKERS ?= 2
 
 test: install-test translations
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install

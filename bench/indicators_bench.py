@@ -32,9 +32,10 @@ def build_follow_up() -> None:
     from django.utils import timezone
 
     from accounts.models import User
+    from coaching.models import CoachingSession, EventAttendance, GroupEvent
     from cohorts.models import (
-        Application, ApplicationStatus, BudgetLine, CoachingSession, CommitteeAttendance, CommitteeMeeting,
-        CommitteeMembership, EventAttendance, Expense, GroupEvent, IncubatorSubProject, Programme, ProgrammePartner,
+        Application, ApplicationStatus, BudgetLine, CommitteeAttendance, CommitteeMeeting,
+        CommitteeMembership, Expense, IncubatorSubProject, Programme, ProgrammePartner,
     )  # fmt: skip
     from mobility.models import (
         B2BMeeting, Invitation, Partnership, PartnershipStageChange, PartnershipTransaction, Trip, VisaFile,
@@ -125,7 +126,7 @@ def build_follow_up() -> None:
         partnership.stage, partnership.stage_changed_on = path[-1], changes[-1].changed_on
         if "first_transaction" in path or "active" in path:
             transactions.append(PartnershipTransaction(partnership=partnership, kind="order", occurred_on=on,
-                                                       value=Decimal("2500"), value_eur=Decimal("2500")))  # fmt: skip
+                                                       value=Decimal("2500")))  # fmt: skip
     PartnershipStageChange.objects.bulk_create(changes, batch_size=2000)
     Partnership.objects.bulk_update(partnerships, ["stage", "stage_changed_on"])
     PartnershipTransaction.objects.bulk_create(transactions)
@@ -151,7 +152,7 @@ def build_follow_up() -> None:
     ])  # fmt: skip
     Expense.objects.bulk_create([
         Expense(budget_line=line, spent_on=datetime.date(line.year, rng.randint(1, 12), 10), amount=Decimal("1000"),
-                amount_eur=Decimal("1000"), description="Dépense", cohort_id=rng.choice(list(events)))
+                description="Dépense", cohort_id=rng.choice(list(events)))
         for line in lines for _n in range(40)
     ])  # fmt: skip
 

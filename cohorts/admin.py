@@ -1,4 +1,4 @@
-"""Back office for programmes, cohorts, applications, review and selection, pre-mobility support,
+"""Back office for programmes, cohorts, applications, review and selection,
 governance and budget.
 
 An application's status is read-only here: it moves only through `application_transition`, called by
@@ -24,17 +24,13 @@ from .models import (
     ApplicationStatus,
     ApplicationTransition,
     BudgetLine,
-    CoachAssignment,
-    CoachingSession,
     Cohort,
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
     ConflictOfInterest,
     EligibilityCriterion,
-    EventAttendance,
     Expense,
-    GroupEvent,
     IncubatorSubProject,
     Programme,
     ProgrammeMembership,
@@ -43,7 +39,6 @@ from .models import (
     ReviewScore,
     RubricCriterion,
     SelectionDecision,
-    to_eur,
 )
 from .resources import ApplicationResource  # the same columns as the staff list's export
 from .services import application_transition
@@ -374,17 +369,6 @@ class SelectionDecisionInline(admin.StackedInline):
         return False
 
 
-class CoachAssignmentInline(admin.TabularInline):
-    model = CoachAssignment
-    fields = ("coach", "assigned_on", "ended_on", "assigned_by")
-    readonly_fields = ("assigned_by",)
-    autocomplete_fields = ("coach",)
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("coach__user", "coach__organisation", "assigned_by")
-
-
 def _transition_action(to_status: str, description):
     return service_action(
         name=f"mark_{to_status}",
@@ -472,7 +456,6 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         ConflictOfInterestInline,
         ApplicationTransitionInline,
         SelectionDecisionInline,
-        CoachAssignmentInline,
     ]
     actions = [
         _transition_action(ApplicationStatus.ELIGIBLE, _("Marquer comme éligibles")),
@@ -492,8 +475,6 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         for instance in instances:
             if isinstance(instance, ApplicationDocument) and instance.uploaded_by_id is None:
                 instance.uploaded_by = request.user
-            if isinstance(instance, CoachAssignment) and instance.assigned_by_id is None:
-                instance.assigned_by = request.user
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -703,82 +684,6 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
 
 
 # --------------------------------------------------------------------------------------------------
-# Pre-mobility support
-# --------------------------------------------------------------------------------------------------
-
-
-@admin.register(CoachAssignment)
-class CoachAssignmentAdmin(admin.ModelAdmin):
-    list_display = ("coach", "application", "assigned_on", "ended_on", "assigned_by")
-    list_filter = (("application__cohort", CohortListFilter), ("ended_on", admin.EmptyFieldListFilter))
-    search_fields = ("coach__user__last_name", "coach__user__email", "application__entrepreneur__last_name")
-    list_select_related = (
-        "coach__user",
-        "coach__organisation",
-        "application__entrepreneur",
-        "application__cohort__programme",
-        "assigned_by",
-    )
-    autocomplete_fields = ("application", "coach", "assigned_by")
-    date_hierarchy = "assigned_on"
-    list_per_page = 50
-    show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        if obj.assigned_by_id is None:
-            obj.assigned_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class EventAttendanceInline(admin.TabularInline):
-    model = EventAttendance
-    fields = ("application", "attended")
-    autocomplete_fields = ("application",)
-    extra = 0
-
-
-@admin.register(GroupEvent)
-class GroupEventAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "cohort", "starts_at", "ends_at", "location", "facilitator")
-    list_filter = ("kind", ("cohort", CohortListFilter))
-    search_fields = ("title", "location", "description")
-    list_select_related = ("cohort__programme", "facilitator")
-    autocomplete_fields = ("cohort", "facilitator")
-    date_hierarchy = "starts_at"
-    inlines = [EventAttendanceInline]
-
-
-@admin.register(EventAttendance)
-class EventAttendanceAdmin(admin.ModelAdmin):
-    list_display = ("event", "application", "attended")
-    list_filter = ("attended", "event__kind", ("event__cohort", CohortListFilter))
-    search_fields = ("event__title", "application__entrepreneur__last_name")
-    list_select_related = ("event", "application__entrepreneur")
-    autocomplete_fields = ("event", "application")
-    list_per_page = 100
-    show_full_result_count = False
-
-
-@admin.register(CoachingSession)
-class CoachingSessionAdmin(admin.ModelAdmin):
-    list_display = ("held_on", "application", "coach", "kind", "duration_minutes", "event")
-    list_filter = ("kind", ("application__cohort", CohortListFilter), ("coach", CoachListFilter))
-    search_fields = ("application__entrepreneur__last_name", "coach__user__last_name", "topics")
-    list_select_related = (
-        "application__entrepreneur",
-        "application__cohort__programme",
-        "coach__user",
-        "coach__organisation",
-        "event",
-    )
-    autocomplete_fields = ("application", "coach", "event")
-    readonly_fields = ("logged_at",)
-    date_hierarchy = "held_on"
-    list_per_page = 50
-    show_full_result_count = False
-
-
-# --------------------------------------------------------------------------------------------------
 # Governance and budget
 # --------------------------------------------------------------------------------------------------
 
@@ -845,11 +750,6 @@ class IncubatorSubProjectAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-def _fill_amount_eur(expense: Expense) -> None:
-    # The euro amount is derived at the fixed parity, never typed by hand.
-    expense.amount_eur = to_eur(expense.amount, expense.currency)
-
-
 class ExpenseInline(admin.TabularInline):
     model = Expense
     fields = ("spent_on", "description", "amount", "currency", "amount_eur", "cohort")
@@ -875,12 +775,6 @@ class BudgetLineAdmin(admin.ModelAdmin):
     def amount_in_eur(self, obj: BudgetLine):
         return obj.amount_eur
 
-    def save_formset(self, request, form, formset, change):
-        for expense_form in formset.forms:
-            if isinstance(expense_form.instance, Expense) and expense_form.instance.amount is not None:
-                _fill_amount_eur(expense_form.instance)
-        super().save_formset(request, form, formset, change)
-
 
 @admin.register(Expense)
 class ExpenseAdmin(admin.ModelAdmin):
@@ -893,7 +787,3 @@ class ExpenseAdmin(admin.ModelAdmin):
     date_hierarchy = "spent_on"
     list_per_page = 50
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        _fill_amount_eur(obj)
-        super().save_model(request, obj, form, change)

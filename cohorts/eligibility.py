@@ -5,7 +5,11 @@ evaluates criteria that are not saved yet, the analysis asks which criterion alo
 import datetime
 from collections.abc import Iterable
 
-from partners.models import TURNOVER_BAND_FLOOR_MXOF, Company, Entrepreneur
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, ExtractYear
+
+from partners.models import TURNOVER_BAND_FLOOR_MXOF, Company, Entrepreneur, company_age_expression
 
 from .models import CriterionField, CriterionOperator, EligibilityCriterion
 from .territory import is_diaspora
@@ -54,6 +58,20 @@ def application_profile(application, on: datetime.date | None = None) -> dict:
         on=on,
         origin_country=application.cohort.programme.origin_country,
         environmental_commitment=application.environmental_commitment,
+    )
+
+
+def company_age_at_submission() -> Expression:
+    """An application's company age at submission, in the database (for grouping by `company_age_band`):
+    the `company_age` of the profile the screening stored, which is what the criteria judged, else the
+    submission year minus the year founded, as `profile_of` counts it. Null without a company."""
+    return Case(
+        When(Q(company__isnull=True) | Q(submitted_at__isnull=True), then=Value(None)),
+        default=Coalesce(
+            Cast(KeyTextTransform("company_age", "profile_snapshot"), IntegerField()),
+            company_age_expression(ExtractYear("submitted_at")),
+        ),
+        output_field=IntegerField(),
     )
 
 

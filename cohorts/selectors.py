@@ -3,7 +3,7 @@
 Only cohort-level facts are counted here; figures owned by a higher app (trips, in `mobility`) are read
 by that app's selectors and merged by the project-level view (`reporting.views.home.home`)."""
 
-from django.db.models import BooleanField, Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Role
 
@@ -11,7 +11,6 @@ from .models import (
     ELIGIBLE_STATUSES,
     Application,
     ApplicationStatus,
-    CoachAssignment,
     Cohort,
     ConflictOfInterest,
     Programme,
@@ -61,31 +60,6 @@ def programmes_followed_by(user) -> QuerySet[Programme]:
         pk__in=user.programme_memberships.filter(role__in=[Role.COMMITTEE, Role.EVALUATOR]).values("programme")
     )
     return programmes_with_cohorts(followed)
-
-
-def coach_assignments_for(user) -> QuerySet[CoachAssignment]:
-    """The coach's active assignments, with the entrepreneur, company and cohort, and the number and
-    last date of the sessions this coach logged for that application."""
-    return (
-        CoachAssignment.objects.filter(coach__user=user, ended_on__isnull=True)
-        .select_related(
-            "application__entrepreneur",
-            "application__company",
-            "application__cohort__programme",
-        )
-        .annotate(
-            sessions_count=Count(
-                "application__coaching_sessions",
-                filter=Q(application__coaching_sessions__coach=F("coach")),
-                distinct=True,
-            ),
-            last_session_on=Max(
-                "application__coaching_sessions__held_on",
-                filter=Q(application__coaching_sessions__coach=F("coach")),
-            ),
-        )
-        .order_by("application__entrepreneur__last_name", "application__entrepreneur__first_name", "pk")
-    )
 
 
 def applications_of_entrepreneur(user) -> QuerySet[Application]:

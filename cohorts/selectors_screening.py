@@ -7,7 +7,7 @@ Dakar–Thiès axis (a programme's watched region group): the preview shows such
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Gender
+from partners.models import CompanyAgeBand, Gender, company_age_band
 
 from .eligibility import application_profile, failed_criteria
 from .models import (
@@ -20,12 +20,6 @@ from .models import (
 from .selectors import SUBMITTED_STATUSES
 from .territory import AXIS, ELSEWHERE, in_watched_group, region_split_labels
 
-#: Company age bands of the preview, as (key, label, test on the age in whole years).
-COMPANY_AGE_BANDS = (
-    ("lt2", _("Moins de 2 ans"), lambda age: age < 2),
-    ("2-5", _("2 à 5 ans"), lambda age: 2 <= age <= 5),
-    ("gt5", _("Plus de 5 ans"), lambda age: age > 5),
-)
 
 def _dimensions(cohort: Cohort) -> list[tuple[str, object, list[tuple[str, object]]]]:
     """The groups the preview compares, in display order: (dimension, label, [(group key, group label)]).
@@ -36,7 +30,7 @@ def _dimensions(cohort: Cohort) -> list[tuple[str, object, list[tuple[str, objec
         dimensions.append(("region", _("Territoire"), [(AXIS, regions[AXIS]), (ELSEWHERE, regions[ELSEWHERE])]))
     dimensions += [
         ("diaspora", _("Diaspora"), [("yes", _("Membre de la diaspora")), ("no", _("Hors diaspora"))]),
-        ("company_age", _("Âge de l'entreprise"), [(key, label) for key, label, _test in COMPANY_AGE_BANDS]),
+        ("company_age", _("Âge de l'entreprise"), CompanyAgeBand.choices),
     ]
     return dimensions
 
@@ -64,11 +58,6 @@ def cohort_screening_status(*, cohort: Cohort) -> dict[str, int]:
     )
 
 
-def _company_age_band(age) -> str:
-    age = float(age or 0)
-    return next(key for key, _label, test in COMPANY_AGE_BANDS if test(age))
-
-
 def _groups_of(profile: dict, in_group: bool) -> dict[str, str]:
     """The group of each dimension an applicant belongs to. An applicant without a company counts as
     outside the watched region group and with a company of age 0, as the engine itself sees them."""
@@ -76,7 +65,7 @@ def _groups_of(profile: dict, in_group: bool) -> dict[str, str]:
         "gender": profile.get("gender") or "",
         "region": AXIS if in_group else ELSEWHERE,
         "diaspora": "yes" if profile.get("is_diaspora") else "no",
-        "company_age": _company_age_band(profile.get("company_age")),
+        "company_age": company_age_band(float(profile.get("company_age") or 0)),
     }
 
 

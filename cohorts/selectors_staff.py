@@ -8,31 +8,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
-    When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Education, Gender, Sector
+from partners.models import CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
 
-from .models import (
-    ELIGIBLE_STATUSES,
-    Application,
-    ApplicationStatus,
-    Cohort,
-    EligibilityCriterion,
-    Review,
-)
+from .eligibility import company_age_at_submission
+from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
 from .territory import (
     AXIS,
     ELSEWHERE,
@@ -66,13 +56,8 @@ def failed_labels(application: Application) -> list[str]:
 #: Region split: the evaluation found the SMEs concentrated on the Dakar–Thiès axis; each programme
 #: names the region group it watches (territory.region_split), and one without shows no split.
 DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
-#: Company age at submission, in years: under 2, 2 to 5, over 5.
-AGE_LABELS = {
-    "lt2": _("Moins de 2 ans"),
-    "2-5": _("2 à 5 ans"),
-    "gt5": _("Plus de 5 ans"),
-    UNKNOWN: _("Non renseigné"),
-}
+#: Company age at submission, in years: under 2, 2 to 5, over 5 (`partners.models.CompanyAgeBand`).
+AGE_LABELS = {**dict(CompanyAgeBand.choices), UNKNOWN: _("Non renseigné")}
 
 SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
 
@@ -90,23 +75,8 @@ def region_labels(cohorts: Iterable[Cohort]) -> dict:
     return {AXIS: _("Groupe de régions suivi"), ELSEWHERE: _("Autres régions et étranger"), UNKNOWN: _("Non renseigné")}
 
 
-def _company_age() -> Coalesce:
-    """The age stored in the screening snapshot, else submission year minus the year founded."""
-    return Coalesce(
-        Cast(KeyTextTransform("company_age", "profile_snapshot"), IntegerField()),
-        ExtractYear("submitted_at") - F("company__year_founded"),
-        output_field=IntegerField(),
-    )
-
-
 def _age_band() -> Case:
-    return Case(
-        When(company_age__isnull=True, then=Value(UNKNOWN)),
-        When(company_age__lt=2, then=Value("lt2")),
-        When(company_age__lte=5, then=Value("2-5")),
-        default=Value("gt5"),
-        output_field=CharField(),
-    )
+    return company_age_band_expression(F("company_age"), unknown=UNKNOWN)
 
 
 @dataclass
@@ -225,7 +195,7 @@ def funnel_groups(applications: QuerySet[Application]) -> FunnelGroups:
     """The funnel counts of the submitted applications, grouped (2 queries, `values().annotate()`)."""
     reviewed = Exists(Review.objects.filter(application=OuterRef("pk"), submitted_at__isnull=False))
     base = applications.filter(SUBMITTED_FILTER).order_by().annotate(
-        has_submitted_review=reviewed, company_age=_company_age()
+        has_submitted_review=reviewed, company_age=company_age_at_submission()
     )
     expressions = _dimension_expressions()
     counts = _funnel_counts()

@@ -19,7 +19,6 @@ from cohorts.admin import (
     ReadOnlyInline,
     service_action,
 )
-from cohorts.models import to_eur
 
 from .models import (
     B2BMeeting,
@@ -332,11 +331,6 @@ class PartnershipTransactionInline(admin.TabularInline):
     extra = 0
 
 
-def _fill_value_eur(transaction: PartnershipTransaction) -> None:
-    # The euro value is derived at the fixed parity, never typed by hand.
-    transaction.value_eur = to_eur(transaction.value, transaction.currency)
-
-
 def _stage_action(to_stage: str):
     # Lazy, so that the menu follows the language of each request rather than the one at import.
     description = lazy(
@@ -391,13 +385,6 @@ class PartnershipAdmin(AuditedHistoryAdmin):
         obj.stage, obj.stage_changed_on = created.stage, created.stage_changed_on
         obj._state.adding, obj._state.db = False, created._state.db
 
-    def save_formset(self, request, form, formset, change):
-        for transaction_form in formset.forms:
-            instance = transaction_form.instance
-            if isinstance(instance, PartnershipTransaction) and instance.value is not None:
-                _fill_value_eur(instance)
-        super().save_formset(request, form, formset, change)
-
 
 @admin.register(PartnershipStageChange)
 class PartnershipStageChangeAdmin(admin.ModelAdmin):
@@ -429,10 +416,6 @@ class PartnershipTransactionAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_on"
     list_per_page = 50
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        _fill_value_eur(obj)
-        super().save_model(request, obj, form, change)
 
 
 class SupportNeedInline(admin.TabularInline):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from cohorts.demo import CALENDAR, HISTORY_REASON, DemoCohorts
-from cohorts.models import Currency, PartnershipType, to_eur
+from cohorts.models import Currency, PartnershipType
 from partners.demo import BRUSSELS, DEMO_DOMAIN, RECORDED_AT, aware
 from partners.models import OrganisationContact
 
@@ -324,7 +324,7 @@ def _partnerships_create(rng, travellers, selected, meetings, met_pool, by_user)
                 else:
                     value, currency = Decimal(rng.randint(2, 40) * 500000), Currency.XOF
                 transactions.append(PartnershipTransaction(
-                    partnership=partnership, kind=kind, occurred_on=day, value=value, currency=currency, value_eur=to_eur(value, currency),
+                    partnership=partnership, kind=kind, occurred_on=day, value=value, currency=currency,
                     description=f"{TransactionKind(kind).label} – {partnership.organisation.name}"[:250],
                 ))
     PartnershipStageChange.objects.bulk_create(changes, batch_size=1000)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from cohorts.models import Application, Currency, PartnershipType, Programme
+from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
 from partners.models import Organisation, OrganisationContact
 from core.fields import EncryptedTextField
 from core.storage import private_storage
@@ -469,7 +469,13 @@ class PartnershipTransaction(models.Model):
     occurred_on = models.DateField(_("date"))
     value = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices, default=Currency.EUR)
-    value_eur = models.DecimalField(_("montant (EUR)"), max_digits=14, decimal_places=2)
+    # Computed by the database from the value and currency, as an expense's euro amount is.
+    value_eur = models.GeneratedField(
+        expression=to_eur_expression("value", "currency"),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("montant (EUR)"),
+    )
     description = models.CharField(_("objet"), max_length=250, blank=True)
 
     class Meta:
@@ -477,7 +483,7 @@ class PartnershipTransaction(models.Model):
         verbose_name_plural = _("transactions")
         ordering = ["-occurred_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0) & Q(value_eur__gte=0), name="transaction_value_not_negative")
+            models.CheckConstraint(condition=Q(value__gte=0), name="transaction_value_not_negative")
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Expression, ExpressionWrapper, F, Q, Value, When
+from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -264,8 +265,52 @@ class Company(models.Model):
         return self.name
 
     def age_in_years(self, on: datetime.date | None = None) -> int:
-        on = on or datetime.date.today()
-        return on.year - self.year_founded
+        return company_age(self.year_founded, on or datetime.date.today())
+
+
+# Company age: one definition for the eligibility engine, the screening preview, the staff's selection
+# analysis and the indicators. The age is counted in calendar years: the year of the date minus the
+# year founded (a company founded in 2020 is 3 years old throughout 2023).
+
+
+class CompanyAgeBand(models.TextChoices):
+    UNDER_2 = "lt2", _("Moins de 2 ans")
+    FROM_2_TO_5 = "2-5", _("2 à 5 ans")
+    OVER_5 = "gt5", _("Plus de 5 ans")
+
+
+#: Each band but the last, with its upper limit: under 2 years, then up to 5 years included, then over.
+COMPANY_AGE_BAND_LIMITS = ((CompanyAgeBand.UNDER_2, LessThan, 2), (CompanyAgeBand.FROM_2_TO_5, LessThanOrEqual, 5))
+
+
+def company_age(year_founded: int, on: datetime.date) -> int:
+    return on.year - year_founded
+
+
+def company_age_expression(on_year: Expression, *, year_founded: str = "company__year_founded") -> Expression:
+    """`company_age` in the database: the age in the year `on_year` of the company whose founding year is
+    at the path `year_founded` (by default, the `company` of the row)."""
+    return ExpressionWrapper(on_year - F(year_founded), output_field=models.IntegerField())
+
+
+def company_age_band(age: float | None) -> str | None:
+    """The band of an age in years (None for an unknown age)."""
+    if age is None:
+        return None
+    for band, lookup, limit in COMPANY_AGE_BAND_LIMITS:
+        if (age < limit) if lookup is LessThan else (age <= limit):
+            return band
+    return CompanyAgeBand.OVER_5
+
+
+def company_age_band_expression(age: Expression, *, unknown: str) -> Case:
+    """`company_age_band` in the database, on an age expression; `unknown` where the age is null."""
+    return Case(
+        When(IsNull(age, True), then=Value(unknown)),
+        *(When(lookup(age, limit), then=Value(band)) for band, lookup, limit in COMPANY_AGE_BAND_LIMITS),
+        default=Value(CompanyAgeBand.OVER_5),
+        output_field=models.CharField(),
+    )
 
 
 class EntrepreneurQuerySet(models.QuerySet):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "cohorts",
+    "coaching",
     "mobility",
     "reporting",
 ]

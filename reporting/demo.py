@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
+from coaching.models import CoachingSession
 from cohorts.demo import HISTORY_REASON, DemoCohorts
-from cohorts.models import Application, CoachingSession, CommitteeMembership, ProgrammePartner, ProgrammePartnerRole
+from cohorts.models import Application, CommitteeMembership, ProgrammePartner, ProgrammePartnerRole
 from cohorts.territory import diaspora_condition
 from mobility.models import B2BMeeting, Partnership, PartnershipStage, Trip, TripStatus, VisaFile, VisaStatus
 from partners.demo import DEMO_DOMAIN, RECORDED_AT

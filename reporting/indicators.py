@@ -32,20 +32,19 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.models import CoachingSession, EventAttendance, EventKind, SessionKind
+from cohorts.eligibility import company_age_at_submission
 from cohorts.models import (
     ELIGIBLE_STATUSES,
     Application,
     ApplicationStatus,
     BudgetCategory,
     BudgetLine,
-    CoachingSession,
     Cohort,
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
     DecisionOutcome,
-    EventAttendance,
-    EventKind,
     Expense,
     IncubatorSubProject,
     PartnershipType,
@@ -53,7 +52,6 @@ from cohorts.models import (
     ProgrammePartner,
     ProgrammePartnerRole,
     Review,
-    SessionKind,
     SubProjectStatus,
     to_eur,
 )
@@ -78,7 +76,7 @@ from mobility.models import (
     VisaFile,
     VisaStatus,
 )
-from partners.models import Education, Gender, OrganisationKind, Sector
+from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
 MONTHS_6 = datetime.timedelta(days=183)
@@ -92,7 +90,7 @@ GROUP_LABELS: dict[str, dict[str, object]] = {
     "gender": dict(Gender.choices),
     "region": {},  # named after the programme's watched region group (territory.region_split_labels)
     "diaspora": {YES: _("Diaspora"), NO: _("Hors diaspora")},
-    "company_age": {"lt2": _("Moins de 2 ans"), "2-5": _("2 à 5 ans"), "gt5": _("Plus de 5 ans"), UNKNOWN: _("Non renseigné")},
+    "company_age": {**dict(CompanyAgeBand.choices), UNKNOWN: _("Non renseigné")},
     "education": dict(Education.choices),
     "sector": {**dict(Sector.choices), UNKNOWN: _("Non renseigné")},
     "cohort": {},  # filled from the programme's cohorts
@@ -369,15 +367,8 @@ def _due(delay: datetime.timedelta, today: datetime.date) -> Q:
 
 
 def _company_age_band() -> Case:
-    """Company age at submission (submission year minus year founded): under 2, 2 to 5, over 5 years."""
-    submitted_year = ExtractYear("submitted_at")
-    return Case(
-        When(Q(company__isnull=True) | Q(submitted_at__isnull=True), then=Value(UNKNOWN)),
-        When(company__year_founded__gt=submitted_year - 2, then=Value("lt2")),
-        When(company__year_founded__gte=submitted_year - 5, then=Value("2-5")),
-        default=Value("gt5"),
-        output_field=CharField(),
-    )
+    """Company age at submission, as the screening judged it: under 2, 2 to 5, over 5 years."""
+    return company_age_band_expression(company_age_at_submission(), unknown=UNKNOWN)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from accounts.models import OutgoingEmail, Role, User
 from accounts.tests.factories import UserFactory
+from coaching import models as coaching_models
+from coaching.tests import factories as chf
 from cohorts import models as cohorts_models
 from cohorts.models import Application, ApplicationDocument, ApplicationStatus, ApplicationTransition
 from cohorts.services import application_transition
@@ -31,7 +33,7 @@ from reporting.tests import factories as rf
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "partners", "cohorts", "mobility", "reporting")
+PROJECT_APPS = ("accounts", "partners", "cohorts", "coaching", "mobility", "reporting")
 
 #: Audit trails and jobs written only by services: staff read them, nobody adds or edits them here.
 READ_ONLY_MODELS = {
@@ -82,10 +84,10 @@ ROW_FACTORIES = {
     cohorts_models.ReviewScore: cf.ReviewScoreFactory,
     cohorts_models.ConflictOfInterest: cf.ConflictOfInterestFactory,
     cohorts_models.SelectionDecision: cf.SelectionDecisionFactory,
-    cohorts_models.CoachAssignment: cf.CoachAssignmentFactory,
-    cohorts_models.GroupEvent: cf.GroupEventFactory,
-    cohorts_models.EventAttendance: cf.EventAttendanceFactory,
-    cohorts_models.CoachingSession: cf.CoachingSessionFactory,
+    coaching_models.CoachAssignment: chf.CoachAssignmentFactory,
+    coaching_models.GroupEvent: chf.GroupEventFactory,
+    coaching_models.EventAttendance: chf.EventAttendanceFactory,
+    coaching_models.CoachingSession: chf.CoachingSessionFactory,
     cohorts_models.CommitteeMembership: cf.CommitteeMembershipFactory,
     cohorts_models.CommitteeMeeting: cf.CommitteeMeetingFactory,
     cohorts_models.CommitteeAttendance: cf.CommitteeAttendanceFactory,
@@ -143,7 +145,7 @@ def staff_client(client, staff):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_every_model_of_the_five_apps_is_registered():
+def test_every_model_of_the_project_apps_is_registered():
     models = {
         model
         for app in PROJECT_APPS
@@ -251,7 +253,7 @@ LIST_ROWS = {
     partners_models.Company: lambda: pf.CompanyFactory(incubator=pf.OrganisationFactory()),
     partners_models.Entrepreneur: pf.EntrepreneurFactory,
     cohorts_models.Review: cf.ReviewFactory,
-    cohorts_models.CoachingSession: cf.CoachingSessionFactory,
+    coaching_models.CoachingSession: chf.CoachingSessionFactory,
     VisaFile: lambda: mf.VisaFileFactory(agency=pf.OrganisationFactory(kind="visa_agency")),
     mobility_models.Trip: lambda: mf.TripFactory(mission=mf.EconomicMissionFactory()),
     mobility_models.Invitation: lambda: mf.InvitationFactory(contact=pf.OrganisationContactFactory()),

@@ -114,7 +114,7 @@ def test_an_expense_is_positive():
     from cohorts.models import BudgetLine
 
     line = BudgetLine.objects.create(programme=ProgrammeFactory(), year=2023, category="mobility", label="Vols", amount=1000)
-    _violates(lambda: Expense.objects.create(budget_line=line, spent_on=datetime.date(2023, 5, 1), amount=0, amount_eur=0, description="x"))
+    _violates(lambda: Expense.objects.create(budget_line=line, spent_on=datetime.date(2023, 5, 1), amount=0, description="x"))
 
 
 def test_the_same_report_cannot_be_in_flight_twice():

@@ -16,10 +16,9 @@ from django.views.defaults import server_error
 from accounts.access import role_required
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from cohorts.tests.factories import CohortFactory, ProgrammeMembershipFactory
-from partners.tests.factories import CoachFactory, EntrepreneurFactory
+from accounts.tests.url_access import VISITORS, everyone, logged_in, only  # noqa: F401
+from cohorts.tests.factories import CohortFactory, one_user_per_role
 from scripts.compile_translations import compile_all
-from tests.url_access import VISITORS, everyone, logged_in, only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +90,7 @@ def project_urls() -> list[tuple[str, str | None, Callable]]:
 @pytest.fixture
 def users() -> dict:
     """One user per role, each with the profile their pages need."""
-    result = {"anonymous": None}
-    for role in (Role.STAFF, Role.REVIEWER, Role.COMMITTEE, Role.EVALUATOR):
-        result[role.value] = UserFactory(roles=[role])
-    result["coach"] = CoachFactory().user
-    result["entrepreneur"] = EntrepreneurFactory().user
-    ProgrammeMembershipFactory(user=result["committee"], role=Role.COMMITTEE)
-    ProgrammeMembershipFactory(user=result["evaluator"], role=Role.EVALUATOR)
-    return result
+    return one_user_per_role()
 
 
 def test_every_url_declares_and_has_its_expected_access(client, users):

@@ -1,6 +1,6 @@
 """Who may open the sign-up pages (merged into tests/test_urls_access.py)."""
 
-from tests.url_access import everyone
+from accounts.tests.url_access import everyone
 
 ACCESS = {
     # Logged-in people have an account already: they are sent on (to the home page).

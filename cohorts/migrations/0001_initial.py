@@ -185,58 +185,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='GroupEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('boostcamp', 'Boostcamp'), ('training', 'Formation'), ('group_coaching', 'Coaching collectif'), ('info_session', "Séance d'information"), ('incubator_exchange', 'Échange entre incubateurs'), ('visa_training', 'Préparation au visa')], max_length=24, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(verbose_name='fin')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='lieu')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cohorts.cohort', verbose_name='cohorte')),
-                ('facilitator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='partners.organisation', verbose_name='animé par')),
-            ],
-            options={
-                'verbose_name': 'événement collectif',
-                'verbose_name_plural': 'événements collectifs',
-                'ordering': ['-starts_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='EventAttendance',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attended', models.BooleanField(default=True, verbose_name='présent·e')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='cohorts.application', verbose_name='candidature')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='cohorts.groupevent', verbose_name='événement')),
-            ],
-            options={
-                'verbose_name': 'présence',
-                'verbose_name_plural': 'présences',
-            },
-        ),
-        migrations.CreateModel(
-            name='CoachingSession',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('individual', 'Individuel'), ('group', 'Collectif'), ('boostcamp', 'Boostcamp')], default='individual', max_length=16, verbose_name='type')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('duration_minutes', models.PositiveIntegerField(verbose_name='durée (minutes)')),
-                ('topics', models.TextField(verbose_name='thèmes abordés')),
-                ('action_items', models.TextField(blank=True, verbose_name='actions à mener')),
-                ('logged_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saisie le')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_sessions', to='cohorts.application', verbose_name='candidature')),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='partners.coach', verbose_name='coach')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='cohorts.groupevent', verbose_name='événement')),
-            ],
-            options={
-                'verbose_name': 'séance de coaching',
-                'verbose_name_plural': 'séances de coaching',
-                'ordering': ['-held_on'],
-            },
-        ),
-        migrations.CreateModel(
             name='HistoricalApplication',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
@@ -498,23 +446,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('from_status', models.F('to_status')), _negated=True), name='transition_changes_status')],
             },
         ),
-        migrations.CreateModel(
-            name='CoachAssignment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='assigné le')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coach_assignments', to='cohorts.application', verbose_name='candidature')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigné par')),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='partners.coach', verbose_name='coach')),
-            ],
-            options={
-                'verbose_name': 'affectation de coach',
-                'verbose_name_plural': 'affectations de coachs',
-                'ordering': ['-assigned_on'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('application', 'coach'), name='coach_assignment_one_active'), models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('assigned_on')), _connector='OR'), name='coach_assignment_dates_in_order')],
-            },
-        ),
         migrations.AddIndex(
             model_name='application',
             index=models.Index(fields=['cohort', 'status'], name='cohorts_app_cohort__27ce66_idx'),
@@ -542,18 +473,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='expense',
             constraint=models.CheckConstraint(condition=models.Q(('amount_eur__gte', 0)), name='expense_amount_eur_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='groupevent',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_dates_in_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventattendance',
-            constraint=models.UniqueConstraint(fields=('event', 'application'), name='attendance_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='coachingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 5), ('duration_minutes__lte', 720)), name='session_duration_plausible'),
         ),
         migrations.AddConstraint(
             model_name='programme',

@@ -10,9 +10,7 @@ def grant(apps, schema_editor):
         {
             "staff": ["*"],
             "coach": [
-                "view_programme", "view_cohort", "view_application", "view_coachassignment",
-                "add_coachingsession", "change_coachingsession", "view_coachingsession",
-                "view_groupevent", "view_eventattendance",
+                "view_programme", "view_cohort", "view_application",
             ],
             "reviewer": [
                 "view_cohort", "view_application", "view_applicationdocument", "view_rubriccriterion",
@@ -22,7 +20,7 @@ def grant(apps, schema_editor):
             "entrepreneur": [
                 "view_cohort", "add_application", "change_application", "view_application",
                 "add_applicationdocument", "view_applicationdocument", "delete_applicationdocument",
-                "view_selectiondecision", "view_coachingsession", "view_groupevent",
+                "view_selectiondecision",
             ],
             "committee": [
                 "view_programme", "view_cohort", "view_committeemembership", "view_committeemeeting",

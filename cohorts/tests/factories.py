@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cohorts.models import Application, ApplicationStatus, CoachAssignment, Cohort, Programme, ProgrammeMembership
-from partners.tests.factories import CoachFactory, EntrepreneurFactory, dakar_thies_axis
+from cohorts.models import Application, ApplicationStatus, Cohort, Programme, ProgrammeMembership
+from partners.tests.factories import EntrepreneurFactory, dakar_thies_axis
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -54,14 +54,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         submitted = factory.Trait(status=ApplicationStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
 
 
-class CoachAssignmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CoachAssignment
-
-    application = factory.SubFactory(ApplicationFactory, submitted=True)
-    coach = factory.SubFactory(CoachFactory)
-
-
 # --- Review, selection, support, governance and budget (added with the admin back office) ---------
 
 import hashlib  # noqa: E402
@@ -70,7 +62,6 @@ from decimal import Decimal  # noqa: E402
 from cohorts.models import (  # noqa: E402
     ApplicationDocument,
     BudgetLine,
-    CoachingSession,
     CommitteeAttendance,
     CommitteeMeeting,
     CommitteeMembership,
@@ -78,10 +69,7 @@ from cohorts.models import (  # noqa: E402
     DecisionOutcome,
     DocumentKind,
     EligibilityCriterion,
-    EventAttendance,
-    EventKind,
     Expense,
-    GroupEvent,
     IncubatorSubProject,
     ProgrammePartner,
     Review,
@@ -174,37 +162,6 @@ class SelectionDecisionFactory(factory.django.DjangoModelFactory):
     reason = "Projet de partenariat mûr et réseau commercial solide"
 
 
-class GroupEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GroupEvent
-
-    cohort = factory.SubFactory(CohortFactory)
-    kind = EventKind.BOOSTCAMP
-    title = factory.Sequence(lambda n: f"Boostcamp {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=6))
-    location = "Dakar"
-
-
-class EventAttendanceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = EventAttendance
-
-    event = factory.SubFactory(GroupEventFactory)
-    application = factory.SubFactory(ApplicationFactory, submitted=True, cohort=factory.SelfAttribute("..event.cohort"))
-
-
-class CoachingSessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CoachingSession
-
-    application = factory.SubFactory(ApplicationFactory, submitted=True)
-    coach = factory.SubFactory(CoachFactory)
-    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
-    duration_minutes = 90
-    topics = "Modèle d'affaires et prospection en Belgique"
-
-
 class CommitteeMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommitteeMembership
@@ -260,5 +217,21 @@ class ExpenseFactory(factory.django.DjangoModelFactory):
     spent_on = datetime.date(2023, 5, 2)
     amount = Decimal("655957.00")
     currency = "XOF"
-    amount_eur = Decimal("1000.00")
     description = factory.Sequence(lambda n: f"Billets d'avion {n}")
+
+
+def one_user_per_role() -> dict:
+    """One user per visitor of the access tables (`accounts.tests.url_access.VISITORS`), each with the
+    profile their pages need; None for the anonymous visitor."""
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from partners.tests.factories import CoachFactory
+
+    result = {"anonymous": None}
+    for role in (Role.STAFF, Role.REVIEWER, Role.COMMITTEE, Role.EVALUATOR):
+        result[role.value] = UserFactory(roles=[role])
+    result["coach"] = CoachFactory().user
+    result["entrepreneur"] = EntrepreneurFactory().user
+    ProgrammeMembershipFactory(user=result["committee"], role=Role.COMMITTEE)
+    ProgrammeMembershipFactory(user=result["evaluator"], role=Role.EVALUATOR)
+    return result

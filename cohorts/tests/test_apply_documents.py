@@ -13,8 +13,8 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from cohorts.models import ApplicationDocument
 from cohorts.services import apply as services
-from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory, CoachAssignmentFactory
-from partners.tests.factories import CoachFactory, EntrepreneurFactory
+from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory
+from partners.tests.factories import EntrepreneurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -194,14 +194,6 @@ def test_staff_download_it(client, document):
 
 def test_another_entrepreneur_gets_a_404(client, document):
     client.force_login(EntrepreneurFactory().user)
-    assert download(client, document).status_code == 404
-
-
-def test_a_coach_gets_a_404_assigned_or_not(client, document):
-    coach = CoachFactory()
-    client.force_login(coach.user)
-    assert download(client, document).status_code == 404
-    CoachAssignmentFactory(application=document.application, coach=coach)
     assert download(client, document).status_code == 404
 
 

@@ -6,7 +6,6 @@ from accounts.tests.factories import UserFactory
 from cohorts.models import Application, Cohort, ConflictOfInterest, Programme, Review
 from cohorts.tests.factories import (
     ApplicationFactory,
-    CoachAssignmentFactory,
     CohortFactory,
     ProgrammeMembershipFactory,
 )
@@ -22,18 +21,6 @@ def test_staff_see_every_application():
 def test_an_entrepreneur_sees_only_their_own_applications():
     mine, _other = ApplicationFactory(), ApplicationFactory()
     assert list(Application.objects.for_user(mine.entrepreneur.user)) == [mine]
-
-
-def test_a_coach_sees_the_entrepreneurs_assigned_to_them_while_the_assignment_lasts():
-    assignment = CoachAssignmentFactory()
-    ApplicationFactory(submitted=True)
-    coach_user = assignment.coach.user
-
-    assert list(Application.objects.for_user(coach_user)) == [assignment.application]
-
-    assignment.ended_on = assignment.assigned_on
-    assignment.save()
-    assert list(Application.objects.for_user(coach_user)) == []
 
 
 def test_a_reviewer_never_sees_an_application_they_declared_a_conflict_on():

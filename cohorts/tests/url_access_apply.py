@@ -1,7 +1,7 @@
 """Who may open the applicant's pages (merged into tests/test_urls_access.py). The objects belong to the
 "entrepreneur" visitor: other entrepreneurs' ids are covered in test_apply_access.py."""
 
-from tests.url_access import only
+from accounts.tests.url_access import only
 
 from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory, CohortFactory
 

@@ -1,6 +1,6 @@
 """Who may open the staff pages: application list, exports, import (and its status) and selection analysis."""
 
-from tests.url_access import only
+from accounts.tests.url_access import only
 
 
 def _an_import(users) -> dict:

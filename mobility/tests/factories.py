@@ -120,7 +120,6 @@ class PartnershipTransactionFactory(factory.django.DjangoModelFactory):
     kind = "order"
     occurred_on = datetime.date(2023, 9, 1)
     value = Decimal("1200.00")
-    value_eur = Decimal("1200.00")
 
 
 class FollowUpCheckInFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
+from coaching.tests.factories import CoachAssignmentFactory
 from cohorts.models import Review
-from cohorts.tests.factories import CoachAssignmentFactory
 from mobility.models import VisaDocument, VisaFile
 
 pytestmark = pytest.mark.django_db

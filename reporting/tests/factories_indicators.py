@@ -7,7 +7,8 @@ import factory
 from django.utils import timezone
 
 from cohorts.models import ApplicationStatus
-from cohorts.tests.factories import ApplicationFactory, CoachingSessionFactory, ReviewFactory
+from coaching.tests.factories import CoachingSessionFactory
+from cohorts.tests.factories import ApplicationFactory, ReviewFactory
 from mobility.models import PartnershipStageChange, VisaStatus
 from mobility.tests.factories import PartnershipFactory, TripFactory, VisaFileFactory
 from partners.tests.factories import CompanyFactory, EntrepreneurFactory

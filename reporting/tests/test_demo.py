@@ -13,13 +13,13 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 
 from accounts.models import User
+from coaching.models import CoachingSession
 from cohorts.demo import criterion_passes
 from cohorts.territory import diaspora_condition
 from cohorts.models import (
     Application,
     ApplicationStatus,
     ApplicationTransition,
-    CoachingSession,
     CommitteeMembership,
     CommitteeRole,
     Expense,
@@ -35,7 +35,7 @@ from partners.models import Company, Entrepreneur, Organisation, OrganisationCon
 from reporting.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from reporting.models import Evaluation
 
-APPS = ["accounts", "partners", "cohorts", "mobility", "reporting"]
+APPS = ["accounts", "partners", "cohorts", "coaching", "mobility", "reporting"]
 
 
 @pytest.fixture(scope="module")

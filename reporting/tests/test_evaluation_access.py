@@ -4,15 +4,20 @@ project-wide tests/test_urls_access.py checks it with every other area's table."
 import pytest
 from django.urls import reverse
 
+from accounts.tests.url_access import VISITORS
+from cohorts.tests.factories import one_user_per_role
 from reporting.tests.url_access_evaluation import ACCESS
-from tests.test_urls_access import users  # noqa: F401 (the fixture: one user per role)
-from tests.url_access import VISITORS
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def users() -> dict:
+    return one_user_per_role()
+
+
 @pytest.mark.parametrize("name", sorted(ACCESS))
-def test_each_evaluation_page_answers_each_visitor_as_declared(client, users, name):  # noqa: F811
+def test_each_evaluation_page_answers_each_visitor_as_declared(client, users, name):
     expected = ACCESS[name]
     failures = []
     for visitor in VISITORS:

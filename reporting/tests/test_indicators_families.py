@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coaching.tests.factories import CoachingSessionFactory
 from cohorts.tests.factories import (
     BudgetLineFactory,
-    CoachingSessionFactory,
     CohortFactory,
     CommitteeAttendanceFactory,
     CommitteeMeetingFactory,
@@ -126,8 +126,8 @@ def test_partnerships_by_type_and_stage_persistence_agreements_and_transactions(
                              type="training")  # fmt: skip
     partnership_with_history(application, [("prospect", d(2023, 6, 1)), ("discussion", d(2023, 12, 1))], organisation=p1.organisation,
                              type="representation")  # fmt: skip
-    PartnershipTransactionFactory(partnership=p1, value=Decimal("1000"), value_eur=Decimal("1000"))
-    PartnershipTransactionFactory(partnership=p1, value=Decimal("327978.50"), currency="XOF", value_eur=Decimal("500"))
+    PartnershipTransactionFactory(partnership=p1, value=Decimal("1000"), currency="EUR")
+    PartnershipTransactionFactory(partnership=p1, value=Decimal("327978.50"), currency="XOF")
 
     indicators = compute_indicators(programme=cohort.programme)
     partnerships = indicators.partnerships
@@ -180,9 +180,9 @@ def test_efficiency_budget_spending_cost_per_mobility_and_per_live_partnership(c
     mobility_2023 = BudgetLineFactory(programme=programme, year=2023, category="mobility", amount=Decimal("50000"))
     support_2023 = BudgetLineFactory(programme=programme, year=2023, category="support", amount=Decimal("6559570"), currency="XOF")
     mobility_2024 = BudgetLineFactory(programme=programme, year=2024, category="mobility", amount=Decimal("20000"))
-    ExpenseFactory(budget_line=mobility_2023, amount_eur=Decimal("30000"), spent_on=datetime.date(2023, 5, 1))
-    ExpenseFactory(budget_line=support_2023, amount_eur=Decimal("6000"), spent_on=datetime.date(2023, 6, 1))
-    ExpenseFactory(budget_line=mobility_2024, amount_eur=Decimal("4000"), spent_on=datetime.date(2024, 2, 1), cohort=cohort)
+    ExpenseFactory(budget_line=mobility_2023, amount=Decimal("30000"), currency="EUR", spent_on=datetime.date(2023, 5, 1))
+    ExpenseFactory(budget_line=support_2023, amount=Decimal("3935742"), currency="XOF", spent_on=datetime.date(2023, 6, 1))
+    ExpenseFactory(budget_line=mobility_2024, amount=Decimal("4000"), currency="EUR", spent_on=datetime.date(2024, 2, 1), cohort=cohort)
     first = traveller(cohort)
     traveller(cohort)
     partnership_with_history(first, [("prospect", datetime.date(2023, 6, 1)), ("active", datetime.date(2023, 7, 1))])

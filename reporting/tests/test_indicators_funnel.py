@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import ApplicationStatus
-from cohorts.tests.factories import CohortFactory, EventAttendanceFactory, GroupEventFactory, ProgrammeFactory
+from coaching.tests.factories import EventAttendanceFactory, GroupEventFactory
+from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from mobility.tests.factories import VisaFileFactory
 from reporting.indicators import CALCULATORS, compute_indicators
 from reporting.tests.factories_indicators import applicant, partnership_with_history, reviewed, traveller
@@ -173,7 +174,7 @@ def test_an_information_session_is_not_training_and_only_the_selected_are_traine
 
     from django.utils import timezone as tz
 
-    from cohorts.models import EventAttendance, GroupEvent
+    from coaching.models import EventAttendance, GroupEvent
 
     info = GroupEvent.objects.create(
         cohort=cohort, kind="info_session", title="Info", starts_at=tz.now(), ends_at=tz.now() + dt.timedelta(hours=2)

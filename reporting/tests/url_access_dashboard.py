@@ -1,6 +1,6 @@
 """Who may open the pages of the dashboard area (merged into tests/test_urls_access.py)."""
 
-from tests.url_access import only
+from accounts.tests.url_access import only
 
 
 def committee_programme(users: dict) -> dict:

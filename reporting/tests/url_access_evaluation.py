@@ -5,7 +5,7 @@ programme); the objects below are built in those programmes so that members see 
 
 from accounts.models import Role
 from reporting.tests.factories import EvaluationQuestionFactory, ManagementResponseFactory
-from tests.url_access import only
+from accounts.tests.url_access import only
 
 
 def _programme_of(user):

@@ -1,7 +1,7 @@
 """Who may open the indicators pages: staff, and committee members and evaluators (read-only, their
 own programmes); values entered by hand and snapshots: staff only."""
 
-from tests.url_access import only
+from accounts.tests.url_access import only
 
 
 def _committee_programme(users) -> dict:

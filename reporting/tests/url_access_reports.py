@@ -1,6 +1,6 @@
 """Who may open the report pages: staff, and the committee members and evaluators of the programme."""
 
-from tests.url_access import everyone, only
+from accounts.tests.url_access import everyone, only
 
 
 def _a_done_report(users) -> dict:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import Role
+from coaching import selectors as coaching_selectors
 from cohorts import selectors as cohort_selectors
 from cohorts.models import Programme
 from mobility import selectors as mobility_selectors
@@ -22,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_role(Role.STAFF):
         context["staff_programmes"] = _with_travelled_counts(cohort_selectors.programmes_for_staff())
     if user.has_role(Role.COACH):
-        context["coach_assignments"] = cohort_selectors.coach_assignments_for(user)
+        context["coach_assignments"] = coaching_selectors.coach_assignments_for(user)
     if user.has_role(Role.REVIEWER):
         context["assigned_reviews"] = cohort_selectors.reviews_assigned_to(user)
     if user.has_role(Role.ENTREPRENEUR):

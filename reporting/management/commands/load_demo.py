@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coaching import demo as coaching_demo
 from cohorts import demo as cohorts_demo
 from cohorts.models import Programme
 from mobility import demo as mobility_demo
@@ -33,6 +34,8 @@ def demo_load() -> None:
         rng, entrepreneurs=[e for e, spec in zip(entrepreneurs, specs) if spec["source"] == "online"]
     )
     demo = cohorts_demo.load(rng, orgs=orgs, people=people, specs=specs, entrepreneurs=entrepreneurs)
+    coaching_demo.load(rng, demo=demo, coaches=people.coaches, orgs=orgs)
+    cohorts_demo.governance_load(rng, demo=demo, orgs=orgs)
     mobility_demo.load(rng, demo=demo, orgs=orgs, people=people)
     reporting_demo.load(rng, demo=demo, orgs=orgs)
 

@@ -1,6 +1,7 @@
 """The home page of each role lists that role's own objects, in a number of queries that does not grow.
 
-Completed trips belong to `mobility`, which tests of this app do not touch: see tests/test_home_trips.py."""
+The page (`reporting.views.home`) reads each app through its selectors; completed trips, counted by
+`mobility`, are tested in tests/test_home_trips.py."""
 
 import datetime
 
@@ -11,11 +12,13 @@ from django.utils.html import escape
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from coaching import selectors as coaching_selectors
+from coaching.models import CoachingSession
+from coaching.tests.factories import CoachAssignmentFactory
 from cohorts import selectors
-from cohorts.models import ApplicationStatus, CoachingSession, DecisionOutcome, SelectionDecision
+from cohorts.models import ApplicationStatus, DecisionOutcome, SelectionDecision
 from cohorts.tests.factories import (
     ApplicationFactory,
-    CoachAssignmentFactory,
     CohortFactory,
     ConflictOfInterestFactory,
     ProgrammeFactory,
@@ -155,7 +158,7 @@ def test_coach_sees_only_their_active_assignments_with_session_figures(client):
     ended = CoachAssignmentFactory(coach=coach, ended_on=datetime.date.today(), application__entrepreneur__first_name="Binta")
     CoachAssignmentFactory(application__entrepreneur__first_name="Coumba")  # another coach's entrepreneur
 
-    rows = list(selectors.coach_assignments_for(coach.user))
+    rows = list(coaching_selectors.coach_assignments_for(coach.user))
 
     assert [row.pk for row in rows] == [mine.pk]
     assert rows[0].sessions_count == 2

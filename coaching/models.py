@@ -1,0 +1,121 @@
+"""Pre-mobility support of selected entrepreneurs: coach assignments, coaching sessions and the cohort's
+group events (boostcamps, trainings, info sessions) with their attendance."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Application, Cohort
+from partners.models import Coach, Organisation
+
+
+class CoachAssignment(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="coach_assignments"
+    )
+    coach = models.ForeignKey(Coach, verbose_name=_("coach"), on_delete=models.PROTECT, related_name="assignments")
+    assigned_on = models.DateField(_("assigné le"), default=timezone.localdate)
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigné par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("affectation de coach")
+        verbose_name_plural = _("affectations de coachs")
+        ordering = ["-assigned_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "coach"], condition=Q(ended_on__isnull=True), name="coach_assignment_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("assigned_on")), name="coach_assignment_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} → {self.application.entrepreneur}"
+
+
+class EventKind(models.TextChoices):
+    BOOSTCAMP = "boostcamp", _("Boostcamp")
+    TRAINING = "training", _("Formation")
+    GROUP_COACHING = "group_coaching", _("Coaching collectif")
+    INFO_SESSION = "info_session", _("Séance d'information")
+    INCUBATOR_EXCHANGE = "incubator_exchange", _("Échange entre incubateurs")
+    VISA_TRAINING = "visa_training", _("Préparation au visa")
+
+
+class GroupEvent(models.Model):
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("type"), max_length=24, choices=EventKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    location = models.CharField(_("lieu"), max_length=200, blank=True)
+    facilitator = models.ForeignKey(
+        Organisation, verbose_name=_("animé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("événement collectif")
+        verbose_name_plural = _("événements collectifs")
+        ordering = ["-starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_dates_in_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventAttendance(models.Model):
+    event = models.ForeignKey(GroupEvent, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="attendances")
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    attended = models.BooleanField(_("présent·e"), default=True)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [models.UniqueConstraint(fields=["event", "application"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application.entrepreneur} @ {self.event}"
+
+
+class SessionKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individuel")
+    GROUP = "group", _("Collectif")
+    BOOSTCAMP = "boostcamp", _("Boostcamp")
+
+
+class CoachingSession(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="coaching_sessions"
+    )
+    coach = models.ForeignKey(Coach, verbose_name=_("coach"), on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(_("type"), max_length=16, choices=SessionKind.choices, default=SessionKind.INDIVIDUAL)
+    held_on = models.DateField(_("date"))
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    topics = models.TextField(_("thèmes abordés"))
+    action_items = models.TextField(_("actions à mener"), blank=True)
+    event = models.ForeignKey(
+        GroupEvent, verbose_name=_("événement"), on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    logged_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("séance de coaching")
+        verbose_name_plural = _("séances de coaching")
+        ordering = ["-held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=12 * 60), name="session_duration_plausible"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} – {self.application.entrepreneur} ({self.coach})"
