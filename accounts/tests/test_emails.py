@@ -20,7 +20,7 @@ def test_an_email_is_rendered_in_the_users_language_and_sent_after_commit(django
         callback()
 
     email.refresh_from_db()
-    assert email.status == EmailStatus.SENT and email.sent_at is not None
+    assert email.status == EmailStatus.DONE and email.sent_at is not None
     assert [m.subject for m in mail.outbox] == ["Hello Awa"]
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import OutgoingEmail
 from accounts.tests.factories import UserFactory
-from cohorts.models import ApplicationStatus, ApplicationTransition
+from cohorts.models import ApplicationStatus, ApplicationTransition, ScreeningJob
 from cohorts.services import screening
 from cohorts.services.screening import cohort_rescreen
 from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory
@@ -120,13 +120,20 @@ def test_beyond_the_limit_it_runs_in_a_worker_after_commit_and_e_mails_the_resul
 def test_the_task_run_twice_changes_nothing_more(cohort, staff):
     from cohorts.tasks_screening import cohort_rescreen_task
 
+    from cohorts.services.screening import screening_job_request
+
     applicant(cohort, company_age=1)
-    first = cohort_rescreen_task.delay(cohort.pk, staff.pk).get()
-    second = cohort_rescreen_task.delay(cohort.pk, staff.pk).get()
+    first_job = screening_job_request(cohort=cohort, by=staff)
+    assert cohort_rescreen_task.delay(first_job.pk).get() == "done"
+    assert cohort_rescreen_task.delay(first_job.pk).get() is None  # delivered twice: claimed once
+    second_job = screening_job_request(cohort=cohort, by=staff)
+    assert second_job.pk != first_job.pk
+    assert cohort_rescreen_task.delay(second_job.pk).get() == "done"
+    first, second = (ScreeningJob.objects.get(pk=job.pk).result for job in (first_job, second_job))
 
     assert (first["changed"], second["changed"]) == (1, 0)
     assert ApplicationTransition.objects.count() == 1
-    assert cohort_rescreen_task.delay(cohort.pk + 1000, staff.pk).get() is None
+    assert cohort_rescreen_task.delay(second_job.pk + 1000).get() is None
 
 
 def test_a_get_does_not_rescreen(client, cohort, staff):
