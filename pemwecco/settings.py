@@ -190,7 +190,7 @@ for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD
     if _key in _email:
         globals()[_key] = _email[_key]
 # A hung SMTP server fails the sending attempt (recorded on the e-mail's row, retried) instead of hanging.
-EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PEM <noreply@pem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -212,6 +212,12 @@ else:
 # Celery: an embedded filesystem broker by default (no service needed), Redis when configured.
 CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=BASE_DIR / ".celery-broker")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Redis transport (named without the CELERY_ prefix so that tests can apply it to a Redis URL of their own).
+BROKER_REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("out", "processed", "control"):
         Path(CELERY_BROKER_DIR, _sub).mkdir(parents=True, exist_ok=True)
@@ -226,12 +232,7 @@ else:
     # Redis re-delivers an unacknowledged task after this many seconds; it must exceed the longest job.
     # Lost jobs are taken over by the job heartbeat (core.jobs), not by this redelivery: it only has to
     # exceed the longest job. Socket timeouts bound a hung broker (accepting, never answering).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
-        "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
-        "max_retries": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
 # Handing a job to the broker from a request gives up within a few seconds (the job row stays queued
 # with a visible reason and is sent again later): connection timeout and a bounded publish retry.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
@@ -242,6 +243,8 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+# The queue jobs go to and workers read (one per deployment; tests use their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 # Reliable jobs: acknowledge after the work, give the job back if the worker dies, one at a time.
 CELERY_TASK_ACKS_LATE = True

@@ -45,6 +45,7 @@ MAX_ATTEMPTS = ReportJob.job_max_attempts
 
 #: Test-only hook: seconds to sleep just before WeasyPrint, so that a fault test can kill the worker in
 #: the middle of a render. Never set it outside tests (tests/reporting fault tests set it for one worker).
+#: It slows only a job's first attempt, so that the attempt that takes a killed render over is quick.
 TEST_ONLY_DELAY_VARIABLE = "PEM_TEST_ONLY_REPORT_RENDER_DELAY"
 
 #: Shown on a queued job whose message could not be handed to the broker (the row stores the code).
@@ -177,7 +178,7 @@ def _render(*, job: ReportJob, timings: RenderTimings) -> ReportJob:
         html = report_html(job=job)
         timings.html = time.perf_counter() - started
         _progress(job, 50)
-        _test_only_delay()
+        _test_only_delay(job)
         started = time.perf_counter()
         pdf = pdf_from_html(html=html)  # slow: no transaction is open here
         timings.pdf = time.perf_counter() - started
@@ -209,8 +210,8 @@ def _render(*, job: ReportJob, timings: RenderTimings) -> ReportJob:
     return ReportJob.objects.get(pk=job.pk)
 
 
-def _test_only_delay() -> None:
+def _test_only_delay(job: ReportJob) -> None:
     delay = os.environ.get(TEST_ONLY_DELAY_VARIABLE)
-    if delay:
+    if delay and job.attempts == 1:
         logger.warning("%s=%s: sleeping before WeasyPrint (fault tests only)", TEST_ONLY_DELAY_VARIABLE, delay)
         time.sleep(float(delay))
