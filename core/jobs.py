@@ -16,7 +16,8 @@ after the commit. The row, never Celery, holds the status people see:
 - `jobs_requeue`, for every job model, re-sends jobs never handed to the broker (or handed over long ago
   and still queued) and jobs running with a stale heartbeat. It runs from beat AND from a watchdog thread
   started in every worker (`watchdog_start`, on `worker_ready`), so takeover needs neither beat nor the
-  Redis visibility timeout: a job is taken over at most stale + scan seconds after its last heartbeat.
+  Redis visibility timeout: a job is taken over at most stale + scan seconds (+ delivery) after its last
+  heartbeat: 90 + 20 (+ 10) = 120 s by default.
 
 Bounds (seconds), from settings (environment variables of the same names):
 JOB_HEARTBEAT_SECONDS (30); JOB_STALE_SECONDS (3 × heartbeat = 90); JOB_SCAN_SECONDS (2/3 × heartbeat = 20);
@@ -59,8 +60,9 @@ def scan_seconds() -> float:
 
 
 def takeover_bound_seconds() -> float:
-    """The stated bound: a lost job is claimed again at most this long after its last heartbeat."""
-    return stale_seconds() + scan_seconds()
+    """The stated bound: a lost job is claimed again at most this long after its last heartbeat (stale,
+    plus one scan, plus a third of a heartbeat for the delivery and the claim: 120 s by default)."""
+    return stale_seconds() + scan_seconds() + heartbeat_seconds() / 3
 
 
 def requeue_seconds() -> float:

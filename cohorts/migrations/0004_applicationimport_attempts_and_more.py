@@ -64,3 +64,12 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+def grant(apps, schema_editor):
+    from accounts.roles import grant_role_permissions
+
+    grant_role_permissions(apps, "cohorts", {"staff": ["view_screeningjob"]})
+
+
+Migration.operations.append(migrations.RunPython(grant, migrations.RunPython.noop))

@@ -1,5 +1,6 @@
-"""`python manage.py requeue_reports [--older-than MINUTES]`: send again to the workers the report jobs that
-never reached the broker (it was down) or whose worker died. Safe to run often (cron): a job delivered
+"""`python manage.py requeue_reports`: send again to the workers the background jobs (reports, e-mails,
+imports, re-screenings: `core.jobs.jobs_requeue`) that never reached the broker (it was down) or whose
+worker died (no heartbeat). Safe to run often (cron): a job delivered
 twice is rendered once."""
 
 from django.core.management.base import BaseCommand
@@ -11,9 +12,6 @@ from core.jobs import jobs_requeue
 
 class Command(BaseCommand):
     help = gettext_lazy("Renvoie aux workers les rapports restés en file d'attente ou interrompus.")
-
-    def add_arguments(self, parser):
-        pass
 
     def handle(self, *args, **options):
         sent = jobs_requeue()
