@@ -9,7 +9,6 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import OutgoingEmail
-from accounts.tests.factories import UserFactory
 from cohorts.models import ApplicationImport, ScreeningJob
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs

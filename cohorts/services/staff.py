@@ -14,11 +14,9 @@ import logging
 from dataclasses import dataclass, field
 
 import tablib
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils import translation

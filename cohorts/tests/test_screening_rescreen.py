@@ -1,7 +1,10 @@
 """Re-screening a cohort's submitted applications after its criteria changed."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from accounts.models import OutgoingEmail
 from accounts.tests.factories import UserFactory
@@ -143,3 +146,38 @@ def test_a_get_does_not_rescreen(client, cohort, staff):
     assert client.get(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk})).status_code == 405
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_background_rescreen_has_a_job_row_whose_status_the_staff_see(
+    client, cohort, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.jobs import BROKER_UNREACHABLE_CODE, JobStatus
+
+    monkeypatch.setattr(screening, "RESCREEN_SYNC_LIMIT", 2)
+    for age in (1, 1, 4):
+        applicant(cohort, company_age=age)
+    client.force_login(staff)
+    status_url = reverse("cohorts:criteria_rescreen_status", kwargs={"pk": cohort.pk})
+
+    with mock.patch("cohorts.tasks_screening.cohort_rescreen_task.delay", side_effect=OperationalError("refused")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):  # asked again while queued: joins the same job
+            client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}))
+
+    job = ScreeningJob.objects.get()
+    assert job.status == JobStatus.QUEUED and job.error == BROKER_UNREACHABLE_CODE and job.requested_by == staff
+    assert "Réexamen lancé en arrière-plan" in response.content.decode()
+    html = client.get(reverse("cohorts:criteria_edit", kwargs={"pk": cohort.pk})).content.decode()
+    assert "injoignable" in html  # the reason, in the reader's language
+    assert 'id="rescreen-status"' in html and status_url in html  # the block polls while in flight
+
+    from cohorts.tasks_screening import cohort_rescreen_task
+
+    assert cohort_rescreen_task.delay(job.pk).get() == "done"
+    job.refresh_from_db()
+    assert job.result["changed"] == 3 and job.attempts == 1 and job.finished_at
+
+    block = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert "Terminé" in block and "3 candidature(s) examinée(s), 3 changement(s) de statut" in block
+    assert "hx-get" not in block  # finished: the polling stops
