@@ -62,10 +62,11 @@ def closed_port() -> int:
 
 
 def redis_broker(port: int) -> dict:
-    """The production Redis transport settings, pointed at `port`."""
+    """The production Redis transport settings, pointed at `port` (the write URL too: Celery lets the
+    CELERY_BROKER_URL environment variable override broker_url)."""
     return {
         "broker_url": f"redis://127.0.0.1:{port}/0",
-        "broker_write_url": None,
+        "broker_write_url": f"redis://127.0.0.1:{port}/0",
         "broker_transport_options": settings.BROKER_REDIS_TRANSPORT_OPTIONS,
         "task_always_eager": False,
     }
@@ -114,7 +115,7 @@ def test_a_password_reset_while_the_smtp_server_hangs_answers_at_once_and_the_em
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_port
         # A real (in-memory) broker and no worker in the request: the request only queues the e-mail.
-        with _app_configured(broker_url="memory://", broker_write_url=None, task_always_eager=False):
+        with _app_configured(broker_url="memory://", broker_write_url="memory://", task_always_eager=False):
             started = time.monotonic()
             response = client.post(reverse("accounts:password_reset"), {"email": "awa@example.sn"})
             elapsed = time.monotonic() - started
