@@ -235,3 +235,24 @@ def test_the_takeover_bound_is_within_two_minutes_with_the_defaults(settings):
 
 def test_the_beat_schedule_has_one_requeue_entry(settings):
     assert [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()] == ["core.jobs_requeue"]
+
+
+def test_every_worker_starts_a_watchdog_that_scans_for_lost_jobs(settings):
+    """Started on the worker's `worker_ready` signal, so that takeover does not depend on beat."""
+    from celery.signals import worker_ready
+
+    settings.JOB_SCAN_SECONDS = 0.05
+    scans = []
+    with mock.patch.object(jobs, "jobs_requeue", side_effect=lambda: scans.append(1) or 0):
+        worker_ready.send(sender=None)
+        try:
+            thread = jobs._watchdog["thread"]
+            assert thread.is_alive() and jobs.watchdog_start() is thread  # once per process
+            deadline = timezone.now() + timedelta(seconds=3)
+            while len(scans) < 2 and timezone.now() < deadline:
+                pass
+        finally:
+            jobs.watchdog_stop()
+            thread.join(timeout=2)
+    assert len(scans) >= 2
+    assert not thread.is_alive()
