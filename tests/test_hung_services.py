@@ -135,3 +135,18 @@ def test_a_password_reset_while_the_smtp_server_hangs_answers_at_once_and_the_em
     email.refresh_from_db()
     assert email.status == JobStatus.QUEUED and email.attempts == 1  # retried later by its task
     assert "timed out" in email.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_while_the_broker_hangs_answers_within_5_seconds_and_the_email_stays_queued(client):
+    UserFactory(email="awa@example.sn")
+    with hung_server() as port, _app_configured(**redis_broker(port)):
+        started = time.monotonic()
+        response = client.post(reverse("accounts:password_reset"), {"email": "awa@example.sn"})
+        elapsed = time.monotonic() - started
+
+    print(f"\nbroker hung: password reset answered in {elapsed:.2f} s")
+    assert response.status_code == 302
+    assert elapsed < ANSWER_BOUND
+    email = OutgoingEmail.objects.get(to="awa@example.sn")
+    assert email.status == JobStatus.QUEUED and email.error == BROKER_UNREACHABLE_CODE  # sent again by jobs_requeue
