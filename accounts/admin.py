@@ -106,9 +106,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Renvoyer les e-mails en échec"), permissions=["change"])
     def resend(self, request, queryset):
-        from .tasks import email_send
+        from core.jobs import job_send
 
         failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=failed, status=EmailStatus.FAILED).update(status=EmailStatus.QUEUED, attempts=0, error="")
         for pk in failed:
-            email_send.delay(pk)
+            job_send(model=OutgoingEmail, pk=pk)
         self.message_user(request, _("%(count)d e-mail(s) remis en file d'attente.") % {"count": len(failed)})

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.template import TemplateDoesNotExist
 from django.utils import translation
 
-from core.jobs import send_after_commit
+from core.jobs import job_enqueue
 
 from .models import OutgoingEmail, User
 
@@ -21,8 +21,6 @@ def email_queue(
 ) -> OutgoingEmail:
     """Render the e-mail now (in `language`, else the user's, else French) and send it once the
     current transaction commits. Call it from services, inside their transaction."""
-    from .tasks import email_send
-
     language = language or (user.preferred_language if user else None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL.rstrip("/"), "user": user, **context}
     with translation.override(language):
@@ -35,5 +33,5 @@ def email_queue(
     email = OutgoingEmail.objects.create(
         to=to, user=user, kind=template, language=language, subject=subject[:250], body=body, html_body=html_body
     )
-    send_after_commit(email_send, email.pk)
+    job_enqueue(job=email)
     return email

@@ -1,11 +1,29 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, but the e-mail goes through the platform's queue (an OutgoingEmail
+    sent by a worker, retried, its status visible) in the recipient's language, never inside the request:
+    a hung SMTP server cannot hold the page."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        from .emails import email_queue
+
+        user = context.get("user")
+        email_queue(
+            to=to_email,
+            user=user,
+            template="password_reset",
+            language=getattr(user, "preferred_language", None),
+            context={key: value for key, value in context.items() if key != "user"},
+        )
 
 
 class LoginForm(AuthenticationForm):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import Job, JobStatus
+
 
 class Role(models.TextChoices):
     """The roles of the brief. Each is a Group (created by a migration) carrying its permissions."""
@@ -83,16 +85,16 @@ class User(AbstractUser):
         return self.is_active and (self.is_superuser and Role.STAFF in roles or bool(self.role_names & set(roles)))
 
 
-class EmailStatus(models.TextChoices):
-    QUEUED = "queued", _("En file d'attente")
-    SENDING = "sending", _("Envoi en cours")
-    SENT = "sent", _("Envoyé")
-    FAILED = "failed", _("Échec")
+EmailStatus = JobStatus  # one vocabulary for every background job: sending is "running", sent is "done"
 
 
-class OutgoingEmail(models.Model):
+class OutgoingEmail(Job):
     """One e-mail the platform sends, rendered in the recipient's language when it is queued, sent by a
     Celery worker. The row is the status staff see, and what makes sending idempotent."""
+
+    job_task = "accounts.tasks.email_send"
+    job_created_field = "created_at"
+    job_max_attempts = 5
 
     to = models.EmailField(_("destinataire"))
     user = models.ForeignKey(
@@ -103,9 +105,6 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("objet"), max_length=250)
     body = models.TextField(_("texte"))
     html_body = models.TextField(_("HTML"), blank=True)
-    status = models.CharField(_("statut"), max_length=16, choices=EmailStatus.choices, default=EmailStatus.QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
@@ -114,7 +113,7 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("e-mails envoyés")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="email_sent_dated"),
+            models.CheckConstraint(condition=~models.Q(status="done") | models.Q(sent_at__isnull=False), name="email_sent_dated"),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,6 @@
 entrepreneur group, receives a signed link valid three days, and the link activates the account), and
 sending a queued e-mail exactly once."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -15,10 +13,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
+
+from core.jobs import JobRetry, job_claim, job_finish, job_heartbeat, job_retry_later
 
 from .emails import email_queue
-from .models import EmailStatus, OutgoingEmail, Role, User
+from .models import OutgoingEmail, Role, User
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -135,41 +134,22 @@ def verification_email_resend(*, email: str) -> bool:
 
 
 def email_deliver(*, email_id: int) -> bool:
-    """Send one queued e-mail. Claims the row with a conditional update so that a redelivered task,
-    or two workers, never send it twice. Returns whether this call sent it."""
-    claimed = OutgoingEmail.objects.filter(pk=email_id, status__in=[EmailStatus.QUEUED, EmailStatus.FAILED]).update(
-        status=EmailStatus.SENDING
-    )
-    if not claimed:
+    """Send one queued e-mail. The job framework claims the row (a redelivered task, or two workers,
+    never send it twice) and beats while the SMTP server answers. Returns whether this call sent it.
+    Raises JobRetry when the transport failed and the e-mail will be tried again, JobBusy when another
+    live worker is sending it."""
+    email = job_claim(model=OutgoingEmail, pk=email_id)
+    if email is None:
         return False
-    email = OutgoingEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any transport error is recorded, then retried by the task
-        OutgoingEmail.objects.filter(pk=email_id).update(
-            status=EmailStatus.FAILED, error=str(error)[:2000], attempts=email.attempts + 1
-        )
-        raise
-    OutgoingEmail.objects.filter(pk=email_id).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, error=""
-    )
-    return True
-
-
-def emails_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
-    """Send again the e-mails still queued after `older_than` (the broker was down when they were
-    written). Harmless twice: `email_deliver` claims each row before sending it."""
-    from .tasks import email_send
-
-    stale = OutgoingEmail.objects.filter(status=EmailStatus.QUEUED, created_at__lt=timezone.now() - older_than)
-    sent = 0
-    for email_id in stale.values_list("pk", flat=True):
-        try:
-            email_send.delay(email_id)
-        except (BrokerError, OSError):
-            break  # still down: the next run tries again
-        sent += 1
-    return sent
+        with job_heartbeat(job=email):
+            message.send()
+    except Exception as error:  # noqa: BLE001 - any transport error is recorded, then retried or failed
+        reason = (str(error) or type(error).__name__)[:2000]
+        if job_retry_later(job=email, reason=reason):
+            raise JobRetry(reason) from error
+        return False
+    return job_finish(job=email, sent_at=timezone.now())

@@ -37,6 +37,7 @@ from .models import (
     ProgrammePartner,
     Review,
     ReviewScore,
+    ScreeningJob,
     RubricCriterion,
     SelectionDecision,
 )
@@ -499,6 +500,30 @@ class ApplicationImportAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     date_hierarchy = "requested_at"
     list_per_page = 50
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScreeningJob)
+class ScreeningJobAdmin(admin.ModelAdmin):
+    """Watch the background re-screenings (and why one failed); asked for on the criteria page, run by a
+    worker, never typed in here."""
+
+    list_display = ("cohort", "status", "attempts", "requested_by", "requested_at", "started_at", "heartbeat_at", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("cohort__programme", "requested_by")
+    fields = (
+        "cohort", "status", "attempts", "progress", "error", "result", "requested_by", "requested_at", "enqueued_at",
+        "started_at", "heartbeat_at", "finished_at",
+    )  # fmt: skip
+    date_hierarchy = "requested_at"
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import Role
 from partners.models import Company, Entrepreneur, Organisation, RegionGroup
+from core.jobs import Job, JobStatus
 from core.storage import private_storage
 
 #: The XOF is pegged to the euro: 1 EUR = 655.957 XOF (fixed parity since 1999).
@@ -827,11 +828,7 @@ class Expense(models.Model):
 # --------------------------------------------------------------------------------------------------
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("En file d'attente")
-    RUNNING = "running", _("En cours")
-    DONE = "done", _("Terminé")
-    FAILED = "failed", _("Échec")
+ImportStatus = JobStatus  # one vocabulary for every background job (core.jobs)
 
 
 def import_file_path(instance: "ApplicationImport", filename: str) -> str:
@@ -840,22 +837,21 @@ def import_file_path(instance: "ApplicationImport", filename: str) -> str:
     return f"imports/{uuid.uuid4().hex}"
 
 
-class ApplicationImport(models.Model):
+class ApplicationImport(Job):
     """A checked spreadsheet of applications, imported by a worker: the status staff follow."""
+
+    job_task = "cohorts.tasks_staff.application_import_run"
+    job_max_attempts = 3
 
     file = models.FileField(_("fichier"), upload_to=import_file_path, storage=private_storage, max_length=255)
     original_name = models.CharField(_("nom d'origine"), max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     row_count = models.PositiveIntegerField(_("lignes"), default=0)
     created_count = models.PositiveIntegerField(_("candidatures créées"), default=0)
-    status = models.CharField(_("statut"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True)
-    error = models.TextField(_("erreur"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import de candidatures")
@@ -871,3 +867,28 @@ class ApplicationImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ScreeningJob(Job):
+    """A re-screening of a cohort's applications run by a worker: the status staff see on the criteria page."""
+
+    job_task = "cohorts.tasks_screening.cohort_rescreen_task"
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, related_name="screening_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("réexamen de candidatures")
+        verbose_name_plural = _("réexamens de candidatures")
+        ordering = ["-requested_at"]
+        constraints = [
+            # One re-screening of a cohort in flight at a time: asking again joins it.
+            models.UniqueConstraint(fields=["cohort"], condition=Q(status__in=["queued", "running"]), name="screening_job_one_in_flight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} ({self.get_status_display()})"

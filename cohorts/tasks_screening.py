@@ -1,22 +1,22 @@
-"""Thin Celery tasks of the screening area: they take ids, load, and call a service."""
+"""Thin Celery tasks of the screening area: they take ids and call a service."""
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
+from django.db import DatabaseError
 
-from .models import Cohort
-from .services.screening import cohort_rescreen_notify
+from core.jobs import JobBusy, JobRetry
+
+from .services.screening import screening_job_run
 
 
-@shared_task(
-    name="cohorts.cohort_rescreen", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, default_retry_delay=60
-)
-def cohort_rescreen_task(self, cohort_id: int, user_id: int | None) -> dict | None:
-    """Re-screen a cohort's applications. Safe to run twice (the service only moves what changed)."""
-    cohort = Cohort.objects.filter(pk=cohort_id).first()
-    if cohort is None:
-        return None
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+@shared_task(name="cohorts.cohort_rescreen", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def cohort_rescreen_task(self, job_id: int) -> str | None:
+    """Run a queued re-screening job (a ScreeningJob row). Safe to run twice: the service claims it first."""
     try:
-        return cohort_rescreen_notify(cohort=cohort, by=user)
-    except Exception as error:  # noqa: BLE001 - applications already done stay done; a retry finishes the rest
-        raise self.retry(exc=error) from error
+        job = screening_job_run(job_id=job_id)
+    except JobBusy as busy:
+        raise self.retry(countdown=busy.retry_in) from busy
+    except JobRetry as retry:
+        raise self.retry(countdown=retry.countdown) from retry
+    except DatabaseError as error:
+        raise self.retry(exc=error, countdown=30, max_retries=5) from error
+    return job.status if job is not None else None

@@ -1,8 +1,11 @@
 """Thin Celery tasks of the staff area: they take ids and call a service."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
-from .services.staff import application_import_execute, application_imports_requeue
+from core.jobs import JobBusy
+
+from .services.staff import application_import_execute
 
 
 @shared_task(
@@ -10,19 +13,15 @@ from .services.staff import application_import_execute, application_imports_requ
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=2,
+    max_retries=5,
     default_retry_delay=30,
 )
 def application_import_run(self, import_id: int) -> str | None:
     """Import a queued spreadsheet of applications. Safe to run twice: the service claims the job first."""
     try:
         job = application_import_execute(import_id=import_id)
-    except Exception as error:  # the database was unreachable before the job could be claimed or recorded
+    except JobBusy as busy:  # another live worker holds it: come back when its heartbeat would be stale
+        raise self.retry(countdown=busy.retry_in, max_retries=None) from busy
+    except DatabaseError as error:  # the database was unreachable before the job could be claimed or recorded
         raise self.retry(exc=error) from error
     return job.status if job is not None else None
-
-
-@shared_task(name="cohorts.application_imports_requeue", acks_late=False)
-def application_imports_requeue_task() -> int:
-    """Periodic (beat): imports confirmed while the broker was unreachable are sent again."""
-    return application_imports_requeue()

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pemwecco.settings")
 
@@ -16,3 +17,26 @@ def ping(value: str = "pong") -> str:
     """Echo task used by health checks and the worker round-trip test."""
     return value
 
+
+
+@app.task(name="core.jobs_requeue", acks_late=False)
+def jobs_requeue_task() -> int:
+    """Periodic (beat): background jobs never handed to the broker, or whose worker died, are sent again."""
+    from core.jobs import jobs_requeue
+
+    return jobs_requeue()
+
+
+@worker_ready.connect
+def _job_watchdog_start(**kwargs) -> None:
+    """Every worker also scans for lost jobs, so that takeover does not depend on beat being run."""
+    from core.jobs import watchdog_start
+
+    watchdog_start()
+
+
+@worker_shutdown.connect
+def _job_watchdog_stop(**kwargs) -> None:
+    from core.jobs import watchdog_stop
+
+    watchdog_stop()

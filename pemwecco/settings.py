@@ -193,19 +193,35 @@ EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
     if _key in _email:
         globals()[_key] = _email[_key]
+# A hung SMTP server fails the sending attempt (recorded on the e-mail's row, retried) instead of hanging.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PEM <noreply@pem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Cache: local memory by default, Redis when REDIS_URL is set (shared by all hosts).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Bounded: a hung Redis costs a request at most these seconds, never a dead web worker.
+    _redis_timeout = env.float("REDIS_SOCKET_TIMEOUT", default=2)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": _redis_timeout, "socket_connect_timeout": _redis_timeout},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: an embedded filesystem broker by default (no service needed), Redis when configured.
 CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=BASE_DIR / ".celery-broker")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Redis transport (named without the CELERY_ prefix so that tests can apply it to a Redis URL of their own).
+BROKER_REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("out", "processed", "control"):
         Path(CELERY_BROKER_DIR, _sub).mkdir(parents=True, exist_ok=True)
@@ -218,12 +234,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis re-delivers an unacknowledged task after this many seconds; it must exceed the longest job.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    # Lost jobs are taken over by the job heartbeat (core.jobs), not by this redelivery: it only has to
+    # exceed the longest job. Socket timeouts bound a hung broker (accepting, never answering).
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
+# Handing a job to the broker from a request gives up within a few seconds (the job row stays queued
+# with a visible reason and is sent again later): connection timeout and a bounded publish retry.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Job status lives in our own models (ReportJob...), so results are not needed for the UI.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+# The queue jobs go to and workers read (one per deployment; tests use their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 # Reliable jobs: acknowledge after the work, give the job back if the worker dies, one at a time.
 CELERY_TASK_ACKS_LATE = True
@@ -239,10 +264,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Periodic work: run `celery -A pemwecco beat` on exactly one host (make demo embeds it in its worker).
 # Report jobs, e-mails and imports left queued while the broker was unreachable are sent again; sending
 # twice is harmless because each job is claimed with a conditional update.
+# Background jobs (core.jobs): a running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; without one
+# for JOB_STALE_SECONDS (default 3 heartbeats) it is taken over. Every worker scans for lost jobs each
+# JOB_SCAN_SECONDS (default 2/3 heartbeat), beat too: takeover within stale + scan (110 s by default).
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=30)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=3 * JOB_HEARTBEAT_SECONDS)
+JOB_SCAN_SECONDS = env.float("JOB_SCAN_SECONDS", default=2 * JOB_HEARTBEAT_SECONDS / 3)
+JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-reports": {"task": "reporting.reports_requeue", "schedule": 300.0},
-    "requeue-stalled-emails": {"task": "accounts.emails_requeue", "schedule": 300.0},
-    "requeue-stalled-imports": {"task": "cohorts.application_imports_requeue", "schedule": 300.0},
+    "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule"))
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from cohorts.models import Cohort, Level, Programme, ProgrammeMembership
 from partners.models import Organisation
+from core.jobs import Job, JobStatus  # noqa: F401 - JobStatus re-exported for the reports area
 from core.storage import private_storage
 
 
@@ -427,13 +428,6 @@ class ReportKind(models.TextChoices):
     COMMITTEE_BRIEF = "committee", _("Note au comité de pilotage")
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("En file d'attente")
-    RUNNING = "running", _("En cours")
-    DONE = "done", _("Terminé")
-    FAILED = "failed", _("Échec")
-
-
 class ReportJobQuerySet(ProgrammeScopedQuerySet):
     pass
 
@@ -442,15 +436,13 @@ def report_path(instance: "ReportJob", filename: str) -> str:
     return f"reports/{instance.programme_id}/{instance.pk}-{instance.kind}-{instance.language}.pdf"
 
 
-class ReportJob(models.Model):
+class ReportJob(Job):
+    job_task = "reporting.tasks_reports.report_render"
+
     kind = models.CharField(_("rapport"), max_length=16, choices=ReportKind.choices)
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="report_jobs")
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
-    status = models.CharField(_("statut"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(_("progression (%)"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     file = models.FileField(_("fichier"), upload_to=report_path, storage=private_storage, blank=True, max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("taille (octets)"), null=True, blank=True)
@@ -459,8 +451,6 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
 

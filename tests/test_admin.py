@@ -38,6 +38,7 @@ PROJECT_APPS = ("accounts", "partners", "cohorts", "coaching", "mobility", "repo
 #: Audit trails and jobs written only by services: staff read them, nobody adds or edits them here.
 READ_ONLY_MODELS = {
     ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail, cohorts_models.ApplicationImport,
+    cohorts_models.ScreeningJob,
     # Reviews and conflicts are added through the services (review board, reviewer portal), not here.
     cohorts_models.Review, cohorts_models.ConflictOfInterest,
 }  # fmt: skip
@@ -80,6 +81,7 @@ ROW_FACTORIES = {
     cohorts_models.ApplicationImport: lambda: cohorts_models.ApplicationImport.objects.create(
         original_name="collecte.csv", sha256="0" * 64, row_count=3
     ),
+    cohorts_models.ScreeningJob: lambda: cohorts_models.ScreeningJob.objects.create(cohort=cf.CohortFactory()),
     cohorts_models.Review: cf.ReviewFactory,
     cohorts_models.ReviewScore: cf.ReviewScoreFactory,
     cohorts_models.ConflictOfInterest: cf.ConflictOfInterestFactory,

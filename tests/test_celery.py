@@ -12,7 +12,6 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -20,34 +19,14 @@ from django.db import connection, transaction
 
 from accounts.tests.factories import UserFactory
 from pemwecco.celery import app, ping
+from core.testing import celery_app_configured as _app_configured
+from core.testing import redis_reachable as _redis_reachable
+from core.testing import test_database_url as _database_url_of_the_test_database
 from tests import celery_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 IN_CI = os.environ.get("CI") == "true"
-
-
-def _forget_connections() -> None:
-    """Drop the app's cached broker pools and result backends so that a new configuration is used."""
-    # Not closed: kombu keeps one pool per broker URL in a registry and hands the same one back later.
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    app._backend_cache = None
-    if hasattr(app._local, "backend"):
-        del app._local.backend
-
-
-@contextmanager
-def _app_configured(**changes):
-    previous = {key: app.conf.get(key) for key in changes}
-    app.conf.update(changes)
-    _forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(previous)
-        _forget_connections()
 
 
 # --- In-process worker, in-memory broker (default) ------------------------------------------------
@@ -118,15 +97,6 @@ def test_the_worker_reads_rows_committed_by_the_web_process(memory_worker):
 # --- A real worker process against the configured broker (CI: Redis) -------------------------------
 
 
-def _redis_reachable(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=3).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def services_broker() -> str:
     if not BROKER_URL.startswith(("redis://", "rediss://")):
@@ -139,16 +109,6 @@ def services_broker() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return BROKER_URL
-
-
-def _database_url_of_the_test_database() -> str:
-    """DATABASE_URL pointing at the database this test writes to (pytest-django's `test_<name>`)."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
 
 
 @contextmanager

@@ -192,10 +192,11 @@ def test_the_500_page_needs_no_database_nor_context(language, text, django_asser
     assert f'<html lang="{language}">' in html
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, mailoutbox):
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory(email="awa@example.sn")
 
-    response = client.post(reverse("accounts:password_reset"), {"email": "AWA@example.sn"})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is queued, handed over after the commit
+        response = client.post(reverse("accounts:password_reset"), {"email": "AWA@example.sn"})
 
     assert response.status_code == 302
     assert len(mailoutbox) == 1

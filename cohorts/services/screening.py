@@ -8,16 +8,24 @@ import logging
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partners.models import Education, Gender, LegalForm, Region, Sector
-from core.jobs import send_after_commit
+from core.jobs import IN_FLIGHT, JobRetry, job_claim, job_enqueue, job_finish, job_heartbeat, job_retry_later
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
-from ..models import Application, ApplicationStatus, Cohort, CriterionField, CriterionOperator, EligibilityCriterion
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    CriterionField,
+    CriterionOperator,
+    EligibilityCriterion,
+    ScreeningJob,
+)
 from . import application_screen, application_transition
 
 logger = logging.getLogger(__name__)
@@ -282,11 +290,47 @@ def cohort_rescreen_notify(*, cohort: Cohort, by: User | None) -> dict:
 
 
 def cohort_rescreen_start(*, cohort: Cohort, by: User) -> dict | None:
-    """Re-screen now when there are few applications and return the counts; otherwise queue the work
-    for a worker once the current transaction commits and return None (the result comes by e-mail)."""
+    """Re-screen now when there are few applications and return the counts; otherwise queue a
+    ScreeningJob (joining the one already in flight for this cohort) for a worker once the current
+    transaction commits and return None (its status shows on the criteria page, the result comes by e-mail)."""
     if rescreen_candidates(cohort=cohort).count() < RESCREEN_SYNC_LIMIT:
         return cohort_rescreen(cohort=cohort, by=by)
-    from ..tasks_screening import cohort_rescreen_task
-
-    send_after_commit(cohort_rescreen_task, cohort.pk, by.pk)
+    screening_job_request(cohort=cohort, by=by)
     return None
+
+
+@transaction.atomic
+def screening_job_request(*, cohort: Cohort, by: User | None) -> ScreeningJob:
+    """The re-screening job of this cohort in flight, or a new one handed to the broker after the commit."""
+    existing = ScreeningJob.objects.filter(cohort=cohort, status__in=IN_FLIGHT).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            job = ScreeningJob.objects.create(cohort=cohort, requested_by=by)
+    except IntegrityError:  # asked at the same moment by someone else: join theirs
+        return ScreeningJob.objects.get(cohort=cohort, status__in=IN_FLIGHT)
+    job_enqueue(job=job)
+    return job
+
+
+def screening_job_run(*, job_id: int) -> ScreeningJob | None:
+    """Run a queued re-screening in a worker: claim it, re-screen with a heartbeat, record the counts.
+    Safe twice (the service only moves what changed; the claim lets one run at a time). Raises JobBusy
+    when a live worker holds it, JobRetry when it failed and will be tried again."""
+    job = job_claim(model=ScreeningJob, pk=job_id)
+    if job is None:
+        return None
+    job = ScreeningJob.objects.select_related("cohort", "requested_by").get(pk=job.pk)
+    try:
+        with job_heartbeat(job=job):
+            result = cohort_rescreen_notify(cohort=job.cohort, by=job.requested_by)
+    except Exception as error:  # noqa: BLE001 - applications already done stay done; a retry finishes the rest
+        logger.exception("screening job %s failed", job.pk)
+        reason = f"{type(error).__name__}: {error}"
+        if job_retry_later(job=job, reason=reason):
+            raise JobRetry(reason) from error
+    else:
+        job_finish(job=job, result=result)
+    job.refresh_from_db()
+    return job

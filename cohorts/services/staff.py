@@ -14,11 +14,9 @@ import logging
 from dataclasses import dataclass, field
 
 import tablib
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils import translation
@@ -27,7 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from partners.models import Company, Entrepreneur, LegalForm, Region
-from core.jobs import send_after_commit
+from core.jobs import job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
 from ..resources import ApplicationImportResource, _fold, read_spreadsheet
@@ -335,9 +333,7 @@ def application_import_request(*, content: bytes, filename: str, row_count: int,
         job.file.delete(save=False)
         raise
 
-    from ..tasks_staff import application_import_run  # the tasks module imports this one
-
-    send_after_commit(application_import_run, job.pk)
+    job_enqueue(job=job)
     return job
 
 
@@ -376,20 +372,15 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
     """Run a queued import: claim it, re-read and re-check the file, write every row in one
     transaction (all or nothing), then record done or failed with the reason.
 
-    Safe to call twice (a redelivered task): only the call that moves the job from queued to running
-    does anything; the others return None. A job left "running" for longer than a task may live (its
-    worker died mid-import, and the import's transaction was rolled back with it) is claimed again."""
-    now = timezone.now()
-    abandoned_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = ApplicationImport.objects.filter(
-        Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, started_at__lt=abandoned_before), pk=import_id
-    ).update(status=ImportStatus.RUNNING, started_at=now)
-    if not claimed:
+    Safe to call twice (a redelivered task): the job framework's claim lets one call run it; a job whose
+    worker died (no heartbeat for the stale bound; its transaction was rolled back with it) is claimed
+    again. Raises JobBusy when another live worker holds it."""
+    job = job_claim(model=ApplicationImport, pk=import_id)
+    if job is None:
         return None
-    job = ApplicationImport.objects.select_related("requested_by").get(pk=import_id)
     by = job.requested_by
     language = by.preferred_language if by is not None else None
-    with translation.override(language or translation.get_language()):
+    with translation.override(language or translation.get_language()), job_heartbeat(job=job):
         try:
             with job.file.open("rb") as handle:  # slow I/O before the transaction
                 content = handle.read()
@@ -400,10 +391,10 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
                 report = applications_import(dataset=dataset, by=by)
                 if not report.is_valid:
                     raise ImportRecheckFailed(report)
-                ApplicationImport.objects.filter(pk=job.pk).update(
-                    status=ImportStatus.DONE, created_count=len(report.created), row_count=len(report.rows),
-                    finished_at=timezone.now(), error="",
-                )  # fmt: skip
+                if not job_finish(job=job, created_count=len(report.created), row_count=len(report.rows)):
+                    raise JobLost()  # taken over meanwhile: roll this run's rows back
+        except JobLost:
+            logger.warning("Application import %s: taken over by a later attempt, this run rolled back", job.pk)
         except ImportRecheckFailed as failure:
             _import_failed(job, import_errors_summary(failure.report))
         except Exception as error:  # noqa: BLE001 - any failure is recorded for the user, nothing was written
@@ -413,25 +404,9 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
     return job
 
 
+class JobLost(Exception):
+    """This run no longer holds the job (a later attempt took it over)."""
+
+
 def _import_failed(job: ApplicationImport, error: str) -> None:
-    ApplicationImport.objects.filter(pk=job.pk).update(
-        status=ImportStatus.FAILED, error=error or _("Erreur inconnue."), finished_at=timezone.now(), created_count=0
-    )
-
-
-def application_imports_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
-    """Send again the imports still queued after `older_than` (the broker was down when they were
-    confirmed). Harmless twice: `application_import_execute` claims the job first."""
-    from kombu.exceptions import OperationalError as BrokerError
-
-    from ..tasks_staff import application_import_run
-
-    stale = ApplicationImport.objects.filter(status=ImportStatus.QUEUED, requested_at__lt=timezone.now() - older_than)
-    sent = 0
-    for import_id in stale.values_list("pk", flat=True):
-        try:
-            application_import_run.delay(import_id)
-        except (BrokerError, OSError):
-            break  # still down: the next run tries again
-        sent += 1
-    return sent
+    job_fail(job=job, reason=error or _("Erreur inconnue."), created_count=0)

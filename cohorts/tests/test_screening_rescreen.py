@@ -1,11 +1,14 @@
 """Re-screening a cohort's submitted applications after its criteria changed."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from accounts.models import OutgoingEmail
 from accounts.tests.factories import UserFactory
-from cohorts.models import ApplicationStatus, ApplicationTransition
+from cohorts.models import ApplicationStatus, ApplicationTransition, ScreeningJob
 from cohorts.services import screening
 from cohorts.services.screening import cohort_rescreen
 from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory
@@ -120,13 +123,20 @@ def test_beyond_the_limit_it_runs_in_a_worker_after_commit_and_e_mails_the_resul
 def test_the_task_run_twice_changes_nothing_more(cohort, staff):
     from cohorts.tasks_screening import cohort_rescreen_task
 
+    from cohorts.services.screening import screening_job_request
+
     applicant(cohort, company_age=1)
-    first = cohort_rescreen_task.delay(cohort.pk, staff.pk).get()
-    second = cohort_rescreen_task.delay(cohort.pk, staff.pk).get()
+    first_job = screening_job_request(cohort=cohort, by=staff)
+    assert cohort_rescreen_task.delay(first_job.pk).get() == "done"
+    assert cohort_rescreen_task.delay(first_job.pk).get() is None  # delivered twice: claimed once
+    second_job = screening_job_request(cohort=cohort, by=staff)
+    assert second_job.pk != first_job.pk
+    assert cohort_rescreen_task.delay(second_job.pk).get() == "done"
+    first, second = (ScreeningJob.objects.get(pk=job.pk).result for job in (first_job, second_job))
 
     assert (first["changed"], second["changed"]) == (1, 0)
     assert ApplicationTransition.objects.count() == 1
-    assert cohort_rescreen_task.delay(cohort.pk + 1000, staff.pk).get() is None
+    assert cohort_rescreen_task.delay(second_job.pk + 1000).get() is None
 
 
 def test_a_get_does_not_rescreen(client, cohort, staff):
@@ -136,3 +146,38 @@ def test_a_get_does_not_rescreen(client, cohort, staff):
     assert client.get(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk})).status_code == 405
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_background_rescreen_has_a_job_row_whose_status_the_staff_see(
+    client, cohort, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.jobs import BROKER_UNREACHABLE_CODE, JobStatus
+
+    monkeypatch.setattr(screening, "RESCREEN_SYNC_LIMIT", 2)
+    for age in (1, 1, 4):
+        applicant(cohort, company_age=age)
+    client.force_login(staff)
+    status_url = reverse("cohorts:criteria_rescreen_status", kwargs={"pk": cohort.pk})
+
+    with mock.patch("cohorts.tasks_screening.cohort_rescreen_task.delay", side_effect=OperationalError("refused")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):  # asked again while queued: joins the same job
+            client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}))
+
+    job = ScreeningJob.objects.get()
+    assert job.status == JobStatus.QUEUED and job.error == BROKER_UNREACHABLE_CODE and job.requested_by == staff
+    assert "Réexamen lancé en arrière-plan" in response.content.decode()
+    html = client.get(reverse("cohorts:criteria_edit", kwargs={"pk": cohort.pk})).content.decode()
+    assert "injoignable" in html  # the reason, in the reader's language
+    assert 'id="rescreen-status"' in html and status_url in html  # the block polls while in flight
+
+    from cohorts.tasks_screening import cohort_rescreen_task
+
+    assert cohort_rescreen_task.delay(job.pk).get() == "done"
+    job.refresh_from_db()
+    assert job.result["changed"] == 3 and job.attempts == 1 and job.finished_at
+
+    block = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert "Terminé" in block and "3 candidature(s) examinée(s), 3 changement(s) de statut" in block
+    assert "hx-get" not in block  # finished: the polling stops

@@ -6,6 +6,8 @@ import time
 
 import openpyxl
 import pytest
+
+from core import jobs
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -545,7 +547,8 @@ def test_an_import_abandoned_by_a_dead_worker_is_claimed_again(settings):
 
     job = ApplicationImport.objects.create(
         original_name="x.csv", sha256="0" * 64, status=ImportStatus.RUNNING,
-        started_at=_tz.now() - _dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+        started_at=_tz.now() - _dt.timedelta(seconds=jobs.stale_seconds() + 60),
+        heartbeat_at=_tz.now() - _dt.timedelta(seconds=jobs.stale_seconds() + 60),
     )
     # Claimed (then failing on the missing file): what matters is that it is no longer stuck.
     application_import_execute(import_id=job.pk)
@@ -553,9 +556,10 @@ def test_an_import_abandoned_by_a_dead_worker_is_claimed_again(settings):
     assert job.status == ImportStatus.FAILED
 
     fresh = ApplicationImport.objects.create(
-        original_name="y.csv", sha256="1" * 64, status=ImportStatus.RUNNING, started_at=_tz.now()
+        original_name="y.csv", sha256="1" * 64, status=ImportStatus.RUNNING, started_at=_tz.now(), heartbeat_at=_tz.now()
     )
-    assert application_import_execute(import_id=fresh.pk) is None  # still owned by a live worker
+    with pytest.raises(jobs.JobBusy):  # still owned by a live worker: the task retries once it would be stale
+        application_import_execute(import_id=fresh.pk)
 
 
 @pytest.mark.parametrize("text", ["inf", "1e999", "nan"])

@@ -14,4 +14,5 @@ ACCESS = {
     # POST only: a GET is refused (405) to staff, and hidden (404) from the other roles.
     "cohorts:criteria_preview": {**only("staff", status=405), "kwargs": a_cohort},
     "cohorts:criteria_rescreen": {**only("staff", status=405), "kwargs": a_cohort},
+    "cohorts:criteria_rescreen_status": {**only("staff"), "kwargs": a_cohort},
 }

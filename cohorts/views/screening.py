@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
+from core.jobs import JobStatus
 
 from .. import selectors_screening
 from ..forms.screening import criteria_formset
@@ -43,6 +45,8 @@ def _render_edit(request: HttpRequest, cohort: Cohort, formset, what_if: dict | 
         "allowed_codes": _allowed_codes(cohort),
         "screening_status": selectors_screening.cohort_screening_status(cohort=cohort),
         "rescreen_sync_limit": RESCREEN_SYNC_LIMIT,
+        "screening_job": cohort.screening_jobs.first(),
+        "job_status": JobStatus,
         "show_fictitious_banner": cohort.programme.is_fictitious,
     }
     return render(request, "cohorts/screening/criteria_edit.html", context)
@@ -103,6 +107,9 @@ def criteria_rescreen(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Réexamen lancé en arrière-plan. Vous recevrez un e-mail avec le résultat ; les compteurs ci-dessous avancent pendant ce temps."),
         )
+        job = cohort.screening_jobs.first()
+        if job is not None and job.status == JobStatus.QUEUED and job.error:
+            messages.warning(request, job.error_display)
     else:
         messages.success(
             request,
@@ -113,3 +120,15 @@ def criteria_rescreen(request: HttpRequest, pk: int) -> HttpResponse:
             % result,
         )
     return redirect("cohorts:criteria_edit", pk=cohort.pk)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def criteria_rescreen_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status block of the cohort's latest background re-screening; htmx asks again every 2 s while
+    it is queued or running."""
+    cohort = _cohort(request, pk)
+    context = {"cohort": cohort, "screening_job": cohort.screening_jobs.first(), "job_status": JobStatus}
+    response = render(request, "cohorts/screening/_rescreen_status.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -5,6 +5,8 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+
+from core import jobs
 from django.urls import reverse
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -150,7 +152,7 @@ def test_a_slow_run_overtaken_by_a_redelivery_deletes_its_own_file(programme):
     def slow_pdf(*, html):
         if not overtaken:
             overtaken.append(True)
-            ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=2))
+            ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=2))
             assert service.report_render_run(job_id=job.pk).status == JobStatus.DONE  # worker B
         return real_pdf(html=html)
 
@@ -164,25 +166,27 @@ def test_a_slow_run_overtaken_by_a_redelivery_deletes_its_own_file(programme):
 
 
 def test_a_job_delivered_again_while_a_live_worker_renders_it_waits(programme):
-    job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", status="running", started_at=timezone.now())
+    job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", status="running", started_at=timezone.now(), heartbeat_at=timezone.now())
 
     with pytest.raises(service.ReportJobBusy) as busy:
         service.report_render_run(job_id=job.pk)
 
-    assert 0 < busy.value.retry_in <= service.running_stale_after().total_seconds() + 1
+    assert 0 < busy.value.retry_in <= jobs.stale_seconds() + 1
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 0
 
 
 def test_a_job_that_killed_its_worker_three_times_is_abandoned(programme):
-    stale = timezone.now() - service.running_stale_after() - timedelta(seconds=5)
-    job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", status="running", started_at=stale, attempts=3)
+    stale = timezone.now() - timedelta(seconds=jobs.stale_seconds() + 5)
+    job = ReportJob.objects.create(
+        kind="committee", programme=programme, language="fr", status="running", started_at=stale, heartbeat_at=stale, attempts=3
+    )
 
     service.report_render_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert "3 tentatives" in job.error
+    assert job.error == jobs.TOO_MANY_ATTEMPTS_CODE and "tentatives" in job.error_display
     assert stored_reports(job) == []
 
 
@@ -239,6 +243,7 @@ def test_broker_unreachable_keeps_the_job_queued_and_requeue_sends_it_later(prog
         ReportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - timedelta(minutes=10))
         out = io.StringIO()
         call_command("requeue_reports", stdout=out)
+        ReportJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(minutes=10))  # lost by the broker
         call_command("requeue_reports", stdout=io.StringIO())  # idempotent: a second send renders nothing twice
 
     assert delay.call_args_list == [mock.call(job.pk), mock.call(job.pk)]

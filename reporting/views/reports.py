@@ -19,7 +19,7 @@ from accounts.access import get_for_user_or_404, role_required
 from ..forms.reports import ReportRequestForm
 from ..models import JobStatus, ReportJob
 from ..selectors_reports import REPORT_ROLES, report_jobs_for_user
-from ..services.reports import BROKER_UNREACHABLE, report_request, report_retry, running_stale_after
+from ..services.reports import BROKER_UNREACHABLE, report_request, report_retry
 
 
 def _list_page(request: HttpRequest, form: ReportRequestForm, *, status: int = 200) -> HttpResponse:
@@ -54,7 +54,7 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
     if job.requested_at < asked_at:
         messages.info(request, _("Ce rapport est déjà en préparation : vous suivez la même demande."))
     elif job.status == JobStatus.QUEUED and job.error:
-        messages.warning(request, str(BROKER_UNREACHABLE))
+        messages.warning(request, job.error_display)
     else:
         messages.success(request, _("Rapport demandé : il est préparé en arrière-plan."))
     return redirect("reporting:report_status", pk=job.pk)
@@ -65,7 +65,7 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a report stands; htmx asks again for the status block every 2 s until it is done or failed."""
     job = get_for_user_or_404(ReportJob.objects.select_related("programme", "cohort", "requested_by"), request.user, pk=pk)
-    stale = job.status == JobStatus.RUNNING and job.started_at and job.started_at < timezone.now() - running_stale_after()
+    stale = job.is_stale
     context = {"job": job, "job_status": JobStatus, "stale": stale, "broker_unreachable": BROKER_UNREACHABLE}
     template = "reporting/reports/_report_status.html" if request.headers.get("HX-Request") == "true" else "reporting/reports/report_status.html"
     response = render(request, template, context)
