@@ -119,6 +119,18 @@ def _is_transactional(item) -> bool:
     return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
 
 
+def _reset_sequences(connection) -> None:
+    """The saved rows came back with their ids, but PostgreSQL's sequences start again at 1: move each
+    sequence past the highest id, or the next insert in a seeded table (regions) collides."""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def _restore_migrated_state() -> None:
     with _db_blocker.unblock():
         for alias, state in _migrated_state.items():
@@ -126,6 +138,7 @@ def _restore_migrated_state() -> None:
             # tables again, without that, before loading the saved rows with their original ids.
             call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
             connections[alias].creation.deserialize_db_from_string(state)
+            _reset_sequences(connections[alias])
     ContentType.objects.clear_cache()  # it may hold the ids the flush gave
 
 
