@@ -54,13 +54,13 @@ demo-reset:
 	@$(MAKE) demo DEMO_LOAD_ARGS=--reset
 
 # make itself exits 2 on any failure; pytest's own status is printed.
-# Test processes in parallel (pytest-xdist); tests that drive a real Celery worker run one after the
-# other in one process (xdist group "services", see conftest.py). PYTEST_WORKERS=0 runs in this process.
+# Test processes in parallel (pytest-xdist), a test file at a time in one process (--dist loadfile: a
+# module's shared fixtures, such as a Celery worker, start once). PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= 2
 
 test: install-test translations
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install
 	$(PY) manage.py check

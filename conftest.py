@@ -152,19 +152,6 @@ def pytest_runtest_teardown(item, nextitem):
             _restore_migrated_state()
 
 
-#: Test modules that start Celery workers or reconfigure the Celery app's broker.
-CELERY_WORKER_MODULES = {"tests.test_celery", "tests.test_hung_services", "tests.test_broker_down", "reporting.tests.test_reports_faults"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist, the tests that start a Celery worker on the shared broker (or change the app's
-    broker) run in one test process, one after the other: two such workers would take each other's tasks."""
-    for item in items:
-        module = getattr(item, "module", None)
-        if item.get_closest_marker("services") or (module is not None and module.__name__ in CELERY_WORKER_MODULES):
-            item.add_marker(pytest.mark.xdist_group("services"))
-
-
 def pytest_report_header(config):
     ci = os.environ.get("CI") == "true"
     database = os.environ.get("DATABASE_URL", "").split("@")[-1] or "SQLite (default)"

@@ -25,6 +25,10 @@ def _forget_connections(app) -> None:
 def celery_app_configured(**changes) -> Iterator[None]:
     """The Celery app with `changes` to its configuration for the duration of the block."""
     app = current_app._get_current_object()
+    if "broker_url" in changes:
+        # CELERY_BROKER_URL in the environment (CI) outranks broker_url; the read and write URLs outrank it.
+        changes.setdefault("broker_read_url", changes["broker_url"])
+        changes.setdefault("broker_write_url", changes["broker_url"])
     previous = {key: app.conf.get(key) for key in changes}
     app.conf.update(changes)
     _forget_connections(app)

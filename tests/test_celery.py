@@ -24,6 +24,7 @@ from core.testing import redis_reachable as _redis_reachable
 from core.testing import test_database_url as _database_url_of_the_test_database
 from tests import celery_tasks
 
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 IN_CI = os.environ.get("CI") == "true"
