@@ -125,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates with the month written out and the day first, in French and in English (pemwecco/formats/).
+FORMAT_MODULE_PATH = ["pemwecco.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Africa/Dakar")
 USE_I18N = True
 USE_TZ = True

@@ -176,3 +176,37 @@ def test_scoring_is_refused_once_a_decision_is_notified(client):
     assert "les évaluations sont closes" in page.content.decode()
     assert "les évaluations sont closes" in posted.content.decode()
     assert not ReviewScore.objects.exists()
+
+
+# --- English pages: no French space before a colon ---------------------------------------------------
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_english_pages_of_this_stage_put_no_space_before_a_colon(client):
+    application = half_reviewed(ApplicationStatus.SHORTLISTED)
+    (market,) = rubric(application.cohort, ("marche", 1, 5))
+    application.gender_commitment, application.environmental_commitment = "Parity", "Solar"
+    application.save(update_fields=["gender_commitment", "environmental_commitment"])
+    staff = UserFactory(roles=[Role.STAFF], preferred_language="en")
+    selection_decide(
+        application=application, outcome=DecisionOutcome.SELECTED, reason="Good", by=staff, override_reason="Urgent"
+    )
+    person = reviewer(preferred_language="en")
+    review = ReviewFactory(application=application, reviewer=person)
+    pages = []
+    client.force_login(staff)
+    pages += [client.get(reverse(name, args=[application.cohort_id])) for name in ("cohorts:selection_board", "cohorts:review_board")]
+    pages.append(client.post(reverse("cohorts:selection_decide", args=[application.cohort_id]), {"applications": [application.pk]}))
+    client.force_login(person)
+    pages.append(client.get(reverse("cohorts:review_score", args=[review.pk])))
+
+    for page in pages:
+        text = visible_text(page.content.decode())
+        assert page.status_code == 200 and 'lang="en"' in page.content.decode()
+        assert not re.findall(r"\S+ :", text), re.findall(r".{30}\S+ :.{10}", text)
+    assert "Without every review: Urgent" in visible_text(pages[0].content.decode())
+    assert "Gender:" in visible_text(pages[-1].content.decode())
