@@ -69,6 +69,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# The demo runs with DEBUG on (runserver serves the files, e-mails go to the console) but shows the
+# project's own 404 and 500 pages, never Django's technical ones: scripts/run_demo.sh sets this.
+FRIENDLY_ERROR_PAGES = env.bool("FRIENDLY_ERROR_PAGES", default=False)
+if DEBUG and FRIENDLY_ERROR_PAGES:
+    MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.PreferredLanguageMiddleware") + 1, "core.middleware.FriendlyErrorPagesMiddleware")
 
 ROOT_URLCONF = "pemwecco.urls"
 
