@@ -3,7 +3,7 @@
 Formats not set here (input formats included) are Django's."""
 
 DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
+DATETIME_FORMAT = "j F Y H:i"
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"

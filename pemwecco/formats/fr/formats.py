@@ -2,7 +2,7 @@
 three-letter abbreviations ("jui" is both June and July). Formats not set here are Django's."""
 
 DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
+DATETIME_FORMAT = "j F Y H:i"
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
