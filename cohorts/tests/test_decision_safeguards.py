@@ -176,6 +176,7 @@ def test_scoring_is_refused_once_a_decision_is_notified(client):
     assert "les évaluations sont closes" in page.content.decode()
     assert "les évaluations sont closes" in posted.content.decode()
     assert not ReviewScore.objects.exists()
+    assert "Close : décision notifiée" in client.get(reverse("cohorts:review_list")).content.decode()
 
 
 # --- English pages: no French space before a colon ---------------------------------------------------
