@@ -68,9 +68,9 @@ def test_the_staff_application_list_has_no_sideways_scroll_on_a_phone(browser, l
         browser.set_window_size(1280, 900)
 
 
-@pytest.mark.parametrize("width", [1366, 1920])
-def test_the_shares_table_stays_inside_its_card(browser, live_server, cohort, width):
-    log_in(browser, live_server, UserFactory(roles=[Role.STAFF], preferred_language="fr"))
+@pytest.mark.parametrize(("width", "language"), [(1366, "fr"), (1366, "en"), (1920, "fr")])
+def test_the_shares_table_stays_inside_its_card(browser, live_server, cohort, width, language):
+    log_in(browser, live_server, UserFactory(roles=[Role.STAFF], preferred_language=language))
     browser.set_window_size(width, 900)
     try:
         browser.get(f"{live_server.url}{reverse('cohorts:selection_board', args=[cohort.pk])}")
@@ -79,8 +79,10 @@ def test_the_shares_table_stays_inside_its_card(browser, live_server, cohort, wi
             "return [t.getBoundingClientRect().right, t.closest('.card-body').getBoundingClientRect().right,"
             " w.scrollWidth > w.clientWidth];"
         )
-        shot(browser, f"selection-board-{width}")
+        shot(browser, f"selection-board-{language}-{width}")
         assert table <= card + 0.5, f"the shares table ends at {table}px, its card's content at {card}px"
         assert not scrolls, "the shares table needs a scroll bar inside its card"
+        browser.set_window_size(width, 1400)
+        shot(browser, f"selection-decision-form-{language}-{width}")
     finally:
         browser.set_window_size(1280, 900)
