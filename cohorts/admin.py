@@ -671,11 +671,11 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
 
         class Meta:
             model = SelectionDecision
-            fields = ("application", "outcome", "reason")
+            fields = ("application", "outcome", "reason", "override_reason")
 
         def clean(self):
             from .models import APPLICATION_TRANSITIONS
-            from .services.selection import OUTCOME_STATUS
+            from .services.selection import OUTCOME_STATUS, reviews_missing
 
             cleaned = super().clean()
             application, outcome = cleaned.get("application"), cleaned.get("outcome")
@@ -686,6 +686,17 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
                     raise ValidationError(
                         _("Une candidature ne peut pas passer de « %(from)s » à « %(to)s ».")
                         % {"from": application.get_status_display(), "to": ApplicationStatus(target).label}
+                    )
+                missing = reviews_missing(application)
+                if missing and not (cleaned.get("override_reason") or "").strip():
+                    self.add_error(
+                        "override_reason",
+                        ngettext(
+                            "Il manque %(count)s évaluation requise : indiquez pourquoi vous décidez quand même.",
+                            "Il manque %(count)s évaluations requises : indiquez pourquoi vous décidez quand même.",
+                            missing,
+                        )
+                        % {"count": missing},
                     )
             return cleaned
 
@@ -699,7 +710,13 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
         if change and not {"application", "outcome"} & set(form.changed_data):
             super().save_model(request, obj, form, change)
             return
-        decision = selection_decide(application=obj.application, outcome=obj.outcome, reason=obj.reason, by=request.user)
+        decision = selection_decide(
+            application=obj.application,
+            outcome=obj.outcome,
+            reason=obj.reason,
+            by=request.user,
+            override_reason=obj.override_reason,
+        )
         obj.pk, obj.decided_at, obj.decided_by, obj.notified_at = (
             decision.pk,
             decision.decided_at,

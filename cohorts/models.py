@@ -622,6 +622,11 @@ class SelectionDecision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("décidée par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     notified_at = models.DateTimeField(_("notifiée le"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("motif de la décision sans toutes les évaluations"),
+        blank=True,
+        help_text=_("Renseigné quand la décision est prise alors que des évaluations requises manquent."),
+    )
 
     history = HistoricalRecords()
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import Role, User
 
-from .models import Application, ApplicationStatus, Cohort, ConflictOfInterest, Review
+from .models import Application, ApplicationStatus, Cohort, ConflictOfInterest, Review, SelectionDecision
 
 #: Reviewers disagree strongly when their weighted totals differ by more than this (points of 100).
 DISAGREEMENT_THRESHOLD = 25.0
@@ -134,10 +134,17 @@ def review_for_scoring(user: User, pk: int) -> QuerySet[Review]:
 
 
 def reviews_assigned_list(user: User) -> QuerySet[Review]:
-    """A reviewer's list: pending first, with the number of criteria scored so far."""
+    """A reviewer's list: pending first, with the number of criteria scored so far, and `is_closed` once a
+    decision on the application has been notified (no more scoring)."""
     return (
         reviews_for_user(user)
         .select_related("application__cohort__programme", "application__entrepreneur", "application__company")
-        .annotate(scored_count=Count("scores", distinct=True), rubric_size=Count("application__cohort__rubric", distinct=True))
+        .annotate(
+            scored_count=Count("scores", distinct=True),
+            rubric_size=Count("application__cohort__rubric", distinct=True),
+            is_closed=Exists(
+                SelectionDecision.objects.filter(application=OuterRef("application"), notified_at__isnull=False)
+            ),
+        )
         .order_by(F("submitted_at").desc(nulls_first=True), "assigned_at", "pk")
     )

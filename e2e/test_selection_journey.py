@@ -320,7 +320,7 @@ def test_applicant_applies_on_a_phone_is_reviewed_selected_and_reads_the_decisio
     # --- 4. Staff shortlist, select with a reason and notify ---------------------------------------
     selection_path = reverse("cohorts:selection_board", kwargs={"pk": cohort.pk})
     log_in(browser, live_server, staff.email, PASSWORD, selection_path)
-    assert "2/2" in css(browser, "#selection-form tbody").text
+    assert "2 avis (2 requis)" in css(browser, "#selection-form tbody").text
 
     tick(browser, f"pick-{application.pk}")
     choose(browser, "action", "shortlist")

@@ -19,6 +19,7 @@ from cohorts.admin import (
     ReadOnlyInline,
     service_action,
 )
+from core.meeting_time import meeting_time
 
 from .models import (
     B2BMeeting,
@@ -244,9 +245,22 @@ class InvitationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "contact__organisation")
 
 
-class B2BMeetingInline(admin.TabularInline):
+class MeetingTimeColumns:
+    """Meeting times with their zone: Brussels, and Dakar beside it (core.meeting_time)."""
+
+    @admin.display(description=_("date et heure (Bruxelles, Dakar)"), ordering="starts_at")
+    def starts_at_both_zones(self, obj) -> str:
+        return meeting_time(obj.starts_at) if obj and obj.starts_at else "—"
+
+    @admin.display(description=_("créneau proposé (Bruxelles, Dakar)"), ordering="proposed_at")
+    def proposed_at_both_zones(self, obj) -> str:
+        return meeting_time(obj.proposed_at) if obj and obj.proposed_at else "—"
+
+
+class B2BMeetingInline(MeetingTimeColumns, admin.TabularInline):
     model = B2BMeeting
-    fields = ("starts_at", "organisation", "invitation", "city", "outcome")
+    fields = ("starts_at", "starts_at_both_zones", "organisation", "invitation", "city", "outcome")
+    readonly_fields = ("starts_at_both_zones",)
     autocomplete_fields = ("organisation", "invitation")
     extra = 0
     show_change_link = True
@@ -276,8 +290,8 @@ class TripAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at")
+class InvitationAdmin(MeetingTimeColumns, admin.ModelAdmin):
+    list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at_both_zones")
     list_filter = ("status", "language", ("trip__application__cohort", CohortListFilter))
     search_fields = ("organisation__name", "email", "contact__full_name", "trip__application__entrepreneur__last_name")
     list_select_related = ("trip__application__entrepreneur", "organisation", "contact__organisation")
@@ -294,8 +308,9 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(B2BMeeting)
-class B2BMeetingAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "trip", "organisation", "starts_at", "city", "outcome")
+class B2BMeetingAdmin(MeetingTimeColumns, admin.ModelAdmin):
+    list_display = ("organisation", "trip", "starts_at_both_zones", "city", "outcome")
+    readonly_fields = ("starts_at_both_zones",)
     list_filter = ("outcome", ("trip__application__cohort", CohortListFilter), "city")
     search_fields = ("organisation__name", "trip__application__entrepreneur__last_name", "notes")
     list_select_related = ("trip__application__entrepreneur", "organisation")

@@ -15,6 +15,7 @@ from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
 from partners.models import Organisation, OrganisationContact
 from core.fields import EncryptedTextField
+from core.meeting_time import meeting_time
 from core.storage import private_storage
 
 
@@ -377,7 +378,7 @@ class B2BMeeting(models.Model):
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.organisation} – {self.starts_at:%d/%m/%Y %H:%M}"
+        return f"{self.organisation} – {meeting_time(self.starts_at)}"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -69,6 +69,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# The demo runs with DEBUG on (runserver serves the files, e-mails go to the console) but shows the
+# project's own 404 and 500 pages, never Django's technical ones: scripts/run_demo.sh sets this.
+FRIENDLY_ERROR_PAGES = env.bool("FRIENDLY_ERROR_PAGES", default=False)
+if DEBUG and FRIENDLY_ERROR_PAGES:
+    MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.PreferredLanguageMiddleware") + 1, "core.middleware.FriendlyErrorPagesMiddleware")
 
 ROOT_URLCONF = "pemwecco.urls"
 
@@ -125,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates with the month written out and the day first, in French and in English (pemwecco/formats/).
+FORMAT_MODULE_PATH = ["pemwecco.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Africa/Dakar")
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
+# The project's own 404/500 pages rather than Django's technical ones (pemwecco/settings.py).
+export FRIENDLY_ERROR_PAGES="${FRIENDLY_ERROR_PAGES:-true}"
 PYTHON="${PYTHON:-.venv/bin/python}"
 pids=()
 worker=

@@ -10,6 +10,7 @@ from ..selectors_selection import selection_candidates
 SHORTLIST = "shortlist"
 
 ACTION_CHOICES = [
+    ("", _("— Choisissez une action —")),
     (SHORTLIST, _("Présélectionner")),
     (DecisionOutcome.SELECTED, _("Sélectionner")),
     (DecisionOutcome.WAITLISTED, _("Mettre en liste d'attente")),
@@ -27,13 +28,28 @@ class SelectionBatchForm(forms.Form):
             "invalid_choice": _("Une candidature cochée ne fait pas partie de cette cohorte."),
         },
     )
-    action = forms.ChoiceField(label=_("Action"), choices=ACTION_CHOICES)
+    # No action is chosen in advance: staff pick one on purpose.
+    action = forms.ChoiceField(
+        label=_("Action"), choices=ACTION_CHOICES, error_messages={"required": _("Choisissez une action.")}
+    )
     reason = forms.CharField(
         label=_("Motif (communiqué aux candidat·es)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Un seul motif pour toutes les candidatures cochées ; obligatoire pour une décision."),
+    )
+    override = forms.BooleanField(
+        label=_("Décider sans toutes les évaluations"),
+        required=False,
+        help_text=_("À cocher seulement si une candidature cochée n'a pas toutes ses évaluations requises."),
+    )
+    override_reason = forms.CharField(
+        label=_("Pourquoi décider sans toutes les évaluations ?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Enregistré avec la décision et visible dans son historique."),
     )
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
@@ -44,4 +60,8 @@ class SelectionBatchForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") and cleaned["action"] != SHORTLIST and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Indiquez le motif de la décision."))
+        if cleaned.get("override") and not cleaned.get("override_reason", "").strip():
+            self.add_error("override_reason", _("Indiquez pourquoi vous décidez sans toutes les évaluations."))
+        if not cleaned.get("override"):
+            cleaned["override_reason"] = ""
         return cleaned

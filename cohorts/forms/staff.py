@@ -93,10 +93,10 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class AnalysisFilter(django_filters.FilterSet):
-    """The scope of the selection analysis: a programme, a cohort, or everything."""
+    """The scope of the selection analysis: one programme (programmes are not mixed), or one of its cohorts."""
 
     programme = django_filters.ModelChoiceFilter(
-        field_name="cohort__programme", label=_("Programme"), queryset=Programme.objects.order_by("code")
+        field_name="cohort__programme", label=_("Programme"), queryset=Programme.objects.order_by("code"), empty_label=None
     )
     cohort = django_filters.ModelChoiceFilter(label=_("Cohorte"), queryset=_cohorts())
 

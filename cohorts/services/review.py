@@ -21,11 +21,21 @@ from ..models import (
     ConflictOfInterest,
     Review,
     ReviewScore,
+    SelectionDecision,
 )
 from . import application_transition
 
 #: Statuses in which an application can receive reviewers.
 REVIEWABLE_STATUSES = (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW)
+
+
+def reviews_closed_message() -> str:
+    return _("Une décision a été notifiée pour cette candidature : les évaluations sont closes.")
+
+
+def review_closed(application: Application) -> bool:
+    """True once a decision on the application has been notified: nobody scores or edits after that."""
+    return SelectionDecision.objects.filter(application=application, notified_at__isnull=False).exists()
 
 
 def _start_review(*, application: Application, by: User | None) -> None:
@@ -169,6 +179,8 @@ def _write_scores(
     locked = Review.objects.select_for_update().select_related("application__cohort").get(pk=review.pk)
     if locked.submitted_at is not None:
         raise ValidationError(_("Cette évaluation a déjà été soumise : elle ne peut plus être modifiée."))
+    if review_closed(locked.application):
+        raise ValidationError(reviews_closed_message(), code="reviews_closed")
     if ConflictOfInterest.objects.filter(application=locked.application_id, reviewer=locked.reviewer_id).exists():
         raise ValidationError(_("Vous avez déclaré un conflit d'intérêts sur cette candidature."))
     cleaned = _clean_scores(review=locked, scores=scores, require_all=require_all)

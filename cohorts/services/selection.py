@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.emails import email_queue
 from accounts.models import User
 
-from ..models import Application, ApplicationStatus, Cohort, DecisionOutcome, SelectionDecision
+from ..models import Application, ApplicationStatus, Cohort, DecisionOutcome, Review, SelectionDecision
 from . import application_transition
 
 #: The status an application takes with each outcome.
@@ -22,24 +23,58 @@ OUTCOME_STATUS = {
 }
 
 
-@transaction.atomic
-def application_shortlist(*, application: Application, by: User | None) -> None:
-    """Move an application under review to the shortlist."""
-    application_transition(application=application, to_status=ApplicationStatus.SHORTLISTED, by=by)
+def reviews_missing(application: Application) -> int:
+    """How many of the cohort's required reviews the application still lacks (0 when complete)."""
+    submitted = Review.objects.filter(application=application, submitted_at__isnull=False).count()
+    return max(application.cohort.min_reviews - submitted, 0)
+
+
+def _check_reviews(application: Application, override_reason: str) -> None:
+    """Refuse to move an application on while required reviews are missing, unless staff give a reason
+    for going ahead anyway (kept on the decision and in the status history)."""
+    missing = reviews_missing(application)
+    if missing and not override_reason:
+        raise ValidationError(
+            ngettext(
+                "Il manque %(count)s évaluation requise : cochez « Décider sans toutes les évaluations » "
+                "et indiquez pourquoi.",
+                "Il manque %(count)s évaluations requises : cochez « Décider sans toutes les évaluations » "
+                "et indiquez pourquoi.",
+                missing,
+            )
+            % {"count": missing},
+            code="reviews_missing",
+        )
 
 
 @transaction.atomic
-def selection_decide(*, application: Application, outcome: str, reason: str, by: User | None) -> SelectionDecision:
+def application_shortlist(*, application: Application, by: User | None, override_reason: str = "") -> None:
+    """Move an application under review to the shortlist; refused while required reviews are missing,
+    unless `override_reason` says why (it is kept in the status history)."""
+    override_reason = (override_reason or "").strip()
+    _check_reviews(application, override_reason)
+    note = _("Sans toutes les évaluations : %(reason)s") % {"reason": override_reason} if override_reason else ""
+    application_transition(application=application, to_status=ApplicationStatus.SHORTLISTED, by=by, note=note[:500])
+
+
+@transaction.atomic
+def selection_decide(
+    *, application: Application, outcome: str, reason: str, by: User | None, override_reason: str = ""
+) -> SelectionDecision:
     """Record (or change) the decision on an application and move its status accordingly, together.
 
     Allowed: shortlisted → selected / waitlisted / rejected; under review → rejected; waitlisted →
     selected / rejected. Anything else raises a ValidationError with a readable message. A changed
-    decision is to be notified again."""
+    decision is to be notified again. While required reviews are missing the decision is refused, unless
+    `override_reason` explains why staff decide anyway: it is recorded on the decision (and its history)."""
     reason = (reason or "").strip()
+    override_reason = (override_reason or "").strip()
     if outcome not in OUTCOME_STATUS:
         raise ValidationError(_("Décision inconnue."), code="invalid_outcome")
     if not reason:
         raise ValidationError({"reason": [_("Indiquez le motif de la décision.")]}, code="reason_required")
+    missing = reviews_missing(application)
+    _check_reviews(application, override_reason)
     application_transition(
         application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=reason[:500]
     )
@@ -47,6 +82,7 @@ def selection_decide(*, application: Application, outcome: str, reason: str, by:
         application=application
     )
     decision.outcome, decision.reason = outcome, reason
+    decision.override_reason = override_reason if missing else ""
     decision.decided_at, decision.decided_by = timezone.now(), by
     decision.notified_at = None
     decision.full_clean(validate_unique=False)
@@ -55,7 +91,7 @@ def selection_decide(*, application: Application, outcome: str, reason: str, by:
 
 
 def selection_decide_many(
-    *, applications: Iterable[Application], outcome: str, reason: str, by: User | None
+    *, applications: Iterable[Application], outcome: str, reason: str, by: User | None, override_reason: str = ""
 ) -> tuple[list[SelectionDecision], list[tuple[Application, str]]]:
     """Decide a batch with one reason; each decision stands alone, so one invalid move does not undo the
     others. Returns the decisions made and, for the others, the application with the reason it failed."""
@@ -63,20 +99,24 @@ def selection_decide_many(
     failed: list[tuple[Application, str]] = []
     for application in applications:
         try:
-            done.append(selection_decide(application=application, outcome=outcome, reason=reason, by=by))
+            done.append(
+                selection_decide(
+                    application=application, outcome=outcome, reason=reason, by=by, override_reason=override_reason
+                )
+            )
         except ValidationError as error:
             failed.append((application, " ".join(str(m) for m in error.messages)))
     return done, failed
 
 
 def application_shortlist_many(
-    *, applications: Iterable[Application], by: User | None
+    *, applications: Iterable[Application], by: User | None, override_reason: str = ""
 ) -> tuple[list[Application], list[tuple[Application, str]]]:
     done: list[Application] = []
     failed: list[tuple[Application, str]] = []
     for application in applications:
         try:
-            application_shortlist(application=application, by=by)
+            application_shortlist(application=application, by=by, override_reason=override_reason)
             done.append(application)
         except ValidationError as error:
             failed.append((application, " ".join(str(m) for m in error.messages)))

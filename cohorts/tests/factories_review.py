@@ -35,3 +35,11 @@ def submitted_review(application, by, scores: dict[RubricCriterion, int], commen
     review.submitted_at = timezone.now()
     review.save(update_fields=["submitted_at"])
     return review
+
+
+def application_reviewed(status: str = ApplicationStatus.UNDER_REVIEW, **kwargs):
+    """An application at `status` with all the reviews its cohort requires already submitted."""
+    application = application_at(status, **kwargs)
+    for _ in range(application.cohort.min_reviews):
+        submitted_review(application, reviewer(), {})
+    return application

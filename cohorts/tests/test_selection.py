@@ -10,7 +10,7 @@ from cohorts import selectors_selection
 from cohorts.models import ApplicationStatus, DecisionOutcome, SelectionDecision
 from cohorts.services.selection import selection_decide, selection_notify
 from cohorts.tests.factories import CohortFactory
-from cohorts.tests.factories_review import application_at, reviewer, rubric, submitted_review
+from cohorts.tests.factories_review import application_at, application_reviewed, reviewer, rubric, submitted_review
 from partners.models import Gender
 from partners.tests.factories import CompanyFactory, EntrepreneurFactory
 
@@ -26,7 +26,7 @@ def staff():
 
 
 def test_a_decision_moves_the_status_in_the_same_transaction(staff):
-    application = application_at(ApplicationStatus.SHORTLISTED)
+    application = application_reviewed(ApplicationStatus.SHORTLISTED)
 
     decision = selection_decide(application=application, outcome=DecisionOutcome.SELECTED, reason="Projet mûr", by=staff)
 
@@ -42,7 +42,7 @@ def test_a_decision_moves_the_status_in_the_same_transaction(staff):
 
 
 def test_an_invalid_move_is_refused_with_a_message_and_nothing_is_recorded(staff):
-    application = application_at(ApplicationStatus.UNDER_REVIEW)
+    application = application_reviewed(ApplicationStatus.UNDER_REVIEW)
 
     with pytest.raises(ValidationError, match="En évaluation.*Sélectionnée"):
         selection_decide(application=application, outcome=DecisionOutcome.SELECTED, reason="Très bon", by=staff)
@@ -59,7 +59,7 @@ def test_an_invalid_move_is_refused_with_a_message_and_nothing_is_recorded(staff
 
 
 def test_a_waitlisted_application_selected_later_is_to_be_notified_again(staff):
-    application = application_at(ApplicationStatus.SHORTLISTED)
+    application = application_reviewed(ApplicationStatus.SHORTLISTED)
     selection_decide(application=application, outcome=DecisionOutcome.WAITLISTED, reason="Liste", by=staff)
     SelectionDecision.objects.update(notified_at="2024-01-01T00:00:00Z")
 
@@ -90,8 +90,8 @@ def test_the_board_ranks_by_weighted_average(client, staff):
 
 def test_batch_decisions_apply_where_allowed_and_report_the_others(client, staff):
     cohort = CohortFactory()
-    first, second = (application_at(ApplicationStatus.SHORTLISTED, cohort=cohort) for _ in range(2))
-    too_early = application_at(ApplicationStatus.UNDER_REVIEW, cohort=cohort)
+    first, second = (application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort) for _ in range(2))
+    too_early = application_reviewed(ApplicationStatus.UNDER_REVIEW, cohort=cohort)
     client.force_login(staff)
 
     response = client.post(
@@ -112,7 +112,7 @@ def test_batch_decisions_apply_where_allowed_and_report_the_others(client, staff
 
 
 def test_shortlisting_then_deciding_one_application(client, staff):
-    application = application_at(ApplicationStatus.UNDER_REVIEW)
+    application = application_reviewed(ApplicationStatus.UNDER_REVIEW)
     url = reverse("cohorts:selection_decide", args=[application.cohort_id])
     client.force_login(staff)
 
@@ -126,8 +126,8 @@ def test_shortlisting_then_deciding_one_application(client, staff):
 
 def test_a_decision_without_reason_or_with_a_foreign_id_keeps_what_was_typed(client, staff):
     cohort = CohortFactory()
-    mine = application_at(ApplicationStatus.SHORTLISTED, cohort=cohort)
-    foreign = application_at(ApplicationStatus.SHORTLISTED)
+    mine = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
+    foreign = application_reviewed(ApplicationStatus.SHORTLISTED)
     client.force_login(staff)
     url = reverse("cohorts:selection_decide", args=[cohort.pk])
 
@@ -148,7 +148,7 @@ def test_the_selection_board_query_count_does_not_grow(client, django_assert_num
     [criterion] = rubric(cohort, ("global", 1, 10))
     people = [reviewer() for _ in range(2)]
     for index in range(rows):
-        application = application_at(ApplicationStatus.SHORTLISTED, cohort=cohort)
+        application = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
         for person in people:
             submitted_review(application, person, {criterion: index % 10})
         if index % 2:
@@ -212,11 +212,11 @@ def test_notifications_go_once_in_each_applicants_language(
     client, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     cohort = CohortFactory()
-    french = application_at(ApplicationStatus.SHORTLISTED, cohort=cohort)
-    english = application_at(ApplicationStatus.SHORTLISTED, cohort=cohort)
+    french = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
+    english = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
     english.entrepreneur.user.preferred_language = "en"
     english.entrepreneur.user.save()
-    undecided = application_at(ApplicationStatus.SHORTLISTED, cohort=cohort)
+    undecided = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
     selection_decide(application=french, outcome="selected", reason="Partenariat solide", by=staff)
     selection_decide(application=english, outcome="rejected", reason="Marché non ciblé", by=staff)
 
@@ -238,7 +238,7 @@ def test_notifications_go_once_in_each_applicants_language(
 
 
 def test_the_applicant_sees_the_decision_on_their_home_once_notified(client, staff, django_capture_on_commit_callbacks):
-    application = application_at(ApplicationStatus.SHORTLISTED)
+    application = application_reviewed(ApplicationStatus.SHORTLISTED)
     selection_decide(application=application, outcome="waitlisted", reason="Une place peut se libérer", by=staff)
     client.force_login(application.entrepreneur.user)
     assert "Une place peut se libérer" not in client.get("/").content.decode()
@@ -257,8 +257,8 @@ def test_the_applicant_sees_the_decision_on_their_home_once_notified(client, sta
 
 def test_a_decision_saved_in_the_admin_moves_the_status_or_is_refused(client):
     admin_user = UserFactory(roles=[Role.STAFF], is_superuser=True)
-    shortlisted = application_at(ApplicationStatus.SHORTLISTED)
-    too_early = application_at(ApplicationStatus.UNDER_REVIEW)
+    shortlisted = application_reviewed(ApplicationStatus.SHORTLISTED)
+    too_early = application_reviewed(ApplicationStatus.UNDER_REVIEW)
     client.force_login(admin_user)
     url = reverse("admin:cohorts_selectiondecision_add")
 

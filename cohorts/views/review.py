@@ -22,7 +22,15 @@ from ..forms.review import (
     criterion_label,
 )
 from ..models import Cohort
-from ..services.review import conflict_declare, review_assign, review_assign_balanced, review_save_draft, review_submit
+from ..services.review import (
+    conflict_declare,
+    review_assign,
+    review_assign_balanced,
+    review_closed,
+    review_save_draft,
+    review_submit,
+    reviews_closed_message,
+)
 from ..selectors_review import DISAGREEMENT_THRESHOLD
 
 
@@ -44,7 +52,13 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(selectors_review.review_for_scoring(request.user, pk))
     application = review.application
     rubric = list(application.cohort.rubric.all())
-    if review.submitted_at is not None:
+    closed = review_closed(application)
+    if closed:
+        if request.method == "POST":
+            messages.error(request, reviews_closed_message())
+            return redirect("cohorts:review_score", pk=review.pk)
+        form = None
+    elif review.submitted_at is not None:
         if request.method == "POST":
             messages.error(request, _("Cette évaluation a déjà été soumise : elle ne peut plus être modifiée."))
             return redirect("cohorts:review_score", pk=review.pk)
@@ -80,6 +94,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "application": application,
         "form": form,
+        "closed": closed,
         "criteria": criteria,
         "documents": documents,
         "show_fictitious_banner": application.cohort.programme.is_fictitious,

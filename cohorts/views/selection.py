@@ -68,11 +68,18 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _board(request, cohort, form)
     applications = list(form.cleaned_data["applications"].order_by("pk"))
     action = form.cleaned_data["action"]
+    override_reason = form.cleaned_data["override_reason"]
     if action == SHORTLIST:
-        done, failed = application_shortlist_many(applications=applications, by=request.user)
+        done, failed = application_shortlist_many(
+            applications=applications, by=request.user, override_reason=override_reason
+        )
     else:
         done, failed = selection_decide_many(
-            applications=applications, outcome=action, reason=form.cleaned_data["reason"], by=request.user
+            applications=applications,
+            outcome=action,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            override_reason=override_reason,
         )
     if done:
         messages.success(

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
-from core.spreadsheets import safe_cell, safe_dataset
+from core.spreadsheets import parse_id, safe_cell, safe_dataset
 from core.storage import private_storage
 
 from .. import selectors_staff
 from ..forms.staff import AnalysisFilter, ApplicationFilter, ApplicationImportConfirmForm, ApplicationImportForm
-from ..models import ApplicationImport, ImportStatus
+from ..models import ApplicationImport, ImportStatus, Programme
+from ..programme_choice import programme_default, programme_remember
 from ..resources import ApplicationImportResource, ApplicationResource, ImportFileError, read_spreadsheet
 from ..services.staff import (
     application_import_blocking,
@@ -101,7 +102,19 @@ def application_export(request: HttpRequest) -> HttpResponse:
 
 
 def _analysis(request: HttpRequest) -> tuple[AnalysisFilter, selectors_staff.SelectionAnalysis]:
-    filterset = AnalysisFilter(request.GET, queryset=selectors_staff.Application.objects.all())
+    """One programme at a time (programmes do not mix): the one asked for, else the one chosen last, else
+    the one with the most recent activity."""
+    data = request.GET.copy()
+    if data.get("programme"):
+        asked = parse_id(data["programme"])
+        programme = Programme.objects.filter(pk=asked).first() if asked is not None else None
+        if programme is not None:
+            programme_remember(request, programme)
+    else:
+        programme = programme_default(request, Programme.objects.all())
+        if programme is not None:
+            data["programme"] = str(programme.pk)
+    filterset = AnalysisFilter(data, queryset=selectors_staff.Application.objects.all())
     return filterset, selectors_staff.selection_analysis(filterset.qs, filterset.cohorts())
 
 
@@ -111,7 +124,7 @@ def selection_analysis(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cohorts/staff/selection_analysis.html",
-        {"filter": filterset, "analysis": analysis, "query": request.GET.urlencode()},
+        {"filter": filterset, "analysis": analysis, "query": filterset.data.urlencode()},
     )
 
 

@@ -212,6 +212,7 @@ def test_the_query_count_does_not_grow_with_the_data(client, programme):
         travelled(cohorts[i % 2])
     ReportJobFactory(programme=programme, status="done", sha256="a" * 64, error="")
     client.force_login(member(programme))
+    _queries(client, programme)  # the first visit remembers the programme chosen in the session (one write)
     small = _queries(client, programme)
 
     for i in range(27):

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from accounts.access import role_required
 from cohorts.models import Cohort, Programme
+from cohorts.programme_choice import programme_default, programme_remember
 from core.spreadsheets import parse_id
 
 from .. import selectors_dashboard as selectors
@@ -36,13 +36,6 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return value
 
 
-def _default_programme(programmes: list[Programme]) -> Programme | None:
-    """The programme running now or most recently started; programmes still to come last."""
-    today = timezone.localdate()
-    started = [p for p in programmes if p.starts_on <= today]
-    return max(started, key=lambda p: p.starts_on) if started else (programmes[0] if programmes else None)
-
-
 @role_required(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.dashboard_programmes(request.user).order_by("-starts_on", "name"))
@@ -51,8 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         programme = next((p for p in programmes if p.pk == programme_pk), None)
         if programme is None:
             raise Http404
+        programme_remember(request, programme)
     else:
-        programme = _default_programme(programmes)
+        programme = programme_default(request, selectors.dashboard_programmes(request.user))
     context = {"programmes": programmes, "programme": programme}
     if programme is None:
         if cohort_pk is not None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.models import Role
 from cohorts.models import Cohort, Programme
+from cohorts.programme_choice import programme_default, programme_remember
 from core.spreadsheets import safe_cell
 
 from .. import selectors_indicators as selectors
@@ -42,11 +43,14 @@ def _int_or_404(raw) -> int:
 
 
 def _programme(request: HttpRequest, raw=None) -> Programme:
-    """The requested programme among the user's (404 otherwise), or the first of them by default."""
+    """The requested programme among the user's (404 otherwise, remembered otherwise), or by default the
+    one chosen last, else the one with the most recent activity (cohorts.programme_choice)."""
     programmes = selectors.programmes_for_user(request.user)
     if raw not in (None, ""):
-        return get_object_or_404(programmes, pk=_int_or_404(raw))
-    programme = programmes.order_by("-starts_on", "name").first()
+        programme = get_object_or_404(programmes, pk=_int_or_404(raw))
+        programme_remember(request, programme)
+        return programme
+    programme = programme_default(request, programmes)
     if programme is None:
         raise Http404
     return programme
