@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -156,7 +157,7 @@ class CoachListFilter(SelectRelatedListFilter):
 # --------------------------------------------------------------------------------------------------
 
 
-class CohortInline(admin.TabularInline):
+class CohortInline(TranslationTabularInline):
     model = Cohort
     fields = ("number", "name", "call_opens_at", "call_closes_at", "places", "min_reviews")
     extra = 0
@@ -194,7 +195,7 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(TranslationAdmin):
     list_display = ("code", "name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
     list_filter = ("is_fictitious", "origin_country")
     search_fields = ("code", "name", "reference", "iati_identifier")
@@ -224,20 +225,20 @@ class ProgrammePartnerAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
-class EligibilityCriterionInline(admin.TabularInline):
+class EligibilityCriterionInline(TranslationTabularInline):
     model = EligibilityCriterion
-    fields = ("order", "field", "operator", "value", "label", "label_en", "is_active")
+    fields = ("order", "field", "operator", "value", "label_fr", "label_en", "is_active")
     extra = 0
 
 
-class RubricCriterionInline(admin.TabularInline):
+class RubricCriterionInline(TranslationTabularInline):
     model = RubricCriterion
-    fields = ("order", "code", "label", "label_en", "weight", "max_score", "guidance")
+    fields = ("order", "code", "label_fr", "label_en", "weight", "max_score", "guidance_fr", "guidance_en")
     extra = 0
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(TranslationAdmin):
     list_display = ("name", "programme", "number", "call_opens_at", "call_closes_at", "places", "min_reviews")
     list_filter = ("programme",)
     search_fields = ("name", "programme__code", "programme__name")
@@ -253,19 +254,19 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(EligibilityCriterion)
-class EligibilityCriterionAdmin(admin.ModelAdmin):
+class EligibilityCriterionAdmin(TranslationAdmin):
     list_display = ("label", "cohort", "field", "operator", "value", "order", "is_active")
     list_filter = ("is_active", "field", ("cohort", CohortListFilter))
-    search_fields = ("label", "label_en", "value")
+    search_fields = ("label_fr", "label_en", "value")
     list_select_related = ("cohort__programme",)
     autocomplete_fields = ("cohort",)
 
 
 @admin.register(RubricCriterion)
-class RubricCriterionAdmin(admin.ModelAdmin):
+class RubricCriterionAdmin(TranslationAdmin):
     list_display = ("label", "code", "cohort", "weight", "max_score", "order")
     list_filter = (("cohort", CohortListFilter),)
-    search_fields = ("label", "label_en", "code")
+    search_fields = ("label_fr", "label_en", "code")
     list_select_related = ("cohort__programme",)
     autocomplete_fields = ("cohort",)
 

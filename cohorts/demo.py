@@ -382,22 +382,26 @@ def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepren
         watched_region_group=RegionGroup.objects.get(country="SN", name_fr="Axe Dakar–Thiès"),
         starts_on=datetime.date(2021, 10, 1), ends_on=datetime.date(2024, 9, 30), donor=orgs["eu_intpa"],
         implementer=orgs["enabel"], is_fictitious=True,
-        description="Projet pilote de mobilité d'affaires circulaire entre le Sénégal et la Belgique "
+        description_fr="Projet pilote de mobilité d'affaires circulaire entre le Sénégal et la Belgique "
         "(données de démonstration : personnes et entreprises fictives).",
+        description_en="Pilot project of circular business mobility between Senegal and Belgium "
+        "(demonstration data: fictitious people and companies).",
     )
     nzassa = Programme.objects.create(
         code="pem-nzassa", name="PEM N'Zassa", origin_country="CI", destination_country="BE",
         watched_region_group=_abidjan_yamoussoukro(),
         starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2025, 12, 31), donor=orgs["eu_intpa"],
         implementer=orgs["enabel_ci"], is_fictitious=True,
-        description="Programme de mobilité d'affaires Côte d'Ivoire – Belgique (démonstration).",
+        description_fr="Programme de mobilité d'affaires Côte d'Ivoire – Belgique (démonstration).",
+        description_en="Business mobility programme Côte d'Ivoire – Belgium (demonstration).",
     )
     cohorts = {}
     for (code, number), cal in CALENDAR.items():
         programme = wecco if code == "pem-wecco" else nzassa
         cohorts[(code, number)] = Cohort.objects.create(
-            programme=programme, number=number, name=f"Cohorte {number}",
-            call_text="Appel à candidatures pour des PME souhaitant nouer des partenariats avec des entreprises belges.",
+            programme=programme, number=number, name_fr=f"Cohorte {number}", name_en=f"Cohort {number}",
+            call_text_fr="Appel à candidatures pour des PME souhaitant nouer des partenariats avec des entreprises belges.",
+            call_text_en="Call for applications for SMEs wishing to build partnerships with Belgian companies.",
             call_opens_at=aware(cal["opens"], 9), call_closes_at=aware(cal["closes"], 23, 59),
             travel_starts_on=cal["travel"][0], travel_ends_on=cal["travel"][1], places=30 if code == "pem-wecco" else 15,
         )
@@ -428,24 +432,27 @@ def _open_call_create(orgs) -> Cohort:
         code="pem-sine-saloum", name="PEM Sine-Saloum", origin_country="SN", destination_country="BE",
         starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2029, 8, 31), donor=orgs["eu_intpa"],
         implementer=orgs["enabel"], is_fictitious=True,
-        description="Mobilité d'affaires circulaire pour les PME de la région du Sine-Saloum (démonstration).",
+        description_fr="Mobilité d'affaires circulaire pour les PME de la région du Sine-Saloum (démonstration).",
+        description_en="Circular business mobility for SMEs of the Sine-Saloum region (demonstration).",
     )
     cohort = Cohort.objects.create(
-        programme=programme, number=1, name="Cohorte 1",
-        call_text="Appel ouvert aux PME du Sine-Saloum (Fatick, Kaolack, Kaffrine) et de la diaspora qui souhaitent "
+        programme=programme, number=1, name_fr="Cohorte 1", name_en="Cohort 1",
+        call_text_fr="Appel ouvert aux PME du Sine-Saloum (Fatick, Kaolack, Kaffrine) et de la diaspora qui souhaitent "
         "nouer un partenariat avec des entreprises belges, notamment dans l'agroalimentaire, la pêche et l'eau.",
+        call_text_en="A call open to SMEs of Sine-Saloum (Fatick, Kaolack, Kaffrine) and of the diaspora who wish to "
+        "build a partnership with Belgian companies, especially in agri-food, fisheries and water.",
         call_opens_at=aware(datetime.date(2026, 10, 1), 9), call_closes_at=aware(datetime.date(2027, 3, 31), 23, 59),
         travel_starts_on=datetime.date(2027, 9, 1), travel_ends_on=datetime.date(2027, 11, 30), places=20,
     )
     # Lessons of PEM-WECCO: no formal-status or high turnover thresholds; an environmental commitment asked.
     EligibilityCriterion.objects.bulk_create([
         EligibilityCriterion(cohort=cohort, field="company_age", operator="gte", value="1", order=1,
-                             label="Entreprise créée depuis au moins 1 an", label_en="Company at least 1 year old"),
+                             label_fr="Entreprise créée depuis au moins 1 an", label_en="Company at least 1 year old"),
         EligibilityCriterion(cohort=cohort, field="has_environmental_commitment", operator="true", order=2,
-                             label="Engagement environnemental décrit", label_en="Environmental commitment described"),
+                             label_fr="Engagement environnemental décrit", label_en="Environmental commitment described"),
     ])
     RubricCriterion.objects.bulk_create([
-        RubricCriterion(cohort=cohort, code=code, label=label, label_en=label_en, weight=Decimal(str(weight)), max_score=5, order=i)
+        RubricCriterion(cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(weight)), max_score=5, order=i)
         for i, ((code, label, label_en), weight) in enumerate(zip(RUBRIC, RUBRIC_WEIGHTS[2], strict=True), start=1)
     ])
     return cohort
@@ -456,7 +463,7 @@ def _criteria_create(cohorts) -> dict:
     for key, cohort in cohorts.items():
         spec = CRITERIA[key[1]] if key[0] == "pem-wecco" else CRITERIA[2]
         rows[key] = [
-            EligibilityCriterion(cohort=cohort, field=f, operator=op, value=v, label=label, label_en=label_en, order=i)
+            EligibilityCriterion(cohort=cohort, field=f, operator=op, value=v, label_fr=label, label_en=label_en, order=i)
             for i, (f, op, v, label, label_en) in enumerate(spec, start=1)
         ]
         EligibilityCriterion.objects.bulk_create(rows[key])
@@ -468,7 +475,7 @@ def _rubrics_create(cohorts) -> dict:
     for key, cohort in cohorts.items():
         weights = RUBRIC_WEIGHTS[key[1]] if key[0] == "pem-wecco" else RUBRIC_WEIGHTS[2]
         rows[key] = [
-            RubricCriterion(cohort=cohort, code=code, label=label, label_en=label_en, weight=Decimal(str(w)), max_score=5, order=i)
+            RubricCriterion(cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(w)), max_score=5, order=i)
             for i, ((code, label, label_en), w) in enumerate(zip(RUBRIC, weights), start=1)
         ]
         RubricCriterion.objects.bulk_create(rows[key])

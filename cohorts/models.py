@@ -271,8 +271,7 @@ class EligibilityCriterion(models.Model):
     value = models.CharField(
         _("valeur"), max_length=250, blank=True, help_text=_("Plusieurs valeurs séparées par des virgules pour « parmi ».")
     )
-    label = models.CharField(_("libellé (français)"), max_length=250)
-    label_en = models.CharField(_("libellé (anglais)"), max_length=250, blank=True)
+    label = models.CharField(_("libellé"), max_length=250)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("actif"), default=True)
 
@@ -288,8 +287,7 @@ class EligibilityCriterion(models.Model):
 class RubricCriterion(models.Model):
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, related_name="rubric")
     code = models.SlugField(_("code"), max_length=40)
-    label = models.CharField(_("libellé (français)"), max_length=200)
-    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
+    label = models.CharField(_("libellé"), max_length=200)
     guidance = models.TextField(_("consignes"), blank=True)
     weight = models.DecimalField(_("pondération"), max_digits=5, decimal_places=2, default=Decimal("1"))
     max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5)
@@ -628,7 +626,7 @@ class SelectionDecision(models.Model):
         help_text=_("Renseigné quand la décision est prise alors que des évaluations requises manquent."),
     )
 
-    history = HistoricalRecords()
+    # Its history is registered in translation.py, after the French and English fields exist.
 
     class Meta:
         verbose_name = _("décision de sélection")

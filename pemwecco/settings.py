@@ -129,6 +129,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: French first, English complete.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Texts people write (evaluation findings, indicator names, criteria, calls...) are kept in both languages
+# by django-modeltranslation (`<field>_fr`, `<field>_en`). Pages show them through core.bilingual, which marks a
+# text shown in the other language; the fallback below only keeps code that reads `<field>` from seeing "".
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_LANGUAGES = ("fr", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates with the month written out and the day first, in French and in English (pemwecco/formats/).
 FORMAT_MODULE_PATH = ["pemwecco.formats"]

@@ -7,6 +7,7 @@ lives in the private storage (its name is shown, never a link).
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from cohorts.admin import AuditedHistoryAdmin, CohortListFilter, PrivateFilesAdminMixin
 from cohorts.models import Cohort
@@ -37,10 +38,10 @@ from .models import (
 
 
 @admin.register(ResultObjective)
-class ResultObjectiveAdmin(admin.ModelAdmin):
+class ResultObjectiveAdmin(TranslationAdmin):
     list_display = ("code", "title", "programme", "level", "parent", "order")
     list_filter = ("programme", "level")
-    search_fields = ("code", "title", "title_en")
+    search_fields = ("code", "title_fr", "title_en")
     list_select_related = ("programme", "parent")
     autocomplete_fields = ("programme", "parent")
 
@@ -80,11 +81,11 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TranslationAdmin):
     form = IndicatorAdminForm
     list_display = ("code", "name", "programme", "objective", "unit", "calculator", "baseline", "order")
     list_filter = ("programme", ("calculator", admin.EmptyFieldListFilter))
-    search_fields = ("code", "name", "name_en", "definition")
+    search_fields = ("code", "name_fr", "name_en", "definition_fr", "definition_en")
     list_select_related = ("programme", "objective")
     autocomplete_fields = ("programme", "objective")
     inlines = [IndicatorTargetInline, IndicatorValueInline]
@@ -130,7 +131,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------------------------------
 
 
-class EvaluationScopedInline(admin.TabularInline):
+class EvaluationScopedInline(TranslationTabularInline):
     """Choices that point inside an evaluation (a question's parent, a recommendation's conclusions)
     offer only rows of the evaluation being edited."""
 
@@ -155,7 +156,7 @@ class EvaluationScopedInline(admin.TabularInline):
         return super().formfield_for_manytomany(db_field, request, **self._scope(db_field, request, kwargs))
 
 
-class CriterionGradeInline(admin.TabularInline):
+class CriterionGradeInline(TranslationTabularInline):
     model = CriterionGrade
     fields = ("criterion", "grade", "findings")
     extra = 0
@@ -183,7 +184,7 @@ class EvaluationQuestionInline(EvaluationScopedInline):
     show_change_link = True
 
 
-class ConclusionInline(admin.TabularInline):
+class ConclusionInline(TranslationTabularInline):
     model = Conclusion
     fields = ("order", "code", "title", "text")
     extra = 0
@@ -210,14 +211,14 @@ class RecommendationInline(EvaluationScopedInline):
     show_change_link = True
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(TranslationTabularInline):
     model = Lesson
     fields = ("order", "code", "title", "text")
     extra = 0
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(TranslationAdmin):
     list_display = ("title", "programme", "evaluator", "period_start", "period_end", "report_date")
     list_filter = ("programme",)
     search_fields = ("title", "summary")
@@ -227,14 +228,14 @@ class EvaluationAdmin(admin.ModelAdmin):
     inlines = [CriterionGradeInline, EvaluationQuestionInline, ConclusionInline, RecommendationInline, LessonInline]
 
 
-class CriterionFindingInline(admin.TabularInline):
+class CriterionFindingInline(TranslationTabularInline):
     model = CriterionFinding
     fields = ("objective", "text")
     extra = 0
 
 
 @admin.register(CriterionGrade)
-class CriterionGradeAdmin(AuditedHistoryAdmin):
+class CriterionGradeAdmin(TranslationAdmin, AuditedHistoryAdmin):
     list_display = ("criterion", "grade", "evaluation")
     list_filter = ("criterion", "grade", "evaluation")
     search_fields = ("findings", "evaluation__title")
@@ -244,7 +245,7 @@ class CriterionGradeAdmin(AuditedHistoryAdmin):
 
 
 @admin.register(CriterionFinding)
-class CriterionFindingAdmin(admin.ModelAdmin):
+class CriterionFindingAdmin(TranslationAdmin):
     list_display = ("grade", "objective")
     list_filter = ("objective", "grade__criterion")
     search_fields = ("text",)
@@ -253,7 +254,7 @@ class CriterionFindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationQuestion)
-class EvaluationQuestionAdmin(admin.ModelAdmin):
+class EvaluationQuestionAdmin(TranslationAdmin):
     form = EvaluationQuestionForm
     list_display = ("code", "short_question", "evaluation", "parent", "order")
     list_filter = ("evaluation",)
@@ -267,7 +268,7 @@ class EvaluationQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conclusion)
-class ConclusionAdmin(admin.ModelAdmin):
+class ConclusionAdmin(TranslationAdmin):
     list_display = ("code", "title", "evaluation", "order")
     list_filter = ("evaluation",)
     search_fields = ("code", "title", "text")
@@ -275,7 +276,7 @@ class ConclusionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("evaluation",)
 
 
-class ManagementResponseInline(admin.StackedInline):
+class ManagementResponseInline(TranslationStackedInline):
     model = ManagementResponse
     fields = ("decision", "action", "owner", "deadline", "status", "updated_at")
     readonly_fields = ("updated_at",)
@@ -284,7 +285,7 @@ class ManagementResponseInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(TranslationAdmin):
     form = RecommendationForm
     list_display = ("code", "title", "evaluation", "priority", "type", "order")
     list_filter = ("priority", "type", "evaluation")
@@ -295,7 +296,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ManagementResponse)
-class ManagementResponseAdmin(AuditedHistoryAdmin):
+class ManagementResponseAdmin(TranslationAdmin, AuditedHistoryAdmin):
     list_display = ("recommendation", "decision", "status", "owner", "deadline", "updated_at")
     list_filter = ("decision", "status")
     search_fields = ("recommendation__code", "recommendation__title", "owner", "action")
@@ -306,7 +307,7 @@ class ManagementResponseAdmin(AuditedHistoryAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(TranslationAdmin):
     list_display = ("code", "title", "evaluation", "order")
     list_filter = ("evaluation",)
     search_fields = ("code", "title", "text")

@@ -18,6 +18,7 @@ from mobility.models import B2BMeeting, Partnership, PartnershipStage, Trip, Tri
 from partners.demo import DEMO_DOMAIN, RECORDED_AT
 from partners.models import OrganisationKind
 
+from .demo_fr import FRENCH
 from .models import (
     Conclusion,
     CriterionFinding,
@@ -281,6 +282,19 @@ MANAGEMENT_RESPONSES = {
     "R5": (ResponseDecision.PARTLY, "Conventions de suivi avec l'ADEPME et l'APIX ; budget post-mobilité limité à la durée restante.", "Équipe PEM", ResponseStatus.IN_PROGRESS),
     "R7": (ResponseDecision.PARTLY, "Porter la question au dialogue politique ; hors du seul ressort du projet.", "Enabel Bruxelles", ResponseStatus.PLANNED),
 }
+#: The programme team's responses are written in French; their English versions.
+RESPONSES_EN = {
+    "R1": "Formalise the BMR concept in the capitalisation note and review the selection criteria.",
+    "R3": "Include a diaspora component in the new Belgium–Senegal projects.",
+    "R5": "Follow-up agreements with ADEPME and APIX; post-mobility budget limited to the remaining duration.",
+    "R7": "Raise the question in the policy dialogue; beyond the project's own remit.",
+}
+
+
+def _both(field: str, english: str) -> dict[str, str]:
+    """`<field>_fr` and `<field>_en` of a text of the (English) source summary: its French version comes from
+    reporting/demo_fr.py, which the demo tests hold complete."""
+    return {f"{field}_fr": FRENCH[english], f"{field}_en": english} if english else {f"{field}_fr": "", f"{field}_en": ""}
 
 LESSONS = [
     ("L1", "Optimizing impacts through a systemic approach and extended project duration to effectively influence migration governance",
@@ -296,17 +310,28 @@ LESSONS = [
 ]
 
 
+SUMMARY = (
+    "Final review of the pilot project for business mobility between Belgium and Senegal (Navision code SEN 20001). "
+    "The evaluation assesses the project against the DAC criteria and the theory of change, and analyses its design to inform "
+    "replication."
+)
+METHODOLOGY = (
+    "Evaluation matrix; document review; preparatory meetings; interviews with public partners, companies, coaches and "
+    "support structures in Senegal and Belgium; field mission to Senegal from 3 to 7 June 2024 with three focus groups."
+)
+
+
 def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
     programme = demo.programme
     objectives = {}
     for order, (code, parent, level, title, title_en) in enumerate(OBJECTIVES, start=1):
         objectives[code] = ResultObjective.objects.create(
-            programme=programme, code=code, title=title, title_en=title_en, level=level, parent=objectives.get(parent), order=order
+            programme=programme, code=code, title_fr=title, title_en=title_en, level=level, parent=objectives.get(parent), order=order
         )
     indicators = {}
     for order, (code, objective, name, name_en, calculator, unit, disaggregations, baseline, target) in enumerate(INDICATORS, start=1):
         indicators[code] = Indicator(
-            programme=programme, objective=objectives[objective], code=code, name=name, name_en=name_en, calculator=calculator,
+            programme=programme, objective=objectives[objective], code=code, name_fr=name, name_en=name_en, calculator=calculator,
             unit=unit, disaggregations=disaggregations, source="Données de la plateforme", order=order,
             baseline=baseline, baseline_year=2021 if baseline is not None else None,
         )
@@ -317,19 +342,17 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
     ])
 
     evaluation = Evaluation.objects.create(
-        programme=programme, title="Évaluation finale du projet pilote PEM-WECCO", evaluator=orgs["cota"],
+        programme=programme, title_fr="Évaluation finale du projet pilote PEM-WECCO",
+        title_en="Final evaluation of the PEM-WECCO pilot project", evaluator=orgs["cota"],
         period_start=datetime.date(2021, 10, 1), period_end=datetime.date(2024, 6, 30),
         field_mission_start=datetime.date(2024, 6, 3), field_mission_end=datetime.date(2024, 6, 7), report_date=datetime.date(2024, 8, 30),
-        summary="Final review of the pilot project for business mobility between Belgium and Senegal (Navision code SEN 20001). "
-        "The evaluation assesses the project against the DAC criteria and the theory of change, and analyses its design to inform "
-        "replication.",
-        methodology="Evaluation matrix; document review; preparatory meetings; interviews with public partners, companies, coaches and "
-        "support structures in Senegal and Belgium; field mission to Senegal from 3 to 7 June 2024 with three focus groups.",
+        **_both("summary", SUMMARY),
+        **_both("methodology", METHODOLOGY),
     )
-    grades = [CriterionGrade(evaluation=evaluation, criterion=c, grade=g, findings=text) for c, g, text, _ in GRADES]
+    grades = [CriterionGrade(evaluation=evaluation, criterion=c, grade=g, **_both("findings", text)) for c, g, text, _ in GRADES]
     bulk_create_with_history(grades, CriterionGrade, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
     CriterionFinding.objects.bulk_create([
-        CriterionFinding(grade=grade, objective=objective, text=text)
+        CriterionFinding(grade=grade, objective=objective, **_both("text", text))
         for grade, (_, _, _, split) in zip(grades, GRADES) for objective, text in split.items()
     ])
 
@@ -338,7 +361,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
     for order, (code, parent, question, answer, criteria, indicator_codes) in enumerate(QUESTIONS, start=1):
         sources = all_sources + ([DataSource.PLATFORM] if indicator_codes else [])
         questions[code] = EvaluationQuestion.objects.create(
-            evaluation=evaluation, code=code, parent=questions.get(parent), question=question, answer=answer,
+            evaluation=evaluation, code=code, parent=questions.get(parent), **_both("question", question), **_both("answer", answer),
             criteria=criteria, sources=sources, order=order,
         )
         if indicator_codes:
@@ -346,11 +369,11 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
 
     conclusions = {}
     for order, (code, title, text) in enumerate(CONCLUSIONS, start=1):
-        conclusions[code] = Conclusion(evaluation=evaluation, code=code, title=title, text=text, order=order)
+        conclusions[code] = Conclusion(evaluation=evaluation, code=code, **_both("title", title), **_both("text", text), order=order)
     Conclusion.objects.bulk_create(conclusions.values())
     recommendations = []
     for order, (code, title, text, related, actors, levels, priority, kind) in enumerate(RECOMMENDATIONS, start=1):
-        recommendation = Recommendation(evaluation=evaluation, code=code, title=title, text=text, targeted_actors=actors,
+        recommendation = Recommendation(evaluation=evaluation, code=code, **_both("title", title), **_both("text", text), **_both("targeted_actors", actors),
                                         levels=levels, priority=priority, type=kind, order=order)
         recommendation.full_clean(exclude=["evaluation"])
         recommendations.append((recommendation, related))
@@ -360,7 +383,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
         for r, related in recommendations for c in related
     ])
     responses = [
-        ManagementResponse(recommendation=r, decision=decision, action=action, owner=owner, deadline=datetime.date(2024, 12, 31), status=status)
+        ManagementResponse(recommendation=r, decision=decision, action_fr=action, action_en=RESPONSES_EN[r.code], owner=owner, deadline=datetime.date(2024, 12, 31), status=status)
         for r, _ in recommendations if r.code in MANAGEMENT_RESPONSES
         for decision, action, owner, status in [MANAGEMENT_RESPONSES[r.code]]
     ]
@@ -370,7 +393,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
     ManagementResponse.objects.bulk_update(responses, ["updated_at"])
     ManagementResponse.history.bulk_history_create(responses, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
     Lesson.objects.bulk_create([
-        Lesson(evaluation=evaluation, code=code, title=title, text=text, order=order)
+        Lesson(evaluation=evaluation, code=code, **_both("title", title), **_both("text", text), order=order)
         for order, (code, title, text) in enumerate(LESSONS, start=1)
     ])
     return evaluation

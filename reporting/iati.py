@@ -232,8 +232,8 @@ def _descriptions(activity: etree._Element, programme: Programme) -> None:
     objectives = list(ResultObjective.objects.filter(programme=programme, parent__isnull=True).order_by("order", "code"))
     if objectives:
         texts = {
-            "fr": "\n".join(f"{o.code} : {o.title}" for o in objectives),
-            "en": "\n".join(f"{o.code}: {o.title_en or o.title}" for o in objectives),
+            "fr": "\n".join(f"{o.code} : {o.title_fr or o.title_en}" for o in objectives),
+            "en": "\n".join(f"{o.code}: {o.title_en or o.title_fr}" for o in objectives),
         }
         _narratives(etree.SubElement(activity, "description", {"type": "2"}), texts)
     _narratives(etree.SubElement(activity, "description", {"type": "3"}), _template("target_groups", programme))
@@ -419,7 +419,7 @@ def _results(activity: etree._Element, programme: Programme, *, today: datetime.
             continue  # IATI results need at least one indicator
         # An objective without parent is an outcome (2); results under it are outputs (1).
         result = etree.SubElement(activity, "result", {"type": "2" if objective.parent_id is None else "1"})
-        _narratives(etree.SubElement(result, "title"), {"fr": f"{objective.code} – {objective.title}", "en": f"{objective.code} – {objective.title_en or objective.title}"})
+        _narratives(etree.SubElement(result, "title"), {"fr": f"{objective.code} – {objective.title_fr or objective.title_en}", "en": f"{objective.code} – {objective.title_en or objective.title_fr}"})
         for indicator in indicators_of[objective.pk]:
             _indicator(result, indicator, programme, values_of[indicator.pk], live=live, today=today)
 
@@ -436,7 +436,7 @@ def _indicator(
     attributes = {"measure": "2" if indicator.unit.strip() == "%" else "1"}  # 1 unit, 2 percentage
     attributes["ascending"] = "0" if indicator.calculator in DESCENDING_CALCULATORS else "1"
     element = etree.SubElement(result, "indicator", attributes)
-    _narratives(etree.SubElement(element, "title"), {"fr": indicator.name, "en": indicator.name_en or indicator.name})
+    _narratives(etree.SubElement(element, "title"), {"fr": indicator.name_fr or indicator.name_en, "en": indicator.name_en or indicator.name_fr})
     if indicator.definition:
         _narratives(etree.SubElement(element, "description"), {"fr": indicator.definition})
     etree.SubElement(element, "reference", {"vocabulary": "99", "code": indicator.code})  # 99: reporting organisation

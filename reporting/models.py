@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from cohorts.models import Cohort, Level, Programme, ProgrammeMembership
@@ -52,8 +51,7 @@ class ProgrammeScopedQuerySet(models.QuerySet):
 class ResultObjective(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="objectives")
     code = models.CharField(_("code"), max_length=20)
-    title = models.CharField(_("intitulé (français)"), max_length=300)
-    title_en = models.CharField(_("intitulé (anglais)"), max_length=300, blank=True)
+    title = models.CharField(_("intitulé"), max_length=300)
     level = models.CharField(_("niveau"), max_length=8, choices=Level.choices, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("objectif parent"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -88,8 +86,7 @@ class Indicator(models.Model):
         ResultObjective, verbose_name=_("objectif"), on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
     )
     code = models.CharField(_("code"), max_length=30)
-    name = models.CharField(_("intitulé (français)"), max_length=300)
-    name_en = models.CharField(_("intitulé (anglais)"), max_length=300, blank=True)
+    name = models.CharField(_("intitulé"), max_length=300)
     definition = models.TextField(_("définition"), blank=True)
     unit = models.CharField(_("unité"), max_length=40, default="nombre")
     calculator = models.CharField(
@@ -240,7 +237,7 @@ class CriterionGrade(models.Model):
     grade = models.CharField(_("note"), max_length=1, choices=Grade.choices)
     findings = models.TextField(_("constats"), blank=True)
 
-    history = HistoricalRecords()
+    # Its history is registered in translation.py, after the French and English fields exist.
 
     class Meta:
         verbose_name = _("note par critère CAD")
@@ -390,7 +387,7 @@ class ManagementResponse(models.Model):
     status = models.CharField(_("avancement"), max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.PLANNED)
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
-    history = HistoricalRecords()
+    # Its history is registered in translation.py, after the French and English fields exist.
 
     class Meta:
         verbose_name = _("réponse managériale")

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.bilingual import text_in
+from core.templatetags.bilingual import marked
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -141,10 +143,9 @@ def _css_string(text: str) -> str:
 
 
 def _localized(obj, name: str, language: str) -> str:
-    """`title` or `title_en` (`name` / `name_en`) for the report's language, French as the fallback."""
-    if language == "en":
-        return getattr(obj, f"{name}_en", "") or getattr(obj, name)
-    return getattr(obj, name)
+    """`name` of `obj` in the report's language, or the other language marked as such (core.bilingual)."""
+    text = text_in(obj, name, language)
+    return marked(text.value, text.other_language, paragraphs=False)
 
 
 def short_finding(text: str, limit: int = 260) -> str:

@@ -6,6 +6,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import get_language
+
+from core.bilingual import plain_text_in
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -25,7 +27,7 @@ def button(name: str, label, classes: str) -> Submit:
 
 
 def criterion_label(criterion: RubricCriterion) -> str:
-    return criterion.label_en if get_language() == "en" and criterion.label_en else criterion.label
+    return plain_text_in(criterion, "label")
 
 
 class ReviewScoreForm(forms.Form):

@@ -33,6 +33,10 @@ class CriterionForm(forms.ModelForm):
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.country = country  # the programme's country of origin, whose regions a criterion may name
+        self.fields["label_fr"].label = _("Libellé (français)")
+        self.fields["label_fr"].required = True
+        self.fields["label_en"].label = _("Libellé (anglais)")
+        self.fields["label_en"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -62,7 +66,7 @@ class CriterionForm(forms.ModelForm):
                 Column("operator", css_class="col-md-3"),
                 Column("value", css_class="col-md-5"),
             ),
-            Row(Column("label", css_class="col-md-6"), Column("label_en", css_class="col-md-6")),
+            Row(Column("label_fr", css_class="col-md-6"), Column("label_en", css_class="col-md-6")),
             Row(*last_row),
         )
         return helper
@@ -94,7 +98,7 @@ class BaseCriterionFormSet(BaseInlineFormSet):
             rule = (form.cleaned_data["field"], form.cleaned_data["operator"], form.cleaned_data["value"])
             if rule in rules:
                 raise ValidationError(
-                    _("Le critère « %(label)s » est en double.") % {"label": form.cleaned_data["label"]},
+                    _("Le critère « %(label)s » est en double.") % {"label": form.cleaned_data.get("label_fr") or form.cleaned_data.get("label_en")},
                     code="duplicate_criterion",
                 )
             rules.add(rule)

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.bilingual import text_set
 from partners.models import Education, Gender, LegalForm, Region, Sector
 from core.jobs import IN_FLIGHT, JobRetry, job_claim, job_enqueue, job_finish, job_heartbeat, job_retry_later
 
@@ -51,7 +52,7 @@ BOOLEAN_OPERATORS = (CriterionOperator.IS_TRUE, CriterionOperator.IS_FALSE)
 CHOICE_OPERATORS = (CriterionOperator.EQ, CriterionOperator.NE, CriterionOperator.IN, CriterionOperator.NOT_IN)
 
 #: What staff may edit on a criterion (the cohort is given by the page, never by the form).
-CRITERION_FIELDS = ("field", "operator", "value", "label", "label_en", "order", "is_active")
+CRITERION_FIELDS = ("field", "operator", "value", "label_fr", "label_en", "order", "is_active")
 
 #: Statuses that re-screening may change: later stages (review, selection) are never reopened by it.
 RESCREEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
@@ -182,6 +183,8 @@ def criteria_replace(*, cohort: Cohort, rows: list[dict], by: User | None) -> li
         for name in CRITERION_FIELDS:
             if name in row:
                 setattr(criterion, name, row[name])
+        if "label" in row:  # one text for both languages' fields, or the French one alone (core.bilingual)
+            text_set(criterion, "label", row["label"])
         criterion.value = criterion_value_clean(
             field=criterion.field, operator=criterion.operator, value=criterion.value, country=cohort.programme.origin_country
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.bilingual import plain_text_in
 from accounts.emails import email_queue
 from accounts.models import User
 
@@ -145,17 +146,19 @@ def selection_notify(*, cohort: Cohort, by: User | None = None) -> int:
             continue
         entrepreneur = application.entrepreneur
         account = entrepreneur.user
+        language = account.preferred_language if account else application.language
         email_queue(
             to=account.email if account else entrepreneur.email,
             user=account,
             template=f"selection_{decision.outcome}",
-            language=account.preferred_language if account else application.language,
+            language=language,
             context={
                 "name": entrepreneur.first_name or str(entrepreneur),
                 "programme_name": application.cohort.programme.name,
-                "cohort_name": application.cohort.name,
+                "cohort_name": plain_text_in(application.cohort, "name", language),
                 "company_name": application.company.name if application.company else "",
-                "reason": decision.reason,
+                # Written by staff in one language: the other one is marked as such.
+                "reason": plain_text_in(decision, "reason", language),
             },
         )
         sent += 1

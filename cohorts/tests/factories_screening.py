@@ -41,7 +41,10 @@ def criteria_post(rows: list[dict], *, initial: int = 0) -> dict:
         f"{FORMSET_PREFIX}-MAX_NUM_FORMS": "1000",
     }
     for index, row in enumerate(rows):
-        values = {"order": index, "is_active": True, "label": f"Critère {index + 1}", "label_en": "", "value": "", **row}
+        row = dict(row)
+        if "label" in row:  # the page edits each language's label: the French one is `label_fr`
+            row["label_fr"] = row.pop("label")
+        values = {"order": index, "is_active": True, "label_fr": f"Critère {index + 1}", "label_en": "", "value": "", **row}
         for name, value in values.items():
             if value is True:
                 value = "on"

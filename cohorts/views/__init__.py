@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.bilingual import text_in
 
 from .. import selectors
 from ..models import Application, EligibilityCriterion
@@ -40,8 +41,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.open_calls().prefetch_related(Prefetch("criteria", queryset=active_criteria, to_attr="active_criteria")),
         pk=pk,
     )
-    english = translation.get_language() == "en"
-    criteria = [(criterion.label_en or criterion.label) if english else criterion.label for criterion in cohort.active_criteria]
+    criteria = [text_in(criterion, "label") for criterion in cohort.active_criteria]
     user = request.user
     is_entrepreneur = user.is_authenticated and user.has_role(Role.ENTREPRENEUR)
     existing = (

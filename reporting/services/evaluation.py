@@ -8,6 +8,7 @@ raises `ValidationError` keyed by the form field it concerns, so that views show
 import datetime
 from collections.abc import Iterable
 
+from core.bilingual import BilingualText, text_any, text_set
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -59,29 +60,29 @@ def _history_by(instance: Model, by) -> None:
 def _evaluation_write(
     evaluation: Evaluation,
     *,
-    title: str,
+    title: BilingualText,
     period_start: datetime.date,
     period_end: datetime.date,
     evaluator: Organisation | None,
     field_mission_start: datetime.date | None,
     field_mission_end: datetime.date | None,
     report_date: datetime.date | None,
-    summary: str,
-    methodology: str,
+    summary: BilingualText,
+    methodology: BilingualText,
 ) -> Evaluation:
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("La fin de la période évaluée précède son début.")})
     if field_mission_start and field_mission_end and field_mission_end < field_mission_start:
         raise ValidationError({"field_mission_end": _("La fin de la mission de terrain précède son début.")})
-    evaluation.title = title
+    text_set(evaluation, "title", title)
     evaluation.period_start = period_start
     evaluation.period_end = period_end
     evaluation.evaluator = evaluator
     evaluation.field_mission_start = field_mission_start
     evaluation.field_mission_end = field_mission_end
     evaluation.report_date = report_date
-    evaluation.summary = summary
-    evaluation.methodology = methodology
+    text_set(evaluation, "summary", summary)
+    text_set(evaluation, "methodology", methodology)
     evaluation.full_clean()
     evaluation.save()
     return evaluation
@@ -91,15 +92,15 @@ def _evaluation_write(
 def evaluation_create(
     *,
     programme: Programme,
-    title: str,
+    title: BilingualText,
     period_start: datetime.date,
     period_end: datetime.date,
     evaluator: Organisation | None = None,
     field_mission_start: datetime.date | None = None,
     field_mission_end: datetime.date | None = None,
     report_date: datetime.date | None = None,
-    summary: str = "",
-    methodology: str = "",
+    summary: BilingualText = "",
+    methodology: BilingualText = "",
 ) -> Evaluation:
     """A new, empty evaluation: criteria rows are created only when the evaluator grades them."""
     return _evaluation_write(
@@ -114,15 +115,15 @@ def evaluation_create(
 def evaluation_update(
     *,
     evaluation: Evaluation,
-    title: str,
+    title: BilingualText,
     period_start: datetime.date,
     period_end: datetime.date,
     evaluator: Organisation | None = None,
     field_mission_start: datetime.date | None = None,
     field_mission_end: datetime.date | None = None,
     report_date: datetime.date | None = None,
-    summary: str = "",
-    methodology: str = "",
+    summary: BilingualText = "",
+    methodology: BilingualText = "",
 ) -> Evaluation:
     return _evaluation_write(
         evaluation,
@@ -143,7 +144,7 @@ def criterion_grade_set(
     evaluation: Evaluation,
     criterion: str,
     grade: str,
-    findings: str = "",
+    findings: BilingualText = "",
     objective_findings: dict[str, str] | None = None,
     by=None,
 ) -> CriterionGrade:
@@ -156,29 +157,27 @@ def criterion_grade_set(
         row = CriterionGrade(evaluation=evaluation, criterion=criterion)
     changed = row.pk is None or (row.grade, row.findings) != (grade, findings)
     row.grade = grade
-    row.findings = findings
+    text_set(row, "findings", findings)
     row.full_clean()
     if changed:
         _history_by(row, by)
         row.save()
-    wanted = {objective: (text or "").strip() for objective, text in (objective_findings or {}).items()}
+    wanted = dict(objective_findings or {})
     unknown = set(wanted) - set(OBJECTIVES)
     if unknown:
         raise ValidationError(_("Objectif spécifique inconnu : %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
     existing = {finding.objective: finding for finding in row.objective_findings.all()}
     for objective, text in wanted.items():
         finding = existing.get(objective)
-        if not text:
+        if not text_any(text):
             if finding is not None:
                 finding.delete()
-        elif finding is None:
-            finding = CriterionFinding(grade=row, objective=objective, text=text)
-            finding.full_clean()
-            finding.save()
-        elif finding.text != text:
-            finding.text = text
-            finding.full_clean()
-            finding.save(update_fields=["text"])
+            continue
+        if finding is None:
+            finding = CriterionFinding(grade=row, objective=objective)
+        text_set(finding, "text", text)
+        finding.full_clean()
+        finding.save()
     return row
 
 
@@ -191,8 +190,8 @@ def _question_write(
     question: EvaluationQuestion,
     *,
     code: str,
-    text: str,
-    answer: str,
+    text: BilingualText,
+    answer: BilingualText,
     parent: EvaluationQuestion | None,
     criteria: Iterable[str],
     sources: Iterable[str],
@@ -220,8 +219,8 @@ def _question_write(
     if any(indicator.programme_id != evaluation.programme_id for indicator in indicators):
         raise ValidationError({"indicators": _("Choisissez des indicateurs du programme évalué.")})
     question.code = code
-    question.question = text
-    question.answer = answer
+    text_set(question, "question", text)
+    text_set(question, "answer", answer)
     question.parent = parent
     question.criteria = criteria
     question.sources = sources
@@ -237,8 +236,8 @@ def question_create(
     *,
     evaluation: Evaluation,
     code: str,
-    text: str,
-    answer: str = "",
+    text: BilingualText,
+    answer: BilingualText = "",
     parent: EvaluationQuestion | None = None,
     criteria: Iterable[str] = (),
     sources: Iterable[str] = (),
@@ -257,8 +256,8 @@ def question_update(
     *,
     question: EvaluationQuestion,
     code: str,
-    text: str,
-    answer: str = "",
+    text: BilingualText,
+    answer: BilingualText = "",
     parent: EvaluationQuestion | None = None,
     criteria: Iterable[str] = (),
     sources: Iterable[str] = (),
@@ -284,11 +283,11 @@ def question_delete(*, question: EvaluationQuestion) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _coded_text_write(instance: Conclusion | Lesson, *, code: str, title: str, text: str, order: int):
+def _coded_text_write(instance: Conclusion | Lesson, *, code: str, title: BilingualText, text: BilingualText, order: int):
     _check_code_free(type(instance).objects.filter(evaluation=instance.evaluation), code=code, instance=instance)
     instance.code = code
-    instance.title = title
-    instance.text = text
+    text_set(instance, "title", title)
+    text_set(instance, "text", text)
     instance.order = order
     instance.full_clean()
     instance.save()
@@ -296,12 +295,12 @@ def _coded_text_write(instance: Conclusion | Lesson, *, code: str, title: str, t
 
 
 @transaction.atomic
-def conclusion_create(*, evaluation: Evaluation, code: str, title: str, text: str = "", order: int = 0) -> Conclusion:
+def conclusion_create(*, evaluation: Evaluation, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Conclusion:
     return _coded_text_write(Conclusion(evaluation=evaluation), code=code, title=title, text=text, order=order)
 
 
 @transaction.atomic
-def conclusion_update(*, conclusion: Conclusion, code: str, title: str, text: str = "", order: int = 0) -> Conclusion:
+def conclusion_update(*, conclusion: Conclusion, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Conclusion:
     return _coded_text_write(conclusion, code=code, title=title, text=text, order=order)
 
 
@@ -311,12 +310,12 @@ def conclusion_delete(*, conclusion: Conclusion) -> None:
 
 
 @transaction.atomic
-def lesson_create(*, evaluation: Evaluation, code: str, title: str, text: str = "", order: int = 0) -> Lesson:
+def lesson_create(*, evaluation: Evaluation, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Lesson:
     return _coded_text_write(Lesson(evaluation=evaluation), code=code, title=title, text=text, order=order)
 
 
 @transaction.atomic
-def lesson_update(*, lesson: Lesson, code: str, title: str, text: str = "", order: int = 0) -> Lesson:
+def lesson_update(*, lesson: Lesson, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Lesson:
     return _coded_text_write(lesson, code=code, title=title, text=text, order=order)
 
 
@@ -334,10 +333,10 @@ def _recommendation_write(
     recommendation: Recommendation,
     *,
     code: str,
-    title: str,
-    text: str,
+    title: BilingualText,
+    text: BilingualText,
     conclusions: Iterable[Conclusion],
-    targeted_actors: str,
+    targeted_actors: BilingualText,
     levels: Iterable[int],
     priority: str,
     type: str,
@@ -349,9 +348,9 @@ def _recommendation_write(
     if any(conclusion.evaluation_id != evaluation.pk for conclusion in conclusions):
         raise ValidationError({"conclusions": _("Choisissez des conclusions de cette évaluation.")})
     recommendation.code = code
-    recommendation.title = title
-    recommendation.text = text
-    recommendation.targeted_actors = targeted_actors
+    text_set(recommendation, "title", title)
+    text_set(recommendation, "text", text)
+    text_set(recommendation, "targeted_actors", targeted_actors)
     recommendation.levels = sorted({int(level) for level in levels})
     recommendation.priority = priority
     recommendation.type = type
@@ -367,13 +366,13 @@ def recommendation_create(
     *,
     evaluation: Evaluation,
     code: str,
-    title: str,
+    title: BilingualText,
     levels: Iterable[int],
     priority: str,
     type: str,
-    text: str = "",
+    text: BilingualText = "",
     conclusions: Iterable[Conclusion] = (),
-    targeted_actors: str = "",
+    targeted_actors: BilingualText = "",
     order: int = 0,
 ) -> Recommendation:
     return _recommendation_write(
@@ -388,13 +387,13 @@ def recommendation_update(
     *,
     recommendation: Recommendation,
     code: str,
-    title: str,
+    title: BilingualText,
     levels: Iterable[int],
     priority: str,
     type: str,
-    text: str = "",
+    text: BilingualText = "",
     conclusions: Iterable[Conclusion] = (),
-    targeted_actors: str = "",
+    targeted_actors: BilingualText = "",
     order: int = 0,
 ) -> Recommendation:
     return _recommendation_write(
@@ -422,14 +421,14 @@ def recommendation_delete(*, recommendation: Recommendation, by) -> None:
 
 
 def management_response_errors(
-    *, decision: str, action: str, deadline: datetime.date | None, status: str
+    *, decision: str, action: BilingualText, deadline: datetime.date | None, status: str
 ) -> dict[str, str]:
     """The rules of a management response, by field: a deadline unless the recommendation is rejected,
     an action before it can be marked done."""
     errors = {}
     if decision != ResponseDecision.REJECTED and deadline is None:
         errors["deadline"] = _("Indiquez une échéance (seule une recommandation rejetée peut s'en passer).")
-    if status == ResponseStatus.DONE and not (action or "").strip():
+    if status == ResponseStatus.DONE and not text_any(action):
         errors["action"] = _("Décrivez l'action menée avant de la marquer comme réalisée.")
     return errors
 
@@ -439,7 +438,7 @@ def management_response_set(
     *,
     recommendation: Recommendation,
     decision: str,
-    action: str = "",
+    action: BilingualText = "",
     owner: str = "",
     deadline: datetime.date | None = None,
     status: str = ResponseStatus.PLANNED,
@@ -453,12 +452,12 @@ def management_response_set(
     response = ManagementResponse.objects.select_for_update().filter(recommendation=recommendation).first()
     if response is None:
         response = ManagementResponse(recommendation=recommendation)
-    elif (response.decision, response.action, response.owner, response.deadline, response.status) == (
-        decision, action, owner, deadline, status
-    ):  # fmt: skip
+    elif (response.decision, response.owner, response.deadline, response.status) == (decision, owner, deadline, status) and (
+        action == {"fr": response.action_fr, "en": response.action_en} if isinstance(action, dict) else action == response.action_fr
+    ):
         return response
     response.decision = decision
-    response.action = action
+    text_set(response, "action", action)
     response.owner = owner
     response.deadline = deadline
     response.status = status

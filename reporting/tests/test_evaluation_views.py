@@ -78,8 +78,8 @@ def test_the_evaluator_member_grades_a_criterion(client, evaluation, people):
     client.force_login(people["evaluator"])
     assert client.get(criterion_url(evaluation)).status_code == 200
 
-    response = client.post(criterion_url(evaluation), {"grade": "A", "findings": "Très pertinent.",
-                                                       "findings_OS1": "Répond aux besoins des PME", "findings_OS2": ""})
+    response = client.post(criterion_url(evaluation), {"grade": "A", "findings_fr": "Très pertinent.", "findings_en": "Very relevant.",
+                                                       "findings_OS1_fr": "Répond aux besoins des PME", "findings_OS2_fr": ""})
 
     assert response.status_code == 302
     assert response["Location"] == detail(evaluation) + "#critere-relevance"
@@ -107,7 +107,7 @@ def test_the_committee_reads_but_cannot_write(client, evaluation, people):
     assert page.status_code == 200
     assert criterion_url(evaluation) not in page.content.decode()
     assert client.post(criterion_url(evaluation), {"grade": "A"}).status_code == 404
-    assert client.post(create_url(evaluation, "lesson"), {"code": "L1", "title": "T"}).status_code == 404
+    assert client.post(create_url(evaluation, "lesson"), {"code": "L1", "title_fr": "T"}).status_code == 404
     response_url = reverse("reporting:evaluation_response_edit", kwargs={"pk": evaluation.pk, "recommendation_pk": recommendation.pk})
     assert client.post(response_url, {"decision": "accepted", "deadline": "2025-01-01", "status": "planned"}).status_code == 404
     assert not CriterionGrade.objects.exists()
@@ -133,7 +133,7 @@ def test_an_item_of_another_evaluation_is_not_found_through_this_one(client, eva
 
 def test_an_evaluator_member_creates_an_evaluation_and_others_cannot(client, evaluation, people):
     url = reverse("reporting:evaluation_create", kwargs={"programme_pk": evaluation.programme_id})
-    data = {"title": "Revue à mi-parcours", "period_start": "2025-01-01", "period_end": "2025-12-31"}
+    data = {"title_fr": "Revue à mi-parcours", "title_en": "Mid-term review", "period_start": "2025-01-01", "period_end": "2025-12-31"}
     client.force_login(people["other_evaluator"])
     assert client.post(url, data).status_code == 404
     client.force_login(people["committee"])
@@ -155,7 +155,7 @@ def test_an_evaluator_member_creates_an_evaluation_and_others_cannot(client, eva
 
 def test_a_grade_e_is_a_form_error(client, evaluation, people):
     client.force_login(people["evaluator"])
-    response = client.post(criterion_url(evaluation), {"grade": "E", "findings": "?"})
+    response = client.post(criterion_url(evaluation), {"grade": "E", "findings_fr": "?"})
 
     assert response.status_code == 200
     assert response.context["form"].errors["grade"] == ["La note doit être A, B, C ou D."]
@@ -163,7 +163,7 @@ def test_a_grade_e_is_a_form_error(client, evaluation, people):
 
 
 def recommendation_data(**overrides) -> dict:
-    return {"code": "R1", "title": "Élargir la base territoriale", "text": "", "targeted_actors": "Enabel",
+    return {"code": "R1", "title_fr": "Élargir la base territoriale", "text_fr": "", "targeted_actors_fr": "Enabel",
             "levels": ["1", "2"], "priority": "short", "type": "operational", "order": "", **overrides}
 
 
@@ -199,7 +199,7 @@ def test_a_conclusion_of_another_evaluation_is_a_form_error(client, evaluation, 
 def test_a_duplicate_code_shows_beside_the_code(client, evaluation, people):
     LessonFactory(evaluation=evaluation, code="L1")
     client.force_login(people["evaluator"])
-    response = client.post(create_url(evaluation, "lesson"), {"code": "L1", "title": "Deuxième fois", "text": ""})
+    response = client.post(create_url(evaluation, "lesson"), {"code": "L1", "title_fr": "Deuxième fois", "text_fr": ""})
 
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == ["Ce code est déjà utilisé dans cette évaluation."]
@@ -210,7 +210,7 @@ def test_a_question_links_criteria_sources_and_the_programmes_indicators(client,
     foreign = IndicatorFactory(code="X9")
     main = EvaluationQuestionFactory(evaluation=evaluation, code="QE3")
     client.force_login(people["evaluator"])
-    data = {"code": "QE3.1", "parent": main.pk, "question": "Les voyages ont-ils eu lieu ?", "answer": "Oui, 47 entreprises.",
+    data = {"code": "QE3.1", "parent": main.pk, "question_fr": "Les voyages ont-ils eu lieu ?", "answer_fr": "Oui, 47 entreprises.",
             "criteria": ["effectiveness"], "sources": ["platform", "interviews"], "indicators": [indicator.pk]}
 
     bad = client.post(create_url(evaluation, "question"), {**data, "indicators": [foreign.pk]})
@@ -229,12 +229,12 @@ def test_management_response_rules_are_form_errors_and_each_change_is_in_the_his
     url = reverse("reporting:evaluation_response_edit", kwargs={"pk": evaluation.pk, "recommendation_pk": recommendation.pk})
     client.force_login(people["staff"])
 
-    response = client.post(url, {"decision": "accepted", "action": "", "owner": "", "deadline": "", "status": "done"})
+    response = client.post(url, {"decision": "accepted", "action_fr": "", "owner": "", "deadline": "", "status": "done"})
     errors = response.context["form"].errors
-    assert set(errors) == {"deadline", "action"}
+    assert set(errors) == {"deadline", "action_fr"}
     assert not ManagementResponse.objects.exists()
 
-    data = {"decision": "accepted", "action": "Ouvrir l'appel aux régions", "owner": "Enabel", "deadline": "2025-03-31",
+    data = {"decision": "accepted", "action_fr": "Ouvrir l'appel aux régions", "action_en": "Open the call to the regions", "owner": "Enabel", "deadline": "2025-03-31",
             "status": "planned"}
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "status": "in_progress", "deadline": "2025-06-30"}).status_code == 302
