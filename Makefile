@@ -15,12 +15,13 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install install-test demo demo-reset test check translations clean
+.PHONY: help install install-test demo demo-reset lint test check translations clean
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
 	@echo "make demo-reset  the same, after deleting the demo data and loading it afresh"
 	@echo "make test   install, compile translations, lint, check the layers, run the whole test suite (PYTEST_ARGS='...' to narrow)"
+	@echo "make lint   ruff (lint and format check) and the import-linter layer contract"
 	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
 
 install: $(STAMP)
@@ -58,8 +59,13 @@ demo-reset:
 # module's shared fixtures, such as a Celery worker, start once). PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= 2
 
-test: install-test translations
+# Lint and format (ruff, ruff.toml) and the one-way layers (import-linter, .importlinter).
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+test: install-test translations lint
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || { status=$$?; echo "pytest exited with status $$status" >&2; exit $$status; }
 
 check: install

@@ -109,7 +109,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         from core.jobs import job_send
 
         failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
-        OutgoingEmail.objects.filter(pk__in=failed, status=EmailStatus.FAILED).update(status=EmailStatus.QUEUED, attempts=0, error="")
+        OutgoingEmail.objects.filter(pk__in=failed, status=EmailStatus.FAILED).update(
+            status=EmailStatus.QUEUED, attempts=0, error=""
+        )
         for pk in failed:
             job_send(model=OutgoingEmail, pk=pk)
         self.message_user(request, _("%(count)d e-mail(s) remis en file d'attente.") % {"count": len(failed)})

@@ -2,8 +2,8 @@
 `<name>.txt` and optionally `<name>.html`, stored as an OutgoingEmail, sent by a worker after commit."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.jobs import job_enqueue

@@ -27,7 +27,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def clean(self):
         try:
@@ -88,7 +90,9 @@ class SignupForm(forms.Form):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", ValidationError(_("Les deux mots de passe ne correspondent pas."), code="password_mismatch"))
+            self.add_error(
+                "password2", ValidationError(_("Les deux mots de passe ne correspondent pas."), code="password_mismatch")
+            )
         elif password1:
             candidate = User(
                 email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")

@@ -34,11 +34,25 @@ def build_follow_up() -> None:
     from accounts.models import User
     from coaching.models import CoachingSession, EventAttendance, GroupEvent
     from cohorts.models import (
-        Application, ApplicationStatus, BudgetLine, CommitteeAttendance, CommitteeMeeting,
-        CommitteeMembership, Expense, IncubatorSubProject, Programme, ProgrammePartner,
+        Application,
+        ApplicationStatus,
+        BudgetLine,
+        CommitteeAttendance,
+        CommitteeMeeting,
+        CommitteeMembership,
+        Expense,
+        IncubatorSubProject,
+        Programme,
+        ProgrammePartner,
     )  # fmt: skip
     from mobility.models import (
-        B2BMeeting, Invitation, Partnership, PartnershipStageChange, PartnershipTransaction, Trip, VisaFile,
+        B2BMeeting,
+        Invitation,
+        Partnership,
+        PartnershipStageChange,
+        PartnershipTransaction,
+        Trip,
+        VisaFile,
     )  # fmt: skip
     from partners.models import Coach, Organisation
     from reporting.demo import INDICATORS, OBJECTIVES
@@ -49,7 +63,9 @@ def build_follow_up() -> None:
         print("follow-up data already built")
         return
     rng = random.Random(2025)
-    selected = list(Application.objects.filter(cohort__programme=programme, status=ApplicationStatus.SELECTED).select_related("cohort"))
+    selected = list(
+        Application.objects.filter(cohort__programme=programme, status=ApplicationStatus.SELECTED).select_related("cohort")
+    )
 
     incubators = [
         Organisation.objects.get_or_create(name=f"Incubateur de mesure {n}", country="SN", defaults={"kind": "incubator", "is_fictitious": True})[0]
@@ -61,10 +77,14 @@ def build_follow_up() -> None:
     ])  # fmt: skip
     coaches = []
     for n in range(8):
-        user, _ = User.objects.get_or_create(email=f"bench-coach-{n}@example.org", defaults={"first_name": "Coach", "last_name": f"Mesure {n}"})
+        user, _ = User.objects.get_or_create(
+            email=f"bench-coach-{n}@example.org", defaults={"first_name": "Coach", "last_name": f"Mesure {n}"}
+        )
         coaches.append(Coach.objects.get_or_create(user=user, defaults={"organisation": incubators[n % len(incubators)]})[0])
 
-    ProgrammePartner.objects.bulk_create([ProgrammePartner(programme=programme, organisation=o, role="incubator") for o in incubators])
+    ProgrammePartner.objects.bulk_create(
+        [ProgrammePartner(programme=programme, organisation=o, role="incubator") for o in incubators]
+    )
     events = {}
     for cohort_id in {a.cohort_id for a in selected}:
         start = timezone.make_aware(datetime.datetime(2023, 2, 1, 9, 0))
@@ -72,7 +92,9 @@ def build_follow_up() -> None:
                                                       ends_at=start + datetime.timedelta(hours=8))  # fmt: skip
     attendances, sessions, visas, trips = [], [], [], []
     for application in selected:
-        attendances.append(EventAttendance(event=events[application.cohort_id], application=application, attended=rng.random() < 0.9))
+        attendances.append(
+            EventAttendance(event=events[application.cohort_id], application=application, attended=rng.random() < 0.9)
+        )
         for _n in range(rng.randint(2, 8)):
             sessions.append(CoachingSession(
                 application=application, coach=rng.choice(coaches), kind=rng.choice(["individual", "group", "boostcamp"]),
@@ -100,7 +122,9 @@ def build_follow_up() -> None:
         for company in companies:
             sent = timezone.make_aware(datetime.datetime(2023, 4, rng.randint(1, 20), 10, 0))
             status = rng.choice(["accepted", "accepted", "declined", "sent", "expired", "other_slot"])
-            answered = sent + datetime.timedelta(days=rng.randint(1, 25)) if status in ("accepted", "declined", "other_slot") else None
+            answered = (
+                sent + datetime.timedelta(days=rng.randint(1, 25)) if status in ("accepted", "declined", "other_slot") else None
+            )
             invitations.append(Invitation(trip=trip, organisation=company, email=f"contact@{company.pk}.example.be",
                                           status=status, sent_at=sent, answered_at=answered))  # fmt: skip
         for company in companies[:3]:

@@ -53,7 +53,7 @@ def main() -> int:
     # A worker pays WeasyPrint's start-up (imports, fontconfig, DejaVu loaded) once, not per report:
     # measured apart, on a one-line document, so that neither measurement below carries it.
     started = time.perf_counter()
-    pdf_from_html(html='<p style="font-family: \'DejaVu Sans\'">PEM <b>démarrage</b></p>')
+    pdf_from_html(html="<p style=\"font-family: 'DejaVu Sans'\">PEM <b>démarrage</b></p>")
     print(f"WeasyPrint start-up (once per worker process): {time.perf_counter() - started:.2f} s")
 
     job = ReportJob.objects.create(kind="dac", programme=programme, language="fr")
@@ -75,10 +75,14 @@ def main() -> int:
     share = platform / whole
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     print(f"whole DAC job (report_render_run):  {whole:6.2f} s  ({job.size / 1024:.0f} KB PDF, {len(pdf) / 1024:.0f} KB again)")
-    print(f"  of which, inside the job: data + HTML {timings.html:.2f} s, WeasyPrint {timings.pdf:.2f} s, storage {timings.store:.3f} s")
+    print(
+        f"  of which, inside the job: data + HTML {timings.html:.2f} s, WeasyPrint {timings.pdf:.2f} s, storage {timings.store:.3f} s"
+    )
     print(f"WeasyPrint alone on the same HTML:  {weasyprint_alone:6.2f} s")
     print(f"ratio WeasyPrint alone / whole job: {weasyprint_alone / whole:.2f}")
-    print(f"platform work: whole - WeasyPrint alone {platform_vs_alone:.2f} s; whole - WeasyPrint in the job {platform_in_job:.2f} s")
+    print(
+        f"platform work: whole - WeasyPrint alone {platform_vs_alone:.2f} s; whole - WeasyPrint in the job {platform_in_job:.2f} s"
+    )
     print(f"platform work counted: {platform:.2f} s = {share:.1%} of the whole (limit {PLATFORM_SHARE_LIMIT:.0%})")
     print(f"peak RSS of the process:            {peak_mb:6.0f} MB (limit {RSS_LIMIT_MB} MB)")
     ok = share <= PLATFORM_SHARE_LIMIT and peak_mb <= RSS_LIMIT_MB

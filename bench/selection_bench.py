@@ -53,7 +53,13 @@ def build(programme_code: str = "bench") -> None:
 
     from accounts.models import User
     from cohorts.models import (
-        Application, ApplicationSource, ApplicationStatus, Cohort, EligibilityCriterion, Programme, Review,
+        Application,
+        ApplicationSource,
+        ApplicationStatus,
+        Cohort,
+        EligibilityCriterion,
+        Programme,
+        Review,
     )  # fmt: skip
     from partners.models import AgeBand, Company, Education, Entrepreneur, Gender, Region, RegionGroup, Sector, TurnoverBand
 
@@ -64,8 +70,11 @@ def build(programme_code: str = "bench") -> None:
     programme, _ = Programme.objects.get_or_create(
         code=programme_code,
         defaults={
-            "name": "Programme de mesure", "starts_on": datetime.date(2021, 1, 1), "ends_on": datetime.date(2025, 12, 31),
-            "origin_country": "SN", "watched_region_group": RegionGroup.objects.filter(country="SN").first(),
+            "name": "Programme de mesure",
+            "starts_on": datetime.date(2021, 1, 1),
+            "ends_on": datetime.date(2025, 12, 31),
+            "origin_country": "SN",
+            "watched_region_group": RegionGroup.objects.filter(country="SN").first(),
         },
     )
     now = timezone.now()
@@ -80,7 +89,9 @@ def build(programme_code: str = "bench") -> None:
     criteria = {}
     for cohort in cohorts:
         criteria[cohort.pk] = [
-            EligibilityCriterion.objects.get_or_create(cohort=cohort, field=field, operator=operator, defaults={"value": value, "label": label})[0]
+            EligibilityCriterion.objects.get_or_create(
+                cohort=cohort, field=field, operator=operator, defaults={"value": value, "label": label}
+            )[0]
             for field, operator, value, label in (
                 ("company_age", "gte", "2", "Au moins 2 ans d'existence"),
                 ("is_formal", "true", "", "Entreprise formelle"),
@@ -259,7 +270,9 @@ def main() -> int:
         start = time.perf_counter()
         response = client.get(reverse("cohorts:application_export"), {"format": export_format})
         elapsed = (time.perf_counter() - start) * 1000
-        print(f"{'export of 10,000 rows (' + export_format + ')':48} {elapsed:7.1f} ms  {len(response.content) / 1024:8.1f} KiB (no limit)")
+        print(
+            f"{'export of 10,000 rows (' + export_format + ')':48} {elapsed:7.1f} ms  {len(response.content) / 1024:8.1f} KiB (no limit)"
+        )
     print(f"{'import of 1,000 rows (rolled back)':48} {measure_import(staff):7.1f} ms (no limit)")
     return 1 if failed else 0
 

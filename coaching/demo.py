@@ -11,25 +11,91 @@ from partners.demo import aware
 from .models import CoachAssignment, CoachingSession, EventAttendance, EventKind, GroupEvent, SessionKind
 
 SESSION_TOPICS = [
-    "Modèle d'affaires et proposition de valeur", "Stratégie d'internationalisation", "Profil des partenaires belges recherchés",
-    "Pitch et présentation de l'entreprise", "Préparation des rendez-vous B2B", "Prix export et Incoterms",
-    "Normes et réglementation européennes", "Plan de mobilité et agenda", "Suivi des contacts après la mission",
+    "Modèle d'affaires et proposition de valeur",
+    "Stratégie d'internationalisation",
+    "Profil des partenaires belges recherchés",
+    "Pitch et présentation de l'entreprise",
+    "Préparation des rendez-vous B2B",
+    "Prix export et Incoterms",
+    "Normes et réglementation européennes",
+    "Plan de mobilité et agenda",
+    "Suivi des contacts après la mission",
     "Finances et accès au financement",
 ]
 EVENTS = {
-    1: [(EventKind.INFO_SESSION, "Séance d'information sur l'appel", datetime.date(2022, 2, 10), 0, "Dakar", "enabel"),
-        (EventKind.INCUBATOR_EXCHANGE, "Voyage d'échange des incubateurs sénégalais en Belgique", datetime.date(2022, 10, 10), 4, "Bruxelles", "enabel"),
+    1: [
+        (EventKind.INFO_SESSION, "Séance d'information sur l'appel", datetime.date(2022, 2, 10), 0, "Dakar", "enabel"),
+        (
+            EventKind.INCUBATOR_EXCHANGE,
+            "Voyage d'échange des incubateurs sénégalais en Belgique",
+            datetime.date(2022, 10, 10),
+            4,
+            "Bruxelles",
+            "enabel",
+        ),
         (EventKind.BOOSTCAMP, "Boostcamp 1 – Modèle d'affaires", datetime.date(2023, 1, 17), 2, "Dakar", "bondinnov"),
-        (EventKind.TRAINING, "Formation : négocier avec un partenaire européen", datetime.date(2023, 2, 22), 0, "Dakar", "bondinnov"),
-        (EventKind.BOOSTCAMP, "Boostcamp 2 – Stratégie d'internationalisation", datetime.date(2023, 3, 14), 2, "Thiès", "bondinnov"),
-        (EventKind.VISA_TRAINING, "Préparation au visa d'affaires Schengen", datetime.date(2023, 3, 29), 0, "Dakar", "visa_agency"),
-        (EventKind.GROUP_COACHING, "Coaching collectif : préparer ses rendez-vous B2B", datetime.date(2023, 4, 12), 0, "Dakar", "bondinnov")],
-    2: [(EventKind.INFO_SESSION, "Séance d'information sur l'appel", datetime.date(2023, 9, 25), 0, "Dakar", "enabel"),
+        (
+            EventKind.TRAINING,
+            "Formation : négocier avec un partenaire européen",
+            datetime.date(2023, 2, 22),
+            0,
+            "Dakar",
+            "bondinnov",
+        ),
+        (
+            EventKind.BOOSTCAMP,
+            "Boostcamp 2 – Stratégie d'internationalisation",
+            datetime.date(2023, 3, 14),
+            2,
+            "Thiès",
+            "bondinnov",
+        ),
+        (
+            EventKind.VISA_TRAINING,
+            "Préparation au visa d'affaires Schengen",
+            datetime.date(2023, 3, 29),
+            0,
+            "Dakar",
+            "visa_agency",
+        ),
+        (
+            EventKind.GROUP_COACHING,
+            "Coaching collectif : préparer ses rendez-vous B2B",
+            datetime.date(2023, 4, 12),
+            0,
+            "Dakar",
+            "bondinnov",
+        ),
+    ],
+    2: [
+        (EventKind.INFO_SESSION, "Séance d'information sur l'appel", datetime.date(2023, 9, 25), 0, "Dakar", "enabel"),
         (EventKind.BOOSTCAMP, "Boostcamp 1 – Modèle d'affaires", datetime.date(2024, 2, 20), 2, "Dakar", "bondinnov"),
-        (EventKind.VISA_TRAINING, "Préparation au visa d'affaires Schengen", datetime.date(2024, 2, 28), 0, "Dakar", "visa_agency"),
+        (
+            EventKind.VISA_TRAINING,
+            "Préparation au visa d'affaires Schengen",
+            datetime.date(2024, 2, 28),
+            0,
+            "Dakar",
+            "visa_agency",
+        ),
         (EventKind.TRAINING, "Formation : prix export et Incoterms", datetime.date(2024, 3, 6), 0, "Dakar", "bondinnov"),
-        (EventKind.BOOSTCAMP, "Boostcamp 2 – Stratégie d'internationalisation", datetime.date(2024, 3, 19), 2, "Saly", "bondinnov"),
-        (EventKind.GROUP_COACHING, "Coaching collectif : préparer ses rendez-vous B2B", datetime.date(2024, 3, 27), 0, "Dakar", "bondinnov")],
+        (
+            EventKind.BOOSTCAMP,
+            "Boostcamp 2 – Stratégie d'internationalisation",
+            datetime.date(2024, 3, 19),
+            2,
+            "Saly",
+            "bondinnov",
+        ),
+        (
+            EventKind.GROUP_COACHING,
+            "Coaching collectif : préparer ses rendez-vous B2B",
+            datetime.date(2024, 3, 27),
+            0,
+            "Dakar",
+            "bondinnov",
+        ),
+    ],
 }
 
 
@@ -47,9 +113,16 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
         events[number] = []
         for kind, title, day, extra_days, location, facilitator in rows:
             hours = (9, 17) if kind in (EventKind.BOOSTCAMP, EventKind.INCUBATOR_EXCHANGE) else (9, 13)
-            event = GroupEvent(cohort=cohort, kind=kind, title=title, starts_at=aware(day, hours[0]),
-                               ends_at=aware(day + datetime.timedelta(days=extra_days), hours[1]), location=location,
-                               facilitator=orgs[facilitator], description=title)
+            event = GroupEvent(
+                cohort=cohort,
+                kind=kind,
+                title=title,
+                starts_at=aware(day, hours[0]),
+                ends_at=aware(day + datetime.timedelta(days=extra_days), hours[1]),
+                location=location,
+                facilitator=orgs[facilitator],
+                description=title,
+            )
             events[number].append(event)
     GroupEvent.objects.bulk_create([e for rows in events.values() for e in rows])
 
@@ -63,7 +136,11 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
                 attendances.append(EventAttendance(event=info, application=app, attended=True))
             continue
         cal = CALENDAR[("pem-wecco", number)]
-        assigned_on = cal["decide"] + datetime.timedelta(days=14) if "waitlisted" not in PATHS[spec["outcome"]] else cal["from_waitlist"] + datetime.timedelta(days=7)
+        assigned_on = (
+            cal["decide"] + datetime.timedelta(days=14)
+            if "waitlisted" not in PATHS[spec["outcome"]]
+            else cal["from_waitlist"] + datetime.timedelta(days=7)
+        )
         incubator = app.company.incubator_id
         main = rng.choice(by_incubator.get(incubator) or [c for c in coaches if c not in bondinnov])
         # The demo coach account follows a good share of the entrepreneurs, including the demo entrepreneur.
@@ -87,7 +164,9 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
             attendances.append(EventAttendance(event=event, application=app, attended=bool(attended)))
             if attended and event.kind in (EventKind.BOOSTCAMP, EventKind.GROUP_COACHING):
                 kind = SessionKind.BOOSTCAMP if event.kind == EventKind.BOOSTCAMP else SessionKind.GROUP
-                sessions.append(_session(rng, app, bond, kind, event.starts_at.date(), 480 if kind == SessionKind.BOOSTCAMP else 240, event))
+                sessions.append(
+                    _session(rng, app, bond, kind, event.starts_at.date(), 480 if kind == SessionKind.BOOSTCAMP else 240, event)
+                )
     CoachAssignment.objects.bulk_create(assignments)
     CoachingSession.objects.bulk_create(sessions, batch_size=1000)
     EventAttendance.objects.bulk_create(attendances, batch_size=1000)
@@ -96,8 +175,20 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
 def _session(rng, app, coach, kind, day, minutes, event=None) -> CoachingSession:
     topics = rng.sample(SESSION_TOPICS, 2)
     return CoachingSession(
-        application=app, coach=coach, kind=kind, held_on=day, duration_minutes=minutes, topics=" ; ".join(topics),
-        action_items=rng.choice(["", "Mettre à jour la liste des partenaires visés.", "Préparer le pitch en 5 minutes.",
-                                 "Envoyer les invitations aux entreprises belges."]),
-        event=event, logged_at=aware(day, 18),
+        application=app,
+        coach=coach,
+        kind=kind,
+        held_on=day,
+        duration_minutes=minutes,
+        topics=" ; ".join(topics),
+        action_items=rng.choice(
+            [
+                "",
+                "Mettre à jour la liste des partenaires visés.",
+                "Préparer le pitch en 5 minutes.",
+                "Envoyer les invitations aux entreprises belges.",
+            ]
+        ),
+        event=event,
+        logged_at=aware(day, 18),
     )

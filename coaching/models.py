@@ -19,7 +19,12 @@ class CoachAssignment(models.Model):
     assigned_on = models.DateField(_("assigné le"), default=timezone.localdate)
     ended_on = models.DateField(_("fin"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigné par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigné par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -38,8 +38,8 @@ from .models import (
     ProgrammePartner,
     Review,
     ReviewScore,
-    ScreeningJob,
     RubricCriterion,
+    ScreeningJob,
     SelectionDecision,
 )
 from .resources import ApplicationResource  # the same columns as the staff list's export
@@ -115,9 +115,7 @@ def service_action(*, name: str, description, run, select_related: tuple[str, ..
     refused moves become error messages, and `success(count)` is the message for the rows that moved."""
 
     def action(modeladmin, request, queryset):
-        moved = report_service_errors(
-            request, lambda row: run(row, request.user), queryset.select_related(*select_related)
-        )
+        moved = report_service_errors(request, lambda row: run(row, request.user), queryset.select_related(*select_related))
         if moved:
             messages.success(request, success(moved))
 
@@ -379,12 +377,14 @@ def _transition_action(to_status: str, description):
             application=application, to_status=to_status, by=user, note=str(_("Back-office"))
         ),
         select_related=("entrepreneur", "cohort__programme"),
-        success=lambda moved: ngettext(
-            "%(count)d candidature passée à « %(status)s ».",
-            "%(count)d candidatures passées à « %(status)s ».",
-            moved,
-        )
-        % {"count": moved, "status": ApplicationStatus(to_status).label},
+        success=lambda moved: (
+            ngettext(
+                "%(count)d candidature passée à « %(status)s ».",
+                "%(count)d candidatures passées à « %(status)s ».",
+                moved,
+            )
+            % {"count": moved, "status": ApplicationStatus(to_status).label}
+        ),
     )
 
 

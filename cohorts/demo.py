@@ -29,6 +29,7 @@ from partners.models import (
 
 from . import eligibility
 from .models import (
+    XOF_PER_EUR,
     Application,
     ApplicationTransition,
     BudgetCategory,
@@ -54,7 +55,6 @@ from .models import (
     RubricCriterion,
     SelectionDecision,
     SubProjectStatus,
-    XOF_PER_EUR,
     to_eur,
 )
 
@@ -69,25 +69,54 @@ HISTORY_REASON = "Données de démonstration"
 #: `mobility.demo`: mission / window (travelled), visa_refused, cancelled, diaspora_partner.
 COHORT_OUTCOMES = {
     1: [
-        ("draft", None, 10), ("withdrawn_draft", None, 2), ("ineligible", None, 88), ("withdrawn_eligible", None, 2),
-        ("rejected_review", None, 28), ("rejected_shortlist", None, 8), ("waitlisted", None, 14),
-        ("selected", "mission", 12), ("selected", "window", 10), ("selected", "visa_refused", 3),
+        ("draft", None, 10),
+        ("withdrawn_draft", None, 2),
+        ("ineligible", None, 88),
+        ("withdrawn_eligible", None, 2),
+        ("rejected_review", None, 28),
+        ("rejected_shortlist", None, 8),
+        ("waitlisted", None, 14),
+        ("selected", "mission", 12),
+        ("selected", "window", 10),
+        ("selected", "visa_refused", 3),
         ("selected", "diaspora_partner", 3),
     ],
     2: [
-        ("draft", None, 8), ("withdrawn_draft", None, 1), ("submitted", None, 3), ("ineligible", None, 50),
-        ("eligible", None, 2), ("under_review", None, 3), ("rejected_review", None, 35), ("rejected_shortlist", None, 10),
-        ("waitlisted", None, 18), ("selected", "window", 23), ("selected_from_waitlist", "window", 2),
-        ("selected", "visa_refused", 2), ("selected", "cancelled", 1), ("selected", "diaspora_partner", 2),
+        ("draft", None, 8),
+        ("withdrawn_draft", None, 1),
+        ("submitted", None, 3),
+        ("ineligible", None, 50),
+        ("eligible", None, 2),
+        ("under_review", None, 3),
+        ("rejected_review", None, 35),
+        ("rejected_shortlist", None, 10),
+        ("waitlisted", None, 18),
+        ("selected", "window", 23),
+        ("selected_from_waitlist", "window", 2),
+        ("selected", "visa_refused", 2),
+        ("selected", "cancelled", 1),
+        ("selected", "diaspora_partner", 2),
     ],
 }
 #: How many of each outcome are diaspora entrepreneurs (AFFORD mobilised them in year 1).
 DIASPORA_OUTCOMES = {
-    1: {("selected", "diaspora_partner"): 3, ("rejected_review", None): 7,
-        ("rejected_shortlist", None): 2, ("waitlisted", None): 4, ("ineligible", None): 5, ("draft", None): 1},
+    1: {
+        ("selected", "diaspora_partner"): 3,
+        ("rejected_review", None): 7,
+        ("rejected_shortlist", None): 2,
+        ("waitlisted", None): 4,
+        ("ineligible", None): 5,
+        ("draft", None): 1,
+    },
     2: {("selected", "diaspora_partner"): 2, ("rejected_review", None): 2, ("waitlisted", None): 1, ("ineligible", None): 2},
 }
-NZASSA_OUTCOMES = [("draft", None, 3), ("submitted", None, 4), ("ineligible", None, 2), ("eligible", None, 3), ("under_review", None, 3)]
+NZASSA_OUTCOMES = [
+    ("draft", None, 3),
+    ("submitted", None, 4),
+    ("ineligible", None, 2),
+    ("eligible", None, 3),
+    ("under_review", None, 3),
+]
 
 #: The paths through the state machine that lead to each outcome.
 PATHS = {
@@ -104,44 +133,128 @@ PATHS = {
     "selected": ["submitted", "eligible", "under_review", "shortlisted", "selected"],
     "selected_from_waitlist": ["submitted", "eligible", "under_review", "shortlisted", "waitlisted", "selected"],
 }
-SCREENED = {"ineligible", "eligible", "withdrawn_eligible", "under_review", "rejected_review", "rejected_shortlist",
-            "waitlisted", "selected", "selected_from_waitlist"}
+SCREENED = {
+    "ineligible",
+    "eligible",
+    "withdrawn_eligible",
+    "under_review",
+    "rejected_review",
+    "rejected_shortlist",
+    "waitlisted",
+    "selected",
+    "selected_from_waitlist",
+}
 REVIEWED = {"rejected_review", "rejected_shortlist", "waitlisted", "selected", "selected_from_waitlist"}
 
 #: Calendar of each cohort (call, screening, review, shortlist, decision). The selection of cohort 1
 #: was late, as the evaluation notes; cohort 2 travelled towards the end of the project.
 CALENDAR = {
-    ("pem-wecco", 1): dict(opens=datetime.date(2022, 2, 1), closes=datetime.date(2022, 4, 15), screen=datetime.date(2022, 5, 2),
-                           review=datetime.date(2022, 7, 4), shortlist=datetime.date(2022, 10, 20), decide=datetime.date(2022, 12, 12),
-                           from_waitlist=datetime.date(2023, 1, 9), travel=(datetime.date(2023, 5, 8), datetime.date(2023, 7, 14))),
-    ("pem-wecco", 2): dict(opens=datetime.date(2023, 9, 15), closes=datetime.date(2023, 11, 15), screen=datetime.date(2023, 11, 20),
-                           review=datetime.date(2023, 12, 11), shortlist=datetime.date(2024, 1, 22), decide=datetime.date(2024, 2, 5),
-                           from_waitlist=datetime.date(2024, 2, 26), travel=(datetime.date(2024, 4, 8), datetime.date(2024, 6, 14))),
-    ("pem-nzassa", 1): dict(opens=datetime.date(2024, 5, 6), closes=datetime.date(2024, 7, 5), screen=datetime.date(2024, 7, 15),
-                            review=datetime.date(2024, 8, 19), shortlist=None, decide=None, from_waitlist=None, travel=(None, None)),
+    ("pem-wecco", 1): {
+        "opens": datetime.date(2022, 2, 1),
+        "closes": datetime.date(2022, 4, 15),
+        "screen": datetime.date(2022, 5, 2),
+        "review": datetime.date(2022, 7, 4),
+        "shortlist": datetime.date(2022, 10, 20),
+        "decide": datetime.date(2022, 12, 12),
+        "from_waitlist": datetime.date(2023, 1, 9),
+        "travel": (datetime.date(2023, 5, 8), datetime.date(2023, 7, 14)),
+    },
+    ("pem-wecco", 2): {
+        "opens": datetime.date(2023, 9, 15),
+        "closes": datetime.date(2023, 11, 15),
+        "screen": datetime.date(2023, 11, 20),
+        "review": datetime.date(2023, 12, 11),
+        "shortlist": datetime.date(2024, 1, 22),
+        "decide": datetime.date(2024, 2, 5),
+        "from_waitlist": datetime.date(2024, 2, 26),
+        "travel": (datetime.date(2024, 4, 8), datetime.date(2024, 6, 14)),
+    },
+    ("pem-nzassa", 1): {
+        "opens": datetime.date(2024, 5, 6),
+        "closes": datetime.date(2024, 7, 5),
+        "screen": datetime.date(2024, 7, 15),
+        "review": datetime.date(2024, 8, 19),
+        "shortlist": None,
+        "decide": None,
+        "from_waitlist": None,
+        "travel": (None, None),
+    },
 }
 
 SECTOR_WEIGHTS = {
-    Sector.AGRIFOOD: 26, Sector.WATER_SANITATION: 6, Sector.CREATIVE: 9, Sector.DIGITAL: 12, Sector.ENERGY: 6,
-    Sector.HEALTH: 4, Sector.TEXTILE: 7, Sector.COSMETICS: 6, Sector.CONSTRUCTION: 5, Sector.LOGISTICS: 4,
-    Sector.TOURISM: 4, Sector.EDUCATION: 4, Sector.SERVICES: 6, Sector.OTHER: 1,
+    Sector.AGRIFOOD: 26,
+    Sector.WATER_SANITATION: 6,
+    Sector.CREATIVE: 9,
+    Sector.DIGITAL: 12,
+    Sector.ENERGY: 6,
+    Sector.HEALTH: 4,
+    Sector.TEXTILE: 7,
+    Sector.COSMETICS: 6,
+    Sector.CONSTRUCTION: 5,
+    Sector.LOGISTICS: 4,
+    Sector.TOURISM: 4,
+    Sector.EDUCATION: 4,
+    Sector.SERVICES: 6,
+    Sector.OTHER: 1,
 }
 REGION_WEIGHTS = {
-    "dakar": 55, "thies": 16, "saint-louis": 5, "ziguinchor": 4, "kaolack": 4, "diourbel": 3, "louga": 3, "fatick": 2,
-    "kolda": 2, "tambacounda": 2, "matam": 1, "kaffrine": 1, "sedhiou": 1, "kedougou": 1,
+    "dakar": 55,
+    "thies": 16,
+    "saint-louis": 5,
+    "ziguinchor": 4,
+    "kaolack": 4,
+    "diourbel": 3,
+    "louga": 3,
+    "fatick": 2,
+    "kolda": 2,
+    "tambacounda": 2,
+    "matam": 1,
+    "kaffrine": 1,
+    "sedhiou": 1,
+    "kedougou": 1,
 }
 REGION_CITIES = {
-    "dakar": ["Dakar", "Pikine", "Guédiawaye", "Rufisque"], "thies": ["Thiès", "Mbour", "Tivaouane"],
-    "saint-louis": ["Saint-Louis", "Richard-Toll"], "ziguinchor": ["Ziguinchor", "Bignona"], "kaolack": ["Kaolack"],
-    "diourbel": ["Touba", "Diourbel"], "louga": ["Louga"], "fatick": ["Fatick", "Foundiougne"], "kolda": ["Kolda"],
-    "tambacounda": ["Tambacounda"], "matam": ["Matam"], "kaffrine": ["Kaffrine"], "sedhiou": ["Sédhiou"], "kedougou": ["Kédougou"],
+    "dakar": ["Dakar", "Pikine", "Guédiawaye", "Rufisque"],
+    "thies": ["Thiès", "Mbour", "Tivaouane"],
+    "saint-louis": ["Saint-Louis", "Richard-Toll"],
+    "ziguinchor": ["Ziguinchor", "Bignona"],
+    "kaolack": ["Kaolack"],
+    "diourbel": ["Touba", "Diourbel"],
+    "louga": ["Louga"],
+    "fatick": ["Fatick", "Foundiougne"],
+    "kolda": ["Kolda"],
+    "tambacounda": ["Tambacounda"],
+    "matam": ["Matam"],
+    "kaffrine": ["Kaffrine"],
+    "sedhiou": ["Sédhiou"],
+    "kedougou": ["Kédougou"],
 }
 #: Where PEM N'Zassa's companies are: (city, district of Côte d'Ivoire, as seeded by partners' migration).
 NZASSA_PLACES = [("Abidjan", "abidjan"), ("Bouaké", "vallee-du-bandama"), ("Yamoussoukro", "yamoussoukro")]
 #: Which Senegalese incubator (index in partners.demo.FICTITIOUS_INCUBATORS) tends to host which sector.
 SECTOR_INCUBATOR = {Sector.CREATIVE: 0, Sector.DIGITAL: 1, Sector.AGRIFOOD: 2, Sector.WATER_SANITATION: 3}
-NAME_PREFIXES = ["Teranga", "Jàmm", "Sunu", "Yaakaar", "Kaay", "Liggeey", "Niayes", "Lompoul", "Saloum", "Ferlo",
-                 "Diambar", "Wakeur", "Ndimbal", "Dundu", "Bokk", "Nafoore", "Xeweul", "Ndaw", "Kuer", "Sopi"]
+NAME_PREFIXES = [
+    "Teranga",
+    "Jàmm",
+    "Sunu",
+    "Yaakaar",
+    "Kaay",
+    "Liggeey",
+    "Niayes",
+    "Lompoul",
+    "Saloum",
+    "Ferlo",
+    "Diambar",
+    "Wakeur",
+    "Ndimbal",
+    "Dundu",
+    "Bokk",
+    "Nafoore",
+    "Xeweul",
+    "Ndaw",
+    "Kuer",
+    "Sopi",
+]
 SECTOR_ACTIVITIES = {
     Sector.AGRIFOOD: ["Agro Transformation", "Fruits Séchés", "Céréales Locales", "Jus du Terroir", "Miel & Co", "Halieutique"],
     Sector.WATER_SANITATION: ["Eau Services", "Assainissement Plus", "Hydro Solutions", "Forages Verts"],
@@ -178,8 +291,11 @@ def plan_applicants(rng: random.Random) -> list[dict]:
     entrepreneur's and company's fields, the planned outcome and, for the selected, their fate."""
     specs: list[dict] = []
     used_names: set[str] = set()
-    for (code, number), outcomes in [(("pem-wecco", 1), COHORT_OUTCOMES[1]), (("pem-wecco", 2), COHORT_OUTCOMES[2]),
-                                     (("pem-nzassa", 1), NZASSA_OUTCOMES)]:
+    for (code, number), outcomes in [
+        (("pem-wecco", 1), COHORT_OUTCOMES[1]),
+        (("pem-wecco", 2), COHORT_OUTCOMES[2]),
+        (("pem-nzassa", 1), NZASSA_OUTCOMES),
+    ]:
         diaspora = DIASPORA_OUTCOMES.get(number, {}) if code == "pem-wecco" else {}
         for outcome, fate, count in outcomes:
             for n in range(count):
@@ -239,13 +355,24 @@ def _spec(rng, code, number, outcome, fate, is_diaspora, index, used_names) -> d
     company["name"] = name
     company["description"] = f"{Sector(sector).label} – entreprise inventée pour la démonstration."
     return {
-        "key": key, "programme": code, "cohort": number, "outcome": outcome, "fate": fate, "demo_account": False,
+        "key": key,
+        "programme": code,
+        "cohort": number,
+        "outcome": outcome,
+        "fate": fate,
+        "demo_account": False,
         "source": "online" if rng.random() < 0.85 else "import",
         "entrepreneur": {
-            "first_name": first, "last_name": last, "gender": gender, "age_band": age_band, "education": education,
+            "first_name": first,
+            "last_name": last,
+            "gender": gender,
+            "age_band": age_band,
+            "education": education,
             "country_of_residence": residence,
             "email": f"{slugify_ascii(first)}.{slugify_ascii(last)}.{index:03d}@{DEMO_DOMAIN}",
-            "phone": {"SN": f"+221 77 000 {index:04d}", "CI": f"+225 07 00 {index:04d}"}.get(residence, f"+32 470 00 {index:04d}"),
+            "phone": {"SN": f"+221 77 000 {index:04d}", "CI": f"+225 07 00 {index:04d}"}.get(
+                residence, f"+32 470 00 {index:04d}"
+            ),
         },
         "company": company,
     }
@@ -255,10 +382,14 @@ def _company_fields(rng, code, number, outcome, call_year, index) -> dict:
     """Company answers that pass the cohort's criteria, then broken on purpose for the ineligible."""
     strict = code == "pem-wecco" and number == 1
     fields = {
-        "is_formal": True, "legal_form": rng.choice([LegalForm.SARL, LegalForm.SARL, LegalForm.SA, LegalForm.SOLE, LegalForm.GIE]),
+        "is_formal": True,
+        "legal_form": rng.choice([LegalForm.SARL, LegalForm.SARL, LegalForm.SA, LegalForm.SOLE, LegalForm.GIE]),
         "year_founded": call_year - rng.randint(2, 14),
-        "turnover_band": rng.choice(["50-100m", "50-100m", "100-500m", "100-500m", "500m+"] + ([] if strict else ["10-50m", "10-50m"])),
-        "employees": rng.randint(3 if strict else 2, 45), "has_export_experience": rng.random() < 0.35,
+        "turnover_band": rng.choice(
+            ["50-100m", "50-100m", "100-500m", "100-500m", "500m+"] + ([] if strict else ["10-50m", "10-50m"])
+        ),
+        "employees": rng.randint(3 if strict else 2, 45),
+        "has_export_experience": rng.random() < 0.35,
     }
     if not strict and rng.random() < 0.15:
         fields.update(is_formal=False, legal_form=LegalForm.INFORMAL)
@@ -277,8 +408,11 @@ def _company_fields(rng, code, number, outcome, call_year, index) -> dict:
         if "employees" in failing:
             fields["employees"] = rng.choice([0, 1]) if not strict else rng.choice([1, 2])
     elif outcome in ("draft", "withdrawn_draft", "submitted"):
-        fields.update(year_founded=call_year - rng.randint(0, 10), turnover_band=rng.choice(list(TURNOVER_BAND_FLOOR_MXOF)),
-                      employees=rng.randint(0, 20))
+        fields.update(
+            year_founded=call_year - rng.randint(0, 10),
+            turnover_band=rng.choice(list(TURNOVER_BAND_FLOOR_MXOF)),
+            employees=rng.randint(0, 20),
+        )
     if fields["legal_form"] == LegalForm.INFORMAL:
         fields.update(ninea="", rccm="")
     else:
@@ -305,7 +439,9 @@ def _assign_travel_sectors(rng, specs) -> None:
     for spec, sector in zip(travellers, forced):
         spec["company"]["sector"] = sector
         spec["company"]["incubator_index"] = SECTOR_INCUBATOR[sector] if sector != Sector.AGRIFOOD else rng.choice([2, 4])
-        spec["company"]["name"] = spec["company"]["name"].split(" ")[0] + " " + rng.choice(SECTOR_ACTIVITIES[sector]) + f" {spec['key'][-3:]} (fictif)"
+        spec["company"]["name"] = (
+            spec["company"]["name"].split(" ")[0] + " " + rng.choice(SECTOR_ACTIVITIES[sector]) + f" {spec['key'][-3:]} (fictif)"
+        )
         spec["company"]["description"] = f"{Sector(sector).label} – entreprise inventée pour la démonstration."
 
 
@@ -332,14 +468,18 @@ criterion_passes = eligibility.criterion_passes
 # --------------------------------------------------------------------------------------------------
 
 CRITERIA = {
-    1: [("is_formal", "true", "", "Entreprise formelle (NINEA et RCCM)", "Formal company (NINEA and RCCM)"),
+    1: [
+        ("is_formal", "true", "", "Entreprise formelle (NINEA et RCCM)", "Formal company (NINEA and RCCM)"),
         ("company_age", "gte", "2", "Entreprise créée depuis au moins 2 ans", "Company at least 2 years old"),
         ("turnover_floor_mxof", "gte", "50", "Chiffre d'affaires d'au moins 50 M FCFA", "Turnover of at least 50 M FCFA"),
-        ("employees", "gte", "3", "Au moins 3 employé·es", "At least 3 employees")],
+        ("employees", "gte", "3", "Au moins 3 employé·es", "At least 3 employees"),
+    ],
     # Relaxed for cohort 2: too few candidates met the thresholds of cohort 1.
-    2: [("company_age", "gte", "2", "Entreprise créée depuis au moins 2 ans", "Company at least 2 years old"),
+    2: [
+        ("company_age", "gte", "2", "Entreprise créée depuis au moins 2 ans", "Company at least 2 years old"),
         ("turnover_floor_mxof", "gte", "10", "Chiffre d'affaires d'au moins 10 M FCFA", "Turnover of at least 10 M FCFA"),
-        ("employees", "gte", "2", "Au moins 2 employé·es", "At least 2 employees")],
+        ("employees", "gte", "2", "Au moins 2 employé·es", "At least 2 employees"),
+    ],
 }
 RUBRIC = [
     ("maturity", "Maturité du modèle d'affaires", "Maturity of the business model"),
@@ -377,21 +517,34 @@ def _abidjan_yamoussoukro() -> RegionGroup:
 def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepreneurs: list[Entrepreneur]) -> DemoCohorts:
     staff = people.users[f"equipe@{DEMO_DOMAIN}"]
     wecco = Programme.objects.create(
-        code="pem-wecco", name="PEM-WECCO", reference="SEN 20001", origin_country="SN", destination_country="BE",
+        code="pem-wecco",
+        name="PEM-WECCO",
+        reference="SEN 20001",
+        origin_country="SN",
+        destination_country="BE",
         # The evaluation found the SMEs concentrated on the Dakar–Thiès axis: the programme watches it.
         watched_region_group=RegionGroup.objects.get(country="SN", name_fr="Axe Dakar–Thiès"),
-        starts_on=datetime.date(2021, 10, 1), ends_on=datetime.date(2024, 9, 30), donor=orgs["eu_intpa"],
-        implementer=orgs["enabel"], is_fictitious=True,
+        starts_on=datetime.date(2021, 10, 1),
+        ends_on=datetime.date(2024, 9, 30),
+        donor=orgs["eu_intpa"],
+        implementer=orgs["enabel"],
+        is_fictitious=True,
         description_fr="Projet pilote de mobilité d'affaires circulaire entre le Sénégal et la Belgique "
         "(données de démonstration : personnes et entreprises fictives).",
         description_en="Pilot project of circular business mobility between Senegal and Belgium "
         "(demonstration data: fictitious people and companies).",
     )
     nzassa = Programme.objects.create(
-        code="pem-nzassa", name="PEM N'Zassa", origin_country="CI", destination_country="BE",
+        code="pem-nzassa",
+        name="PEM N'Zassa",
+        origin_country="CI",
+        destination_country="BE",
         watched_region_group=_abidjan_yamoussoukro(),
-        starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2025, 12, 31), donor=orgs["eu_intpa"],
-        implementer=orgs["enabel_ci"], is_fictitious=True,
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        donor=orgs["eu_intpa"],
+        implementer=orgs["enabel_ci"],
+        is_fictitious=True,
         description_fr="Programme de mobilité d'affaires Côte d'Ivoire – Belgique (démonstration).",
         description_en="Business mobility programme Côte d'Ivoire – Belgium (demonstration).",
     )
@@ -399,11 +552,17 @@ def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepren
     for (code, number), cal in CALENDAR.items():
         programme = wecco if code == "pem-wecco" else nzassa
         cohorts[(code, number)] = Cohort.objects.create(
-            programme=programme, number=number, name_fr=f"Cohorte {number}", name_en=f"Cohort {number}",
+            programme=programme,
+            number=number,
+            name_fr=f"Cohorte {number}",
+            name_en=f"Cohort {number}",
             call_text_fr="Appel à candidatures pour des PME souhaitant nouer des partenariats avec des entreprises belges.",
             call_text_en="Call for applications for SMEs wishing to build partnerships with Belgian companies.",
-            call_opens_at=aware(cal["opens"], 9), call_closes_at=aware(cal["closes"], 23, 59),
-            travel_starts_on=cal["travel"][0], travel_ends_on=cal["travel"][1], places=30 if code == "pem-wecco" else 15,
+            call_opens_at=aware(cal["opens"], 9),
+            call_closes_at=aware(cal["closes"], 23, 59),
+            travel_starts_on=cal["travel"][0],
+            travel_ends_on=cal["travel"][1],
+            places=30 if code == "pem-wecco" else 15,
         )
     criteria = _criteria_create(cohorts)
     rubrics = _rubrics_create(cohorts)
@@ -429,32 +588,63 @@ def _open_call_create(orgs) -> Cohort:
     Fixed dates (deterministic demo): open from 1 October 2026 to 31 March 2027."""
     programme = Programme.objects.create(
         # No watched region group yet: its pages show no territorial split until the team chooses one.
-        code="pem-sine-saloum", name="PEM Sine-Saloum", origin_country="SN", destination_country="BE",
-        starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2029, 8, 31), donor=orgs["eu_intpa"],
-        implementer=orgs["enabel"], is_fictitious=True,
+        code="pem-sine-saloum",
+        name="PEM Sine-Saloum",
+        origin_country="SN",
+        destination_country="BE",
+        starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2029, 8, 31),
+        donor=orgs["eu_intpa"],
+        implementer=orgs["enabel"],
+        is_fictitious=True,
         description_fr="Mobilité d'affaires circulaire pour les PME de la région du Sine-Saloum (démonstration).",
         description_en="Circular business mobility for SMEs of the Sine-Saloum region (demonstration).",
     )
     cohort = Cohort.objects.create(
-        programme=programme, number=1, name_fr="Cohorte 1", name_en="Cohort 1",
+        programme=programme,
+        number=1,
+        name_fr="Cohorte 1",
+        name_en="Cohort 1",
         call_text_fr="Appel ouvert aux PME du Sine-Saloum (Fatick, Kaolack, Kaffrine) et de la diaspora qui souhaitent "
         "nouer un partenariat avec des entreprises belges, notamment dans l'agroalimentaire, la pêche et l'eau.",
         call_text_en="A call open to SMEs of Sine-Saloum (Fatick, Kaolack, Kaffrine) and of the diaspora who wish to "
         "build a partnership with Belgian companies, especially in agri-food, fisheries and water.",
-        call_opens_at=aware(datetime.date(2026, 10, 1), 9), call_closes_at=aware(datetime.date(2027, 3, 31), 23, 59),
-        travel_starts_on=datetime.date(2027, 9, 1), travel_ends_on=datetime.date(2027, 11, 30), places=20,
+        call_opens_at=aware(datetime.date(2026, 10, 1), 9),
+        call_closes_at=aware(datetime.date(2027, 3, 31), 23, 59),
+        travel_starts_on=datetime.date(2027, 9, 1),
+        travel_ends_on=datetime.date(2027, 11, 30),
+        places=20,
     )
     # Lessons of PEM-WECCO: no formal-status or high turnover thresholds; an environmental commitment asked.
-    EligibilityCriterion.objects.bulk_create([
-        EligibilityCriterion(cohort=cohort, field="company_age", operator="gte", value="1", order=1,
-                             label_fr="Entreprise créée depuis au moins 1 an", label_en="Company at least 1 year old"),
-        EligibilityCriterion(cohort=cohort, field="has_environmental_commitment", operator="true", order=2,
-                             label_fr="Engagement environnemental décrit", label_en="Environmental commitment described"),
-    ])
-    RubricCriterion.objects.bulk_create([
-        RubricCriterion(cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(weight)), max_score=5, order=i)
-        for i, ((code, label, label_en), weight) in enumerate(zip(RUBRIC, RUBRIC_WEIGHTS[2], strict=True), start=1)
-    ])
+    EligibilityCriterion.objects.bulk_create(
+        [
+            EligibilityCriterion(
+                cohort=cohort,
+                field="company_age",
+                operator="gte",
+                value="1",
+                order=1,
+                label_fr="Entreprise créée depuis au moins 1 an",
+                label_en="Company at least 1 year old",
+            ),
+            EligibilityCriterion(
+                cohort=cohort,
+                field="has_environmental_commitment",
+                operator="true",
+                order=2,
+                label_fr="Engagement environnemental décrit",
+                label_en="Environmental commitment described",
+            ),
+        ]
+    )
+    RubricCriterion.objects.bulk_create(
+        [
+            RubricCriterion(
+                cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(weight)), max_score=5, order=i
+            )
+            for i, ((code, label, label_en), weight) in enumerate(zip(RUBRIC, RUBRIC_WEIGHTS[2], strict=True), start=1)
+        ]
+    )
     return cohort
 
 
@@ -475,7 +665,9 @@ def _rubrics_create(cohorts) -> dict:
     for key, cohort in cohorts.items():
         weights = RUBRIC_WEIGHTS[key[1]] if key[0] == "pem-wecco" else RUBRIC_WEIGHTS[2]
         rows[key] = [
-            RubricCriterion(cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(w)), max_score=5, order=i)
+            RubricCriterion(
+                cohort=cohort, code=code, label_fr=label, label_en=label_en, weight=Decimal(str(w)), max_score=5, order=i
+            )
             for i, ((code, label, label_en), w) in enumerate(zip(RUBRIC, weights), start=1)
         ]
         RubricCriterion.objects.bulk_create(rows[key])
@@ -487,7 +679,10 @@ def _step_dates(rng, cal, path) -> list[datetime.datetime]:
     submitted = cal["opens"] + datetime.timedelta(days=rng.randint(3, (cal["closes"] - cal["opens"]).days))
     when = {
         "submitted": aware(submitted, rng.randint(8, 22), rng.randint(0, 59)),
-        "eligible": aware(cal["screen"] + datetime.timedelta(days=rng.randint(0, min(25, (cal["review"] - cal["screen"]).days - 1))), rng.randint(9, 17)),
+        "eligible": aware(
+            cal["screen"] + datetime.timedelta(days=rng.randint(0, min(25, (cal["review"] - cal["screen"]).days - 1))),
+            rng.randint(9, 17),
+        ),
         "under_review": aware(cal["review"], 10),
     }
     when["ineligible"] = when["eligible"]
@@ -496,7 +691,7 @@ def _step_dates(rng, cal, path) -> list[datetime.datetime]:
         when["selected"] = when["waitlisted"] = aware(cal["decide"], 15)
         when["rejected"] = aware(cal["decide"], 15) if "shortlisted" in path else aware(cal["shortlist"], 11)
     dates = []
-    for i, step in enumerate(path):
+    for _i, step in enumerate(path):
         if step == "withdrawn":
             previous = dates[-1] if dates else aware(cal["opens"] + datetime.timedelta(days=5), 10)
             dates.append(previous + datetime.timedelta(days=rng.randint(3, 20)))
@@ -514,13 +709,24 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
         cal = CALENDAR[key]
         path = PATHS[spec["outcome"]]
         dates = _step_dates(rng, cal, path)
-        env = rng.choice(["", "Réduction des emballages plastiques.", "Valorisation des déchets organiques.",
-                          "Énergie solaire sur le site de production."])
+        env = rng.choice(
+            [
+                "",
+                "Réduction des emballages plastiques.",
+                "Valorisation des déchets organiques.",
+                "Énergie solaire sur le site de production.",
+            ]
+        )
         types = rng.sample(list(PartnershipType.values[:5]), k=rng.choice([1, 2]))
         app = Application(
-            cohort=cohorts[key], entrepreneur=entrepreneur, company=entrepreneur.company, status=path[-1] if path else "draft",
-            source=spec["source"], current_step=5 if path and path[0] == "submitted" else rng.randint(1, 4),
-            motivation=rng.choice(MOTIVATIONS), partnership_types=types,
+            cohort=cohorts[key],
+            entrepreneur=entrepreneur,
+            company=entrepreneur.company,
+            status=path[-1] if path else "draft",
+            source=spec["source"],
+            current_step=5 if path and path[0] == "submitted" else rng.randint(1, 4),
+            motivation=rng.choice(MOTIVATIONS),
+            partnership_types=types,
             partnership_sought=f"Partenaire belge pour un projet de type « {PartnershipType(types[0]).label} ».",
             target_markets=rng.choice(["Belgique", "Belgique, Pays-Bas", "Belgique, France", "Union européenne"]),
             gender_commitment=rng.choice(["", "Équipe de direction paritaire.", "Recrutement prioritaire de femmes."]),
@@ -558,7 +764,9 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
             note = ""
             if step == "ineligible":
                 note = "Critères non remplis : " + ", ".join(c["label"] for c in app.failed_criteria)
-            transitions.append(ApplicationTransition(application=app, from_status=previous, to_status=step, at=at, by_id=by_id, note=note[:500]))
+            transitions.append(
+                ApplicationTransition(application=app, from_status=previous, to_status=step, at=at, by_id=by_id, note=note[:500])
+            )
             previous = step
     ApplicationTransition.objects.bulk_create(transitions, batch_size=1000)
     return applications
@@ -566,7 +774,13 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
 
 def _reviews_create(rng, specs, applications, rubrics, reviewers, staff) -> None:
     reviews, scores_plan, conflicts = [], [], []
-    quality = {"selected": 4.1, "selected_from_waitlist": 3.7, "waitlisted": 3.5, "rejected_shortlist": 3.0, "rejected_review": 2.4}
+    quality = {
+        "selected": 4.1,
+        "selected_from_waitlist": 3.7,
+        "waitlisted": 3.5,
+        "rejected_shortlist": 3.0,
+        "rejected_review": 2.4,
+    }
     candidates = [(s, a) for s, a in zip(specs, applications) if s["outcome"] in REVIEWED or s["outcome"] == "under_review"]
     conflicted = {a.pk for _, a in rng.sample(candidates, 6)}
     for spec, app in candidates:
@@ -575,20 +789,42 @@ def _reviews_create(rng, specs, applications, rubrics, reviewers, staff) -> None
         if app.pk in conflicted:
             # The first declaration is the demo reviewer's (first of the pool), so the account shows one.
             declarer = pool.pop(0 if not conflicts else rng.randrange(len(pool)))
-            conflicts.append(ConflictOfInterest(
-                application=app, reviewer=declarer, declared_at=aware(cal["review"] + datetime.timedelta(days=1), 14),
-                reason=rng.choice(["Lien familial avec le / la fondateur·rice.", "Relation commerciale récente avec l'entreprise.",
-                                   "A accompagné l'entreprise comme consultant·e."]),
-            ))
+            conflicts.append(
+                ConflictOfInterest(
+                    application=app,
+                    reviewer=declarer,
+                    declared_at=aware(cal["review"] + datetime.timedelta(days=1), 14),
+                    reason=rng.choice(
+                        [
+                            "Lien familial avec le / la fondateur·rice.",
+                            "Relation commerciale récente avec l'entreprise.",
+                            "A accompagné l'entreprise comme consultant·e.",
+                        ]
+                    ),
+                )
+            )
         chosen = rng.sample(pool, 3 if rng.random() < 0.25 else 2)
         for i, reviewer in enumerate(chosen):
             assigned = aware(cal["review"] + datetime.timedelta(days=2), 9)
             pending = spec["outcome"] == "under_review" and i > 0
             submitted = None if pending else assigned + datetime.timedelta(days=rng.randint(4, 40), hours=rng.randint(0, 8))
-            review = Review(application=app, reviewer=reviewer, assigned_at=assigned, assigned_by=staff, submitted_at=submitted,
-                            comment="" if pending else rng.choice(["Projet cohérent.", "Modèle d'affaires à consolider.",
-                                                                    "Bon réseau commercial, projet de partenariat encore flou.",
-                                                                    "Entreprise solide, forte motivation."]))
+            review = Review(
+                application=app,
+                reviewer=reviewer,
+                assigned_at=assigned,
+                assigned_by=staff,
+                submitted_at=submitted,
+                comment=""
+                if pending
+                else rng.choice(
+                    [
+                        "Projet cohérent.",
+                        "Modèle d'affaires à consolider.",
+                        "Bon réseau commercial, projet de partenariat encore flou.",
+                        "Entreprise solide, forte motivation.",
+                    ]
+                ),
+            )
             reviews.append(review)
             mu = quality.get(spec["outcome"], 3.0)
             scores_plan.append((review, None if pending else mu, (spec["programme"], spec["cohort"])))
@@ -608,28 +844,61 @@ def _reviews_create(rng, specs, applications, rubrics, reviewers, staff) -> None
         DecisionOutcome.WAITLISTED: "Dossier recevable mais classé après les places disponibles.",
         DecisionOutcome.REJECTED: "Score moyen insuffisant : maturité du modèle d'affaires et projet de partenariat à renforcer.",
     }
-    for spec, app in candidates:
+    for _spec, app in candidates:
         if app.status not in (DecisionOutcome.SELECTED, DecisionOutcome.WAITLISTED, DecisionOutcome.REJECTED):
             continue
         decided = app.status_changed_at
-        decisions.append(SelectionDecision(application=app, outcome=app.status, reason=reasons[app.status], decided_at=decided,
-                                           decided_by=staff, notified_at=decided + datetime.timedelta(days=2)))
+        decisions.append(
+            SelectionDecision(
+                application=app,
+                outcome=app.status,
+                reason=reasons[app.status],
+                decided_at=decided,
+                decided_by=staff,
+                notified_at=decided + datetime.timedelta(days=2),
+            )
+        )
     bulk_create_with_history(decisions, SelectionDecision, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
 
 
 def _partners_and_members(wecco, nzassa, orgs, people) -> None:
     start = datetime.date(2021, 10, 1)
-    roles = [("bondinnov", ProgrammePartnerRole.COACHING), ("afford", ProgrammePartnerRole.DIASPORA),
-             ("awex", ProgrammePartnerRole.RELAY), ("fit", ProgrammePartnerRole.RELAY), ("hub", ProgrammePartnerRole.RELAY),
-             ("visa_agency", ProgrammePartnerRole.VISA), ("eu_intpa", ProgrammePartnerRole.FUNDING),
-             ("icmpd", ProgrammePartnerRole.FUNDING), ("dcef", ProgrammePartnerRole.INSTITUTIONAL),
-             ("adepme", ProgrammePartnerRole.INSTITUTIONAL), ("apix", ProgrammePartnerRole.INSTITUTIONAL),
-             ("dgase", ProgrammePartnerRole.INSTITUTIONAL), ("ovo", ProgrammePartnerRole.IMPLEMENTING),
-             ("egmont", ProgrammePartnerRole.RESEARCH), ("cota", ProgrammePartnerRole.RESEARCH)]
+    roles = [
+        ("bondinnov", ProgrammePartnerRole.COACHING),
+        ("afford", ProgrammePartnerRole.DIASPORA),
+        ("awex", ProgrammePartnerRole.RELAY),
+        ("fit", ProgrammePartnerRole.RELAY),
+        ("hub", ProgrammePartnerRole.RELAY),
+        ("visa_agency", ProgrammePartnerRole.VISA),
+        ("eu_intpa", ProgrammePartnerRole.FUNDING),
+        ("icmpd", ProgrammePartnerRole.FUNDING),
+        ("dcef", ProgrammePartnerRole.INSTITUTIONAL),
+        ("adepme", ProgrammePartnerRole.INSTITUTIONAL),
+        ("apix", ProgrammePartnerRole.INSTITUTIONAL),
+        ("dgase", ProgrammePartnerRole.INSTITUTIONAL),
+        ("ovo", ProgrammePartnerRole.IMPLEMENTING),
+        ("egmont", ProgrammePartnerRole.RESEARCH),
+        ("cota", ProgrammePartnerRole.RESEARCH),
+    ]
     rows = [ProgrammePartner(programme=wecco, organisation=orgs[k], role=r, since=start) for k, r in roles]
-    rows += [ProgrammePartner(programme=wecco, organisation=o, role=ProgrammePartnerRole.INCUBATOR, since=start) for o in orgs["sn_incubators"]]
-    rows += [ProgrammePartner(programme=nzassa, organisation=orgs["nzassa_incubator"], role=ProgrammePartnerRole.INCUBATOR, since=datetime.date(2023, 1, 1)),
-             ProgrammePartner(programme=nzassa, organisation=orgs["enabel_ci"], role=ProgrammePartnerRole.IMPLEMENTING, since=datetime.date(2023, 1, 1))]
+    rows += [
+        ProgrammePartner(programme=wecco, organisation=o, role=ProgrammePartnerRole.INCUBATOR, since=start)
+        for o in orgs["sn_incubators"]
+    ]
+    rows += [
+        ProgrammePartner(
+            programme=nzassa,
+            organisation=orgs["nzassa_incubator"],
+            role=ProgrammePartnerRole.INCUBATOR,
+            since=datetime.date(2023, 1, 1),
+        ),
+        ProgrammePartner(
+            programme=nzassa,
+            organisation=orgs["enabel_ci"],
+            role=ProgrammePartnerRole.IMPLEMENTING,
+            since=datetime.date(2023, 1, 1),
+        ),
+    ]
     ProgrammePartner.objects.bulk_create(rows)
     members = [
         ProgrammeMembership(programme=wecco, user=people.users[f"comite@{DEMO_DOMAIN}"], role="committee"),
@@ -641,8 +910,30 @@ def _partners_and_members(wecco, nzassa, orgs, people) -> None:
     ProgrammeMembership.objects.bulk_create(members)
 
 
-COMMITTEE = ["dcef", "enabel", "eu_intpa", "icmpd", "adepme", "apix", "dgase", "awex", "fit", "hub", "fedasil", "ode",
-             "embassy", "dgd", "afford", "bondinnov", "ovo", "asepex", "cciad", "fongip", "der", "egmont"]
+COMMITTEE = [
+    "dcef",
+    "enabel",
+    "eu_intpa",
+    "icmpd",
+    "adepme",
+    "apix",
+    "dgase",
+    "awex",
+    "fit",
+    "hub",
+    "fedasil",
+    "ode",
+    "embassy",
+    "dgd",
+    "afford",
+    "bondinnov",
+    "ovo",
+    "asepex",
+    "cciad",
+    "fongip",
+    "der",
+    "egmont",
+]
 COMMITTEE_MEETINGS = [
     (datetime.date(2021, 12, 14), "Lancement du programme ; méthodologie de sélection."),
     (datetime.date(2022, 6, 21), "Bilan de l'appel de la cohorte 1 ; retards de sélection."),
@@ -656,19 +947,42 @@ COMMITTEE_MEETINGS = [
 def _committee_create(rng, wecco, orgs) -> None:
     members = []
     for key in COMMITTEE:
-        role = CommitteeRole.CHAIR if key == "dcef" else CommitteeRole.OBSERVER if key in ("egmont", "icmpd") else CommitteeRole.MEMBER
+        role = (
+            CommitteeRole.CHAIR
+            if key == "dcef"
+            else CommitteeRole.OBSERVER
+            if key in ("egmont", "icmpd")
+            else CommitteeRole.MEMBER
+        )
         first, last = person_name(rng, rng.choice(["woman", "man"]))
-        members.append(CommitteeMembership(programme=wecco, organisation=orgs[key], role=role,
-                                           representative=f"{first} {last} (fictif)", joined_on=datetime.date(2021, 12, 14)))
+        members.append(
+            CommitteeMembership(
+                programme=wecco,
+                organisation=orgs[key],
+                role=role,
+                representative=f"{first} {last} (fictif)",
+                joined_on=datetime.date(2021, 12, 14),
+            )
+        )
     CommitteeMembership.objects.bulk_create(members)
-    meetings = [CommitteeMeeting(programme=wecco, held_on=day, location="Dakar" if i % 2 == 0 else "Dakar et en ligne",
-                                 agenda=agenda, minutes=f"Compte rendu (démonstration) : {agenda}")
-                for i, (day, agenda) in enumerate(COMMITTEE_MEETINGS)]
+    meetings = [
+        CommitteeMeeting(
+            programme=wecco,
+            held_on=day,
+            location="Dakar" if i % 2 == 0 else "Dakar et en ligne",
+            agenda=agenda,
+            minutes=f"Compte rendu (démonstration) : {agenda}",
+        )
+        for i, (day, agenda) in enumerate(COMMITTEE_MEETINGS)
+    ]
     CommitteeMeeting.objects.bulk_create(meetings)
-    CommitteeAttendance.objects.bulk_create([
-        CommitteeAttendance(meeting=m, membership=ms, present=ms.role == CommitteeRole.CHAIR or rng.random() < 0.78)
-        for m in meetings for ms in members
-    ])
+    CommitteeAttendance.objects.bulk_create(
+        [
+            CommitteeAttendance(meeting=m, membership=ms, present=ms.role == CommitteeRole.CHAIR or rng.random() < 0.78)
+            for m in meetings
+            for ms in members
+        ]
+    )
 
 
 def _sub_projects_create(wecco, nzassa, orgs, specs, applications) -> list[IncubatorSubProject]:
@@ -677,8 +991,13 @@ def _sub_projects_create(wecco, nzassa, orgs, specs, applications) -> list[Incub
     creative = [a.company for s, a in travelled if a.company.sector == Sector.CREATIVE][:4]
     agri_water = [a.company for s, a in travelled if a.company.sector in (Sector.AGRIFOOD, Sector.WATER_SANITATION)][:10]
     creative_project = IncubatorSubProject.objects.create(
-        programme=wecco, title="Industries culturelles et créatives : une offre d'internationalisation", sector=Sector.CREATIVE,
-        lead=sn[0], starts_on=datetime.date(2023, 2, 1), ends_on=datetime.date(2024, 6, 30), status=SubProjectStatus.COMPLETED,
+        programme=wecco,
+        title="Industries culturelles et créatives : une offre d'internationalisation",
+        sector=Sector.CREATIVE,
+        lead=sn[0],
+        starts_on=datetime.date(2023, 2, 1),
+        ends_on=datetime.date(2024, 6, 30),
+        status=SubProjectStatus.COMPLETED,
         budget_eur=Decimal("48000.00"),
         description="Collaboration entre incubateurs sénégalais et belges pour accompagner des entreprises de l'industrie "
         "culturelle et créative vers les marchés belges.",
@@ -686,8 +1005,13 @@ def _sub_projects_create(wecco, nzassa, orgs, specs, applications) -> list[Incub
     creative_project.partner_organisations.set([be[0], sn[1]])
     creative_project.supported_companies.set(creative)
     agri_project = IncubatorSubProject.objects.create(
-        programme=wecco, title="Agroalimentaire, eau et assainissement : normes et accès au marché belge", sector=Sector.AGRIFOOD,
-        lead=sn[2], starts_on=datetime.date(2023, 3, 1), ends_on=datetime.date(2024, 7, 31), status=SubProjectStatus.COMPLETED,
+        programme=wecco,
+        title="Agroalimentaire, eau et assainissement : normes et accès au marché belge",
+        sector=Sector.AGRIFOOD,
+        lead=sn[2],
+        starts_on=datetime.date(2023, 3, 1),
+        ends_on=datetime.date(2024, 7, 31),
+        status=SubProjectStatus.COMPLETED,
         budget_eur=Decimal("62000.00"),
         description="Sous-projet des incubateurs de l'agroalimentaire et de l'eau : mise aux normes, mise en relation avec des "
         "entreprises belges ; dix entreprises accompagnées ont aussi effectué la mobilité.",
@@ -695,8 +1019,13 @@ def _sub_projects_create(wecco, nzassa, orgs, specs, applications) -> list[Incub
     agri_project.partner_organisations.set([be[1], sn[3], sn[4]])
     agri_project.supported_companies.set(agri_water)
     planned = IncubatorSubProject.objects.create(
-        programme=nzassa, title="Échanges entre incubateurs ivoiriens et belges", sector=Sector.AGRIFOOD,
-        lead=orgs["nzassa_incubator"], starts_on=datetime.date(2024, 10, 1), status=SubProjectStatus.PLANNED, budget_eur=Decimal("30000.00"),
+        programme=nzassa,
+        title="Échanges entre incubateurs ivoiriens et belges",
+        sector=Sector.AGRIFOOD,
+        lead=orgs["nzassa_incubator"],
+        starts_on=datetime.date(2024, 10, 1),
+        status=SubProjectStatus.PLANNED,
+        budget_eur=Decimal("30000.00"),
     )
     return [creative_project, agri_project, planned]
 
@@ -704,7 +1033,15 @@ def _sub_projects_create(wecco, nzassa, orgs, specs, applications) -> list[Incub
 #: Planned budget per year and category, in EUR (most of the spending falls in 2023).
 BUDGET = {
     2021: {"hr": 60000, "support": 5000, "equipment": 25000, "operations": 15000},
-    2022: {"hr": 240000, "support": 90000, "mobility": 20000, "incubators": 40000, "equipment": 10000, "operations": 55000, "monitoring": 15000},
+    2022: {
+        "hr": 240000,
+        "support": 90000,
+        "mobility": 20000,
+        "incubators": 40000,
+        "equipment": 10000,
+        "operations": 55000,
+        "monitoring": 15000,
+    },
     2023: {"hr": 260000, "support": 180000, "mobility": 260000, "incubators": 110000, "operations": 65000, "monitoring": 25000},
     2024: {"hr": 190000, "support": 110000, "mobility": 170000, "incubators": 30000, "operations": 50000, "monitoring": 60000},
 }
@@ -718,8 +1055,16 @@ def _budget_create(rng, wecco, cohorts) -> None:
         for category, eur in categories.items():
             currency = Currency.XOF if category in XOF_CATEGORIES else Currency.EUR
             amount = (Decimal(eur) * XOF_PER_EUR).quantize(Decimal("1")) if currency == Currency.XOF else Decimal(eur)
-            lines.append(BudgetLine(programme=wecco, year=year, category=category, currency=currency, amount=amount,
-                                    label=f"{BudgetCategory(category).label} {year}"))
+            lines.append(
+                BudgetLine(
+                    programme=wecco,
+                    year=year,
+                    category=category,
+                    currency=currency,
+                    amount=amount,
+                    label=f"{BudgetCategory(category).label} {year}",
+                )
+            )
     BudgetLine.objects.bulk_create(lines)
     expenses = []
     for line in lines:
@@ -737,8 +1082,16 @@ def _budget_create(rng, wecco, cohorts) -> None:
             cohort = None
             if line.category in ("mobility", "support") and line.year >= 2023:
                 cohort = cohorts[("pem-wecco", 1 if line.year == 2023 else 2)]
-            expenses.append(Expense(budget_line=line, spent_on=day, amount=amount, currency=currency,
-                                    description=f"{line.label} – pièce {len(expenses) + 1:04d}", cohort=cohort))
+            expenses.append(
+                Expense(
+                    budget_line=line,
+                    spent_on=day,
+                    amount=amount,
+                    currency=currency,
+                    description=f"{line.label} – pièce {len(expenses) + 1:04d}",
+                    cohort=cohort,
+                )
+            )
     Expense.objects.bulk_create(expenses, batch_size=1000)
 
 
@@ -762,4 +1115,3 @@ def delete_demo(programmes) -> None:
 
 def demo_programmes():
     return Programme.objects.filter(code__in=DEMO_PROGRAMME_CODES, is_fictitious=True)
-

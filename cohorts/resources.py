@@ -15,9 +15,8 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
-
 from django_countries import countries
+from import_export import fields, resources, widgets
 
 from partners.models import AgeBand, Education, Gender, LegalForm, Sector, TurnoverBand
 
@@ -312,7 +311,9 @@ class ApplicationImportResource(resources.Resource):
         "region", TextWidget(), gettext_lazy("région du pays du programme (nom en français ou en anglais ; vide si à l'étranger)")
     )
     annee_creation = _column("annee_creation", WholeNumberWidget(1900, _this_year), gettext_lazy("année de création"))
-    chiffre_affaires = _column("chiffre_affaires", ChoiceWidget(TurnoverBand.choices), gettext_lazy("tranche de chiffre d'affaires"))
+    chiffre_affaires = _column(
+        "chiffre_affaires", ChoiceWidget(TurnoverBand.choices), gettext_lazy("tranche de chiffre d'affaires")
+    )
     employes = _column("employes", WholeNumberWidget(0, 100000), gettext_lazy("nombre d'employé·es"))
     experience_export = _column("experience_export", YesNoWidget(), gettext_lazy("expérience à l'export (oui/non)"))
     programme = _column("programme", TextWidget(), gettext_lazy("code du programme"))
@@ -322,7 +323,16 @@ class ApplicationImportResource(resources.Resource):
     date_soumission = _column("date_soumission", DayWidget(), gettext_lazy("date de dépôt (jj/mm/aaaa)"))
 
     #: Columns a row may leave empty (the others are required).
-    OPTIONAL = {"ninea", "pays_residence", "region", "formelle", "experience_export", "motivation", "partenariat_recherche", "employes"}
+    OPTIONAL = {
+        "ninea",
+        "pays_residence",
+        "region",
+        "formelle",
+        "experience_export",
+        "motivation",
+        "partenariat_recherche",
+        "employes",
+    }
 
     @classmethod
     def columns(cls) -> list[fields.Field]:
@@ -376,7 +386,7 @@ def read_spreadsheet(*, content: bytes, filename: str) -> tablib.Dataset:
             raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
         try:
             dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged workbook
             raise ImportFileError(_("Ce classeur Excel (.xlsx) est illisible ou endommagé.")) from None
     else:
         text = _decode_csv(content)
@@ -403,9 +413,7 @@ def read_spreadsheet(*, content: bytes, filename: str) -> tablib.Dataset:
     # KoboToolbox adds its own metadata columns (_id, _uuid, _submission_time...): they are ignored.
     # A "diaspora" column (files made for the former template) is ignored: diaspora is derived from the
     # country of residence against the programme's country (cohorts.territory).
-    kept = [
-        index for index, header in enumerate(headers) if header and not header.startswith("_") and header != "diaspora"
-    ]
+    kept = [index for index, header in enumerate(headers) if header and not header.startswith("_") and header != "diaspora"]
     names = [headers[index] for index in kept]
     missing = [name for name in expected if name not in names]
     unknown = [name for name in names if name not in expected]

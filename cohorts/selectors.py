@@ -34,13 +34,9 @@ def open_calls() -> QuerySet[Cohort]:
 def cohorts_with_counts() -> QuerySet[Cohort]:
     """Cohorts annotated with their funnel counts, all computed in the one query that lists them."""
     return Cohort.objects.annotate(
-        submitted_count=Count(
-            "applications", filter=Q(applications__status__in=SUBMITTED_STATUSES), distinct=True
-        ),
+        submitted_count=Count("applications", filter=Q(applications__status__in=SUBMITTED_STATUSES), distinct=True),
         eligible_count=Count("applications", filter=Q(applications__status__in=ELIGIBLE_STATUSES), distinct=True),
-        selected_count=Count(
-            "applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True
-        ),
+        selected_count=Count("applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True),
     ).order_by("number")
 
 

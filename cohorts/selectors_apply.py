@@ -68,7 +68,8 @@ def application_status_page(user) -> QuerySet[Application]:
     """The owner's applications with what the status page shows: transitions (without those that would
     tell the selection outcome before the decision is notified) and documents."""
     visible_transitions = ApplicationTransition.objects.exclude(
-        Q(to_status__in=OUTCOME_STATUSES) & (Q(application__decision__isnull=True) | Q(application__decision__notified_at__isnull=True))
+        Q(to_status__in=OUTCOME_STATUSES)
+        & (Q(application__decision__isnull=True) | Q(application__decision__notified_at__isnull=True))
     ).order_by("at", "pk")
     return application_for_owner(user).prefetch_related(
         Prefetch("transitions", queryset=visible_transitions, to_attr="visible_transitions"), "documents"

@@ -59,9 +59,7 @@ class ScoreSummary:
 
 def summarise(reviews) -> ScoreSummary:
     """Average and spread of the submitted reviews among `reviews` (annotated by `reviews_with_totals`)."""
-    totals = tuple(
-        total for review in reviews if review.submitted_at is not None and (total := review_total(review)) is not None
-    )
+    totals = tuple(total for review in reviews if review.submitted_at is not None and (total := review_total(review)) is not None)
     return ScoreSummary(totals)
 
 
@@ -142,9 +140,7 @@ def reviews_assigned_list(user: User) -> QuerySet[Review]:
         .annotate(
             scored_count=Count("scores", distinct=True),
             rubric_size=Count("application__cohort__rubric", distinct=True),
-            is_closed=Exists(
-                SelectionDecision.objects.filter(application=OuterRef("application"), notified_at__isnull=False)
-            ),
+            is_closed=Exists(SelectionDecision.objects.filter(application=OuterRef("application"), notified_at__isnull=False)),
         )
         .order_by(F("submitted_at").desc(nulls_first=True), "assigned_at", "pk")
     )

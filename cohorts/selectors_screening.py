@@ -95,7 +95,10 @@ def criteria_what_if(*, cohort: Cohort, criteria: list[EligibilityCriterion]) ->
         profile = snapshot if _is_complete(snapshot) else {**application_profile(application), **snapshot}
         passes_saved = not failed_criteria(saved_criteria, profile)
         passes_proposed = not failed_criteria(criteria, profile)
-        for entry in (totals, *(tally.setdefault(group, [0, 0, 0]) for group in _groups_of(profile, application.in_watched_group).items())):
+        for entry in (
+            totals,
+            *(tally.setdefault(group, [0, 0, 0]) for group in _groups_of(profile, application.in_watched_group).items()),
+        ):
             entry[0] += 1
             entry[1] += passes_saved
             entry[2] += passes_proposed
@@ -135,4 +138,3 @@ def _figures(total: int, saved_passing: int, proposed_passing: int) -> dict:
         "drop": None if saved_rate is None else round(saved_rate - proposed_rate, 1),
         "change": None if saved_rate is None else round(proposed_rate - saved_rate, 1),
     }
-

@@ -194,8 +194,10 @@ class FunnelGroups:
 def funnel_groups(applications: QuerySet[Application]) -> FunnelGroups:
     """The funnel counts of the submitted applications, grouped (2 queries, `values().annotate()`)."""
     reviewed = Exists(Review.objects.filter(application=OuterRef("pk"), submitted_at__isnull=False))
-    base = applications.filter(SUBMITTED_FILTER).order_by().annotate(
-        has_submitted_review=reviewed, company_age=company_age_at_submission()
+    base = (
+        applications.filter(SUBMITTED_FILTER)
+        .order_by()
+        .annotate(has_submitted_review=reviewed, company_age=company_age_at_submission())
     )
     expressions = _dimension_expressions()
     counts = _funnel_counts()
@@ -255,9 +257,9 @@ def criterion_exclusions(
     cohort_ids = [cohort.pk for cohort in cohorts]
     exclusion_groups = _exclusion_groups(region_labels(cohorts))
     criteria = list(
-        EligibilityCriterion.objects.filter(cohort_id__in=cohort_ids).select_related("cohort__programme").order_by(
-            "cohort__programme__code", "cohort__number", "order", "pk"
-        )
+        EligibilityCriterion.objects.filter(cohort_id__in=cohort_ids)
+        .select_related("cohort__programme")
+        .order_by("cohort__programme__code", "cohort__number", "order", "pk")
     )
     if not criteria:
         return []
@@ -303,6 +305,4 @@ def selection_analysis(applications: QuerySet[Application], cohorts: Iterable[Co
     groups = funnel_groups(applications)
     cohorts = list(cohorts)
     total, breakdowns = selection_funnel(groups, region_labels(cohorts))
-    return SelectionAnalysis(
-        total=total, breakdowns=breakdowns, exclusions=criterion_exclusions(applications, cohorts, groups)
-    )
+    return SelectionAnalysis(total=total, breakdowns=breakdowns, exclusions=criterion_exclusions(applications, cohorts, groups))

@@ -74,6 +74,6 @@ def region_split_labels(group: RegionGroup | None) -> dict[str, object]:
 
 
 def diaspora_wording(origin_country: object) -> str:
-    """"diaspora (living outside <country>)", with the country's name in the current language."""
+    """ "diaspora (living outside <country>)", with the country's name in the current language."""
     name = getattr(origin_country, "name", "") or ""
     return gettext("diaspora (vivant hors du pays : %(country)s)") % {"country": name} if name else gettext("diaspora")

@@ -10,7 +10,5 @@ urlpatterns: list = [
     path("evaluations/<int:pk>/conflit/", views.review_conflict, name="review_conflict"),
     path("cohortes/<int:pk>/evaluations/", views.review_board, name="review_board"),
     path("cohortes/<int:pk>/evaluations/assigner/", views.review_assign_view, name="review_assign"),
-    path(
-        "cohortes/<int:pk>/evaluations/repartir/", views.review_assign_balanced_view, name="review_assign_balanced"
-    ),
+    path("cohortes/<int:pk>/evaluations/repartir/", views.review_assign_balanced_view, name="review_assign_balanced"),
 ]

@@ -9,5 +9,9 @@ urlpatterns = [
     path("personnel/eligibilite/cohortes/<int:pk>/", screening.criteria_edit, name="criteria_edit"),
     path("personnel/eligibilite/cohortes/<int:pk>/apercu/", screening.criteria_preview, name="criteria_preview"),
     path("personnel/eligibilite/cohortes/<int:pk>/reexamen/", screening.criteria_rescreen, name="criteria_rescreen"),
-    path("personnel/eligibilite/cohortes/<int:pk>/reexamen/statut/", screening.criteria_rescreen_status, name="criteria_rescreen_status"),
+    path(
+        "personnel/eligibilite/cohortes/<int:pk>/reexamen/statut/",
+        screening.criteria_rescreen_status,
+        name="criteria_rescreen_status",
+    ),
 ]

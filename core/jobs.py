@@ -285,7 +285,9 @@ def job_heartbeat(*, job: Job, interval: float | None = None):
 def job_finish(*, job: Job, **fields) -> bool:
     """Running → done, only for the attempt that still holds the job. Returns whether it did."""
     return bool(
-        _mine(job).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now(), heartbeat_at=timezone.now(), error="", **fields)
+        _mine(job).update(
+            status=JobStatus.DONE, progress=100, finished_at=timezone.now(), heartbeat_at=timezone.now(), error="", **fields
+        )
     )
 
 

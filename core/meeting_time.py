@@ -12,7 +12,7 @@ DAKAR = zoneinfo.ZoneInfo("Africa/Dakar")
 
 
 def meeting_time(value: datetime.datetime | None) -> str:
-    """"12 juin 2024, 09:00 heure de Bruxelles (07:00 à Dakar)"; the Dakar date is added when it differs.
+    """ "12 juin 2024, 09:00 heure de Bruxelles (07:00 à Dakar)"; the Dakar date is added when it differs.
     Empty for None; a naive datetime is taken as in the site's time zone."""
     if value is None:
         return ""

@@ -42,7 +42,9 @@ def cohort():
     cohort = CohortFactory()
     for index in range(4):
         entrepreneur = EntrepreneurFactory(
-            first_name="Marie-Christine", last_name=f"Ndiaye-Diallo-Sarr {index}", email=f"marie.christine.{index}@exemple-tres-long.sn"
+            first_name="Marie-Christine",
+            last_name=f"Ndiaye-Diallo-Sarr {index}",
+            email=f"marie.christine.{index}@exemple-tres-long.sn",
         )
         company = CompanyFactory(name=f"Transformation Agroalimentaire du Sine-Saloum {index}")
         application_reviewed(ApplicationStatus.UNDER_REVIEW, cohort=cohort, entrepreneur=entrepreneur, company=company)

@@ -42,18 +42,14 @@ def shot(driver, name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize(
-    "role", [Role.STAFF, Role.COACH, Role.ENTREPRENEUR, Role.COMMITTEE, Role.EVALUATOR, Role.REVIEWER, None]
-)
+@pytest.mark.parametrize("role", [Role.STAFF, Role.COACH, Role.ENTREPRENEUR, Role.COMMITTEE, Role.EVALUATOR, Role.REVIEWER, None])
 def test_the_top_bar_is_one_line_at_1366_and_1920_px(browser, live_server, role, language):
     if role is None:
         browser.delete_all_cookies()
         browser.get(f"{live_server.url}/")
         browser.add_cookie({"name": "django_language", "value": language})
     else:
-        user = UserFactory(
-            roles=[role], is_staff=role == Role.STAFF, preferred_language=language, first_name="Aminata"
-        )
+        user = UserFactory(roles=[role], is_staff=role == Role.STAFF, preferred_language=language, first_name="Aminata")
         log_in(browser, live_server, user)
     name = role or "visitor"
     for width in (1366, 1920):
@@ -65,7 +61,9 @@ def test_the_top_bar_is_one_line_at_1366_and_1920_px(browser, live_server, role,
         assert height < ONE_LINE, f"{name} ({language}) at {width}px: top bar {height}px tall"
         assert not browser.find_element(By.CSS_SELECTOR, "button.navbar-toggler").is_displayed()
         if role is None:
-            assert browser.find_element(By.LINK_TEXT, "Créer un compte" if language == "fr" else "Create an account").is_displayed()
+            assert browser.find_element(
+                By.LINK_TEXT, "Créer un compte" if language == "fr" else "Create an account"
+            ).is_displayed()
     browser.set_window_size(390, 844)
     browser.get(f"{live_server.url}/")
     shot(browser, f"topbar-{name}-{language}-390")

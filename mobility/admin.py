@@ -123,9 +123,7 @@ class VisaFileForm(forms.ModelForm):
         if "passport_number" in self.fields:
             self.initial["passport_number"] = ""
             if self.instance.passport_number:
-                self.fields["passport_number"].widget.attrs["placeholder"] = mask_passport_number(
-                    self.instance.passport_number
-                )
+                self.fields["passport_number"].widget.attrs["placeholder"] = mask_passport_number(self.instance.passport_number)
 
     def clean_passport_number(self) -> str:
         typed = self.cleaned_data.get("passport_number", "").strip().upper()
@@ -148,8 +146,17 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
     form = VisaFileForm
     # Never the passport number here, nor in search_fields: it is encrypted and personal.
     list_display = ("application", "status", "agency", "submitted_on", "appointment_on", "decision_on", "refusal_reason")
-    list_filter = ("status", "refusal_reason", ("application__cohort", CohortListFilter), ("agency", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("application__entrepreneur__first_name", "application__entrepreneur__last_name", "application__entrepreneur__email")
+    list_filter = (
+        "status",
+        "refusal_reason",
+        ("application__cohort", CohortListFilter),
+        ("agency", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "application__entrepreneur__first_name",
+        "application__entrepreneur__last_name",
+        "application__entrepreneur__email",
+    )
     list_select_related = (*APPLICATION_LABEL, "agency")
     autocomplete_fields = ("application", "agency")
     date_hierarchy = "submitted_on"
@@ -165,7 +172,10 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
         return (
             (None, {"fields": ("application", "agency", "status")}),
             (_("Passeport"), {"fields": passport}),
-            (_("Dépôt et décision"), {"fields": ("submitted_on", "appointment_on", "decision_on", "refusal_reason", "refusal_details")}),
+            (
+                _("Dépôt et décision"),
+                {"fields": ("submitted_on", "appointment_on", "decision_on", "refusal_reason", "refusal_details")},
+            ),
             (_("Visa accordé"), {"fields": ("valid_from", "valid_until")}),
         )
 
@@ -266,8 +276,10 @@ class B2BMeetingInline(MeetingTimeColumns, admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "organisation", "invitation__organisation", "invitation__trip__application__entrepreneur"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation", "invitation__organisation", "invitation__trip__application__entrepreneur")
         )
 
 
@@ -358,12 +370,14 @@ def _stage_action(to_stage: str):
             partnership=partnership, to_stage=to_stage, by=user, note=str(_("Back-office"))
         ),
         select_related=("application__entrepreneur", "organisation"),
-        success=lambda moved: ngettext(
-            "%(count)d partenariat passé à l'étape « %(stage)s ».",
-            "%(count)d partenariats passés à l'étape « %(stage)s ».",
-            moved,
-        )
-        % {"count": moved, "stage": PartnershipStage(to_stage).label},
+        success=lambda moved: (
+            ngettext(
+                "%(count)d partenariat passé à l'étape « %(stage)s ».",
+                "%(count)d partenariats passés à l'étape « %(stage)s ».",
+                moved,
+            )
+            % {"count": moved, "stage": PartnershipStage(to_stage).label}
+        ),
     )
 
 
@@ -445,7 +459,16 @@ class SupportNeedInline(admin.TabularInline):
 
 @admin.register(FollowUpCheckIn)
 class FollowUpCheckInAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "months_after", "due_on", "status", "completed_on", "contracts_signed", "orders_value_eur", "jobs_created")
+    list_display = (
+        "__str__",
+        "months_after",
+        "due_on",
+        "status",
+        "completed_on",
+        "contracts_signed",
+        "orders_value_eur",
+        "jobs_created",
+    )
     list_filter = ("status", "months_after", ("application__cohort", CohortListFilter))
     search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "notes")
     list_select_related = APPLICATION_LABEL

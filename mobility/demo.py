@@ -16,6 +16,7 @@ from partners.demo import BRUSSELS, DEMO_DOMAIN, RECORDED_AT, aware
 from partners.models import OrganisationContact
 
 from .models import (
+    VISA_CHECKLIST,
     B2BMeeting,
     CheckInStatus,
     EconomicMission,
@@ -37,7 +38,6 @@ from .models import (
     TransactionKind,
     Trip,
     TripStatus,
-    VISA_CHECKLIST,
     VisaDocument,
     VisaDocumentKind,
     VisaFile,
@@ -48,7 +48,12 @@ from .models import (
 BELGIAN_COMPANIES_MET = 130
 #: Data are recorded up to the end of August 2024; later follow-ups are still to do.
 DATA_CUTOFF = datetime.date(2024, 8, 31)
-MISSION = ("Mission économique en Belgique – mai 2023", datetime.date(2023, 5, 15), datetime.date(2023, 5, 19), "Bruxelles, Liège, Anvers")
+MISSION = (
+    "Mission économique en Belgique – mai 2023",
+    datetime.date(2023, 5, 15),
+    datetime.date(2023, 5, 19),
+    "Bruxelles, Liège, Anvers",
+)
 
 STAGE_PATHS = {
     PartnershipStage.PROSPECT: [["prospect"]],
@@ -57,13 +62,17 @@ STAGE_PATHS = {
     PartnershipStage.FIRST_TRANSACTION: [["prospect", "discussion", "agreement", "first_transaction"]],
     PartnershipStage.ACTIVE: [["prospect", "discussion", "agreement", "first_transaction", "active"]],
     PartnershipStage.DORMANT: [["prospect", "discussion", "dormant"], ["prospect", "discussion", "agreement", "dormant"]],
-    PartnershipStage.ENDED: [["prospect", "discussion", "ended"],
-                             ["prospect", "discussion", "agreement", "first_transaction", "active", "ended"]],
+    PartnershipStage.ENDED: [
+        ["prospect", "discussion", "ended"],
+        ["prospect", "discussion", "agreement", "first_transaction", "active", "ended"],
+    ],
 }
 STAGE_WEIGHTS = {"prospect": 8, "discussion": 14, "agreement": 10, "first_transaction": 8, "active": 12, "dormant": 8, "ended": 5}
 DECLINE_REASONS = [
-    "Pas de disponibilité pendant la période proposée.", "Le projet ne correspond pas à notre stratégie actuelle.",
-    "Nous ne travaillons pas encore avec l'Afrique de l'Ouest.", "Demande transmise trop tard.",
+    "Pas de disponibilité pendant la période proposée.",
+    "Le projet ne correspond pas à notre stratégie actuelle.",
+    "Nous ne travaillons pas encore avec l'Afrique de l'Ouest.",
+    "Demande transmise trop tard.",
 ]
 REFUSALS = [
     (RefusalReason.MEANS, "Justificatifs de moyens de subsistance jugés insuffisants."),
@@ -133,23 +142,37 @@ def _allocate_meetings(rng, travellers, met_pool) -> dict:
 
 def _plans_create(rng, movers, met, companies, schedule, staff) -> None:
     plans, targets = [], []
-    for spec, app in movers:
+    for _spec, app in movers:
         when = schedule[app.pk]["submitted"] - datetime.timedelta(days=rng.randint(15, 30))
-        plans.append(MobilityPlan(
-            application=app, status=PlanStatus.VALIDATED, submitted_at=aware(when, 16), validated_at=aware(when + datetime.timedelta(days=4), 11),
-            validated_by=staff, objectives="Rencontrer des distributeurs et des partenaires techniques ; comprendre les normes du marché belge.",
-            agenda_wishes="Rendez-vous groupés par ville ; une visite de site de production.",
-        ))
+        plans.append(
+            MobilityPlan(
+                application=app,
+                status=PlanStatus.VALIDATED,
+                submitted_at=aware(when, 16),
+                validated_at=aware(when + datetime.timedelta(days=4), 11),
+                validated_by=staff,
+                objectives="Rencontrer des distributeurs et des partenaires techniques ; comprendre les normes du marché belge.",
+                agenda_wishes="Rendez-vous groupés par ville ; une visite de site de production.",
+            )
+        )
     MobilityPlan.objects.bulk_create(plans)
     for plan in plans:
         plan.updated_at = plan.validated_at
     MobilityPlan.objects.bulk_update(plans, ["updated_at"])
-    for plan, (spec, app) in zip(plans, movers):
+    for plan, (_spec, app) in zip(plans, movers):
         wished = (met.get(app.pk) or rng.sample(companies, 3))[:4]
         for priority, org in enumerate(wished, start=1):
-            targets.append(TargetPartner(plan=plan, organisation=org, priority=priority, reason="Complémentarité d'activité et de marché."))
-        targets.append(TargetPartner(plan=plan, name="Fédération professionnelle du secteur (à identifier)", priority=len(wished) + 1,
-                                     reason="Piste d'information sur le secteur en Belgique."))
+            targets.append(
+                TargetPartner(plan=plan, organisation=org, priority=priority, reason="Complémentarité d'activité et de marché.")
+            )
+        targets.append(
+            TargetPartner(
+                plan=plan,
+                name="Fédération professionnelle du secteur (à identifier)",
+                priority=len(wished) + 1,
+                reason="Piste d'information sur le secteur en Belgique.",
+            )
+        )
     TargetPartner.objects.bulk_create(targets, batch_size=1000)
 
 
@@ -158,9 +181,13 @@ def _visas_create(rng, movers, schedule, orgs, met) -> None:
     for spec, app in movers:
         s = schedule[app.pk]
         visa = VisaFile(
-            application=app, passport_number=f"A00{rng.randint(10000, 99999)}",
-            passport_expires_on=datetime.date(rng.randint(2026, 2031), rng.randint(1, 12), 1), agency=orgs["visa_agency"],
-            submitted_on=s["submitted"], appointment_on=s["submitted"], decision_on=s["decision"],
+            application=app,
+            passport_number=f"A00{rng.randint(10000, 99999)}",
+            passport_expires_on=datetime.date(rng.randint(2026, 2031), rng.randint(1, 12), 1),
+            agency=orgs["visa_agency"],
+            submitted_on=s["submitted"],
+            appointment_on=s["submitted"],
+            decision_on=s["decision"],
         )
         if spec["fate"] == "visa_refused":
             reason, details = next(refusals)
@@ -179,10 +206,15 @@ def _visas_create(rng, movers, schedule, orgs, met) -> None:
             if kind == VisaDocumentKind.INVITATION and not missing:
                 firms = met.get(visa.application_id) or []
                 note = f"Lettre de {firms[0].name}"[:250] if firms else "Lettre d'une entreprise belge"
-            documents.append(VisaDocument(
-                visa_file=visa, kind=kind, is_received=not missing,
-                received_on=None if missing else visa.submitted_on - datetime.timedelta(days=rng.randint(2, 20)), note=note,
-            ))
+            documents.append(
+                VisaDocument(
+                    visa_file=visa,
+                    kind=kind,
+                    is_received=not missing,
+                    received_on=None if missing else visa.submitted_on - datetime.timedelta(days=rng.randint(2, 20)),
+                    note=note,
+                )
+            )
     VisaDocument.objects.bulk_create(documents, batch_size=1000)
 
 
@@ -193,10 +225,19 @@ def _trips_create(movers, schedule, mission) -> list[tuple[dict, Trip]]:
             continue
         s = schedule[app.pk]
         status = TripStatus.CANCELLED if spec["fate"] == "cancelled" else TripStatus.COMPLETED
-        rows.append((spec, Trip(
-            application=app, mission=mission if spec["fate"] == "mission" else None, departs_on=s["departs"], returns_on=s["returns"],
-            cities=mission.cities if spec["fate"] == "mission" else "Bruxelles", status=status,
-        )))
+        rows.append(
+            (
+                spec,
+                Trip(
+                    application=app,
+                    mission=mission if spec["fate"] == "mission" else None,
+                    departs_on=s["departs"],
+                    returns_on=s["returns"],
+                    cities=mission.cities if spec["fate"] == "mission" else "Bruxelles",
+                    status=status,
+                ),
+            )
+        )
     Trip.objects.bulk_create([trip for _, trip in rows])
     return rows
 
@@ -206,7 +247,7 @@ def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> di
     for contact in OrganisationContact.objects.filter(organisation__in=companies).order_by("pk"):
         contacts.setdefault(contact.organisation_id, contact)
     invitations, meetings_plan = [], []
-    for spec, trip in trips:
+    for _spec, trip in trips:
         firms = met.get(trip.application_id, [])
         if trip.status == TripStatus.CANCELLED:
             firms = []
@@ -224,7 +265,9 @@ def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> di
             invitation = None
             if not (trip.mission_id and rng.random() < 0.3):  # some mission meetings were set up by AWEX/FIT/hub.brussels
                 status = InvitationStatus.OTHER_SLOT if rng.random() < 0.2 else InvitationStatus.ACCEPTED
-                invitation = _invitation(rng, trip, org, contacts.get(org.pk), status, proposed=starts - datetime.timedelta(days=1))
+                invitation = _invitation(
+                    rng, trip, org, contacts.get(org.pk), status, proposed=starts - datetime.timedelta(days=1)
+                )
                 if status == InvitationStatus.OTHER_SLOT:
                     invitation.counter_proposal_at = starts
                 invitations.append(invitation)
@@ -233,18 +276,35 @@ def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> di
             status = rng.choice([InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.EXPIRED])
             if trip.status == TripStatus.CANCELLED:
                 status = rng.choice([InvitationStatus.ACCEPTED, InvitationStatus.EXPIRED])
-            invitations.append(_invitation(rng, trip, org, contacts.get(org.pk), status, proposed=aware(trip.departs_on + datetime.timedelta(days=2), 10, tz=BRUSSELS)))
+            invitations.append(
+                _invitation(
+                    rng,
+                    trip,
+                    org,
+                    contacts.get(org.pk),
+                    status,
+                    proposed=aware(trip.departs_on + datetime.timedelta(days=2), 10, tz=BRUSSELS),
+                )
+            )
         if trip_cities and not trip.mission_id:
             trip.cities = ", ".join(sorted(trip_cities))[:200]
     Trip.objects.bulk_update([t for _, t in trips], ["cities"])
     Invitation.objects.bulk_create(invitations, batch_size=1000)
     meetings = []
     for trip, org, invitation, starts in meetings_plan:
-        meetings.append(B2BMeeting(
-            trip=trip, organisation=org, invitation=invitation, starts_at=starts, city=org.city,
-            outcome=rng.choice([MeetingOutcome.NO_INTEREST, MeetingOutcome.INFORMATION, MeetingOutcome.INFORMATION, MeetingOutcome.FOLLOW_UP]),
-            notes="Présentation mutuelle des activités ; échange de documentation.",
-        ))
+        meetings.append(
+            B2BMeeting(
+                trip=trip,
+                organisation=org,
+                invitation=invitation,
+                starts_at=starts,
+                city=org.city,
+                outcome=rng.choice(
+                    [MeetingOutcome.NO_INTEREST, MeetingOutcome.INFORMATION, MeetingOutcome.INFORMATION, MeetingOutcome.FOLLOW_UP]
+                ),
+                notes="Présentation mutuelle des activités ; échange de documentation.",
+            )
+        )
     B2BMeeting.objects.bulk_create(meetings, batch_size=1000)
     by_app = {}
     for meeting in meetings:
@@ -255,10 +315,16 @@ def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> di
 def _invitation(rng, trip, org, contact, status, proposed) -> Invitation:
     sent = aware(trip.departs_on - datetime.timedelta(days=rng.randint(28, 55)), rng.randint(8, 18))
     invitation = Invitation(
-        trip=trip, organisation=org, contact=contact, email=contact.email if contact else org.email,
-        language=contact.language if contact else "fr", token=f"demo{rng.getrandbits(160):040x}",
+        trip=trip,
+        organisation=org,
+        contact=contact,
+        email=contact.email if contact else org.email,
+        language=contact.language if contact else "fr",
+        token=f"demo{rng.getrandbits(160):040x}",
         message="Nous serions heureux de vous présenter notre entreprise lors de notre mission en Belgique.",
-        proposed_at=proposed, status=status, sent_at=sent,
+        proposed_at=proposed,
+        status=status,
+        sent_at=sent,
     )
     if status in (InvitationStatus.ACCEPTED, InvitationStatus.OTHER_SLOT, InvitationStatus.DECLINED):
         # Belgian companies answered slowly (the evaluation's finding): days, sometimes weeks.
@@ -283,14 +349,17 @@ def _partnerships_create(rng, travellers, selected, meetings, met_pool, by_user)
             base = datetime.date(2023, 3, 1) if spec["cohort"] == 1 else datetime.date(2024, 3, 1)
             for org in rng.sample(met_pool, rng.choice([1, 2])):
                 plan.append((app, org, None, base + datetime.timedelta(days=rng.randint(0, 90))))
-    B2BMeeting.objects.bulk_update([m for ms in meetings.values() for m in ms if m.outcome == MeetingOutcome.PARTNERSHIP], ["outcome"])
+    B2BMeeting.objects.bulk_update(
+        [m for ms in meetings.values() for m in ms if m.outcome == MeetingOutcome.PARTNERSHIP], ["outcome"]
+    )
 
     stages = list(STAGE_WEIGHTS) * 2
     stages += rng.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()), k=len(plan) - len(stages))
     rng.shuffle(stages)
     types = list(PartnershipType.values) + rng.choices(
         [PartnershipType.EXPORT, PartnershipType.REPRESENTATION, PartnershipType.CO_DEVELOPMENT, PartnershipType.TRAINING],
-        k=len(plan) - len(PartnershipType.values))
+        k=len(plan) - len(PartnershipType.values),
+    )
     rng.shuffle(types)
 
     partnerships, histories = [], []
@@ -299,10 +368,18 @@ def _partnerships_create(rng, travellers, selected, meetings, met_pool, by_user)
         span = (DATA_CUTOFF - start).days
         offsets = [0] + sorted(rng.sample(range(10, span), len(path) - 1))
         dates = [start + datetime.timedelta(days=o) for o in offsets]
-        partnerships.append(Partnership(
-            application=app, organisation=org, type=kind, stage=stage, started_on=start, stage_changed_on=dates[-1], meeting=meeting,
-            description=f"{PartnershipType(kind).label} avec {org.name}.",
-        ))
+        partnerships.append(
+            Partnership(
+                application=app,
+                organisation=org,
+                type=kind,
+                stage=stage,
+                started_on=start,
+                stage_changed_on=dates[-1],
+                meeting=meeting,
+                description=f"{PartnershipType(kind).label} avec {org.name}.",
+            )
+        )
         histories.append((path, dates))
     bulk_create_with_history(partnerships, Partnership, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
 
@@ -310,23 +387,34 @@ def _partnerships_create(rng, travellers, selected, meetings, met_pool, by_user)
     for partnership, (path, dates) in zip(partnerships, histories):
         previous = ""
         for step, day in zip(path, dates):
-            changes.append(PartnershipStageChange(partnership=partnership, from_stage=previous, to_stage=step, changed_on=day, by=by_user))
+            changes.append(
+                PartnershipStageChange(partnership=partnership, from_stage=previous, to_stage=step, changed_on=day, by=by_user)
+            )
             previous = step
         if "first_transaction" in path:
             first = dates[path.index("first_transaction")]
             last = dates[-1] if path[-1] == "ended" else DATA_CUTOFF
             for n in range(rng.randint(1, 3)):
                 day = first if n == 0 else first + datetime.timedelta(days=rng.randint(0, max(0, (last - first).days)))
-                kind = TransactionKind.INVESTMENT if partnership.type == PartnershipType.INVESTMENT else (
-                    TransactionKind.CONTRACT if n == 0 and rng.random() < 0.4 else TransactionKind.ORDER)
+                kind = (
+                    TransactionKind.INVESTMENT
+                    if partnership.type == PartnershipType.INVESTMENT
+                    else (TransactionKind.CONTRACT if n == 0 and rng.random() < 0.4 else TransactionKind.ORDER)
+                )
                 if rng.random() < 0.5:
                     value, currency = Decimal(rng.randint(3, 60) * 500), Currency.EUR
                 else:
                     value, currency = Decimal(rng.randint(2, 40) * 500000), Currency.XOF
-                transactions.append(PartnershipTransaction(
-                    partnership=partnership, kind=kind, occurred_on=day, value=value, currency=currency,
-                    description=f"{TransactionKind(kind).label} – {partnership.organisation.name}"[:250],
-                ))
+                transactions.append(
+                    PartnershipTransaction(
+                        partnership=partnership,
+                        kind=kind,
+                        occurred_on=day,
+                        value=value,
+                        currency=currency,
+                        description=f"{TransactionKind(kind).label} – {partnership.organisation.name}"[:250],
+                    )
+                )
     PartnershipStageChange.objects.bulk_create(changes, batch_size=1000)
     PartnershipTransaction.objects.bulk_create(transactions, batch_size=1000)
     return partnerships
@@ -347,7 +435,9 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
             due = add_months(trip.returns_on, months)
             if due > datetime.date(2024, 12, 31):
                 continue
-            check_in = FollowUpCheckIn(application_id=trip.application_id, months_after=months, due_on=due, status=CheckInStatus.PENDING)
+            check_in = FollowUpCheckIn(
+                application_id=trip.application_id, months_after=months, due_on=due, status=CheckInStatus.PENDING
+            )
             if due <= DATA_CUTOFF:
                 if rng.random() < 0.85 or spec.get("demo_account"):
                     done = [t for t in txs.get(trip.application_id, []) if t.occurred_on <= due]
@@ -373,15 +463,26 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
     for i, app_id in enumerate(rng.sample(candidates, min(22, len(candidates)))):
         check_in = done_by_app[app_id]
         # The first four go to OVO (Entrepreneurs pour Entrepreneurs); the others to ADEPME or APIX.
-        for n in range(1 if i < 4 else rng.choice([1, 2])):
+        for _n in range(1 if i < 4 else rng.choice([1, 2])):
             referred_to = orgs["ovo"] if i < 4 else rng.choice([orgs["adepme"], orgs["apix"], None])
             kind = SupportNeedKind.FEASIBILITY if i < 4 else rng.choice(list(SupportNeedKind.values))
-            status = SupportNeedStatus.OPEN if referred_to is None else rng.choice([SupportNeedStatus.REFERRED, SupportNeedStatus.RESOLVED])
-            needs.append(SupportNeed(
-                application_id=app_id, check_in=check_in, kind=kind, status=status, referred_to=referred_to,
-                referred_on=check_in.completed_on + datetime.timedelta(days=rng.randint(2, 15)) if referred_to else None,
-                description=f"{SupportNeedKind(kind).label} pour le projet de partenariat.", created_at=aware(check_in.completed_on, 15),
-            ))
+            status = (
+                SupportNeedStatus.OPEN
+                if referred_to is None
+                else rng.choice([SupportNeedStatus.REFERRED, SupportNeedStatus.RESOLVED])
+            )
+            needs.append(
+                SupportNeed(
+                    application_id=app_id,
+                    check_in=check_in,
+                    kind=kind,
+                    status=status,
+                    referred_to=referred_to,
+                    referred_on=check_in.completed_on + datetime.timedelta(days=rng.randint(2, 15)) if referred_to else None,
+                    description=f"{SupportNeedKind(kind).label} pour le projet de partenariat.",
+                    created_at=aware(check_in.completed_on, 15),
+                )
+            )
     SupportNeed.objects.bulk_create(needs)
 
 

@@ -13,10 +13,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
-from partners.models import Organisation, OrganisationContact
 from core.fields import EncryptedTextField
 from core.meeting_time import meeting_time
 from core.storage import private_storage
+from partners.models import Organisation, OrganisationContact
 
 
 class ApplicationScopedQuerySet(models.QuerySet):
@@ -99,9 +99,7 @@ class TargetPartner(models.Model):
         verbose_name = _("partenaire visé")
         verbose_name_plural = _("partenaires visés")
         ordering = ["plan", "priority"]
-        constraints = [
-            models.CheckConstraint(condition=Q(organisation__isnull=False) | ~Q(name=""), name="target_partner_named")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(organisation__isnull=False) | ~Q(name=""), name="target_partner_named")]
 
     def __str__(self) -> str:
         return str(self.organisation or self.name)
@@ -228,7 +226,9 @@ class VisaDocument(models.Model):
         verbose_name_plural = _("pièces du dossier visa")
         ordering = ["visa_file", "kind"]
         constraints = [
-            models.CheckConstraint(condition=Q(is_received=False) | Q(received_on__isnull=False), name="visa_document_received_dated")
+            models.CheckConstraint(
+                condition=Q(is_received=False) | Q(received_on__isnull=False), name="visa_document_received_dated"
+            )
         ]
 
     def __str__(self) -> str:
@@ -275,7 +275,12 @@ class TripQuerySet(ApplicationScopedQuerySet):
 class Trip(models.Model):
     application = models.ForeignKey(Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="trips")
     mission = models.ForeignKey(
-        EconomicMission, verbose_name=_("mission économique"), on_delete=models.SET_NULL, null=True, blank=True, related_name="trips"
+        EconomicMission,
+        verbose_name=_("mission économique"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trips",
     )
     departs_on = models.DateField(_("départ"))
     returns_on = models.DateField(_("retour"))
@@ -315,14 +320,21 @@ class Invitation(models.Model):
         Organisation, verbose_name=_("entreprise belge"), on_delete=models.PROTECT, related_name="invitations"
     )
     contact = models.ForeignKey(
-        OrganisationContact, verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+        OrganisationContact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
     email = models.EmailField(_("e-mail du destinataire"))
     language = models.CharField(_("langue"), max_length=8, default="fr")
     token = models.CharField(_("jeton du lien"), max_length=64, unique=True, default=new_invitation_token, editable=False)
     message = models.TextField(_("message"), blank=True)
     proposed_at = models.DateTimeField(_("créneau proposé par l'entreprise sénégalaise"), null=True, blank=True)
-    status = models.CharField(_("statut"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.DRAFT, db_index=True
+    )
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     counter_proposal_at = models.DateTimeField(_("créneau proposé en retour"), null=True, blank=True)
@@ -408,12 +420,19 @@ class Partnership(models.Model):
         Organisation, verbose_name=_("partenaire belge"), on_delete=models.PROTECT, related_name="partnerships"
     )
     type = models.CharField(_("type"), max_length=16, choices=PartnershipType.choices)
-    stage = models.CharField(_("étape"), max_length=20, choices=PartnershipStage.choices, default=PartnershipStage.PROSPECT, db_index=True)
+    stage = models.CharField(
+        _("étape"), max_length=20, choices=PartnershipStage.choices, default=PartnershipStage.PROSPECT, db_index=True
+    )
     stage_changed_on = models.DateField(_("étape depuis le"), default=timezone.localdate)
     started_on = models.DateField(_("début"), default=timezone.localdate)
     description = models.TextField(_("description"), blank=True)
     meeting = models.ForeignKey(
-        B2BMeeting, verbose_name=_("issu du rendez-vous"), on_delete=models.SET_NULL, null=True, blank=True, related_name="partnerships"
+        B2BMeeting,
+        verbose_name=_("issu du rendez-vous"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
     )
 
     history = HistoricalRecords()
@@ -448,9 +467,7 @@ class PartnershipStageChange(models.Model):
         verbose_name = _("changement d'étape")
         verbose_name_plural = _("changements d'étape")
         ordering = ["partnership", "changed_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage")
-        ]
+        constraints = [models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage")]
 
     def __str__(self) -> str:
         return f"{self.from_stage or '∅'} → {self.to_stage} ({self.changed_on})"
@@ -483,9 +500,7 @@ class PartnershipTransaction(models.Model):
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
         ordering = ["-occurred_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="transaction_value_not_negative")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="transaction_value_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value} {self.currency}"

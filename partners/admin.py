@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
-
 from modeltranslation.admin import TranslationAdmin
 
 from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact, Region, RegionGroup
@@ -20,8 +19,20 @@ class OrganisationResource(resources.ModelResource):
     class Meta:
         model = Organisation
         fields = (
-            "id", "name", "short_name", "kind", "country", "belgian_region", "region", "city", "sector",
-            "relay_agency", "website", "email", "is_fictitious", "created_at",
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "belgian_region",
+            "region",
+            "city",
+            "sector",
+            "relay_agency",
+            "website",
+            "email",
+            "is_fictitious",
+            "created_at",
         )
 
 
@@ -33,8 +44,22 @@ class CompanyResource(resources.ModelResource):
     class Meta:
         model = Company
         fields = (
-            "id", "name", "legal_form", "ninea", "rccm", "is_formal", "sector", "region", "city", "country",
-            "year_founded", "turnover_band", "employees", "has_export_experience", "incubator", "is_fictitious",
+            "id",
+            "name",
+            "legal_form",
+            "ninea",
+            "rccm",
+            "is_formal",
+            "sector",
+            "region",
+            "city",
+            "country",
+            "year_founded",
+            "turnover_band",
+            "employees",
+            "has_export_experience",
+            "incubator",
+            "is_fictitious",
             "created_at",
         )
 
@@ -46,8 +71,18 @@ class EntrepreneurResource(resources.ModelResource):
     class Meta:
         model = Entrepreneur
         fields = (
-            "id", "first_name", "last_name", "email", "phone", "gender", "age_band", "education",
-            "country_of_residence", "company", "is_fictitious", "created_at",
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "gender",
+            "age_band",
+            "education",
+            "country_of_residence",
+            "company",
+            "is_fictitious",
+            "created_at",
         )
 
 
@@ -104,8 +139,28 @@ class FounderInline(admin.TabularInline):
 @admin.register(Company)
 class CompanyAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [CompanyResource]
-    list_display = ("name", "legal_form", "sector", "region", "country", "year_founded", "turnover_band", "employees", "is_formal", "incubator")
-    list_filter = ("sector", "country", "region", "legal_form", "turnover_band", "is_formal", "has_export_experience", "is_fictitious")
+    list_display = (
+        "name",
+        "legal_form",
+        "sector",
+        "region",
+        "country",
+        "year_founded",
+        "turnover_band",
+        "employees",
+        "is_formal",
+        "incubator",
+    )
+    list_filter = (
+        "sector",
+        "country",
+        "region",
+        "legal_form",
+        "turnover_band",
+        "is_formal",
+        "has_export_experience",
+        "is_fictitious",
+    )
     search_fields = ("name", "ninea", "rccm", "city")
     list_select_related = ("incubator", "region")
     autocomplete_fields = ("incubator", "region")

@@ -51,29 +51,169 @@ def slugify_ascii(text: str) -> str:
 
 #: Real public organisations named by the evaluation (key, name, short name, kind, country, extra).
 PUBLIC_ORGANISATIONS = [
-    ("enabel", "Enabel – Agence belge de développement", "Enabel", OrganisationKind.IMPLEMENTER, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("dcef", "Direction de la Coopération économique et financière", "DCEF", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("eu_intpa", "Commission européenne – DG Partenariats internationaux", "EU-INTPA", OrganisationKind.DONOR, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
+    (
+        "enabel",
+        "Enabel – Agence belge de développement",
+        "Enabel",
+        OrganisationKind.IMPLEMENTER,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "dcef",
+        "Direction de la Coopération économique et financière",
+        "DCEF",
+        OrganisationKind.PUBLIC_BODY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "eu_intpa",
+        "Commission européenne – DG Partenariats internationaux",
+        "EU-INTPA",
+        OrganisationKind.DONOR,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
     ("icmpd", "International Centre for Migration Policy Development", "ICMPD", OrganisationKind.DONOR, "AT", {"city": "Vienne"}),
-    ("adepme", "Agence de Développement et d'Encadrement des PME", "ADEPME", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("apix", "Agence pour la Promotion des Investissements et des grands travaux", "APIX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("dgase", "Direction générale d'Appui aux Sénégalais de l'extérieur", "DGASE", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("awex", "Agence wallonne à l'Exportation et aux Investissements étrangers", "AWEX", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.WALLONIA}),
-    ("fit", "Flanders Investment & Trade", "FIT", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.FLANDERS}),
-    ("hub", "hub.brussels", "hub.brussels", OrganisationKind.SUPPORT_AGENCY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("fedasil", "Agence fédérale pour l'accueil des demandeurs d'asile", "Fedasil", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("ode", "Office des Étrangers", "OE", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("embassy", "Ambassade de Belgique au Sénégal", "", OrganisationKind.EMBASSY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("dgd", "Direction générale Coopération au développement et Aide humanitaire", "DGD", OrganisationKind.PUBLIC_BODY, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
+    (
+        "adepme",
+        "Agence de Développement et d'Encadrement des PME",
+        "ADEPME",
+        OrganisationKind.SUPPORT_AGENCY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "apix",
+        "Agence pour la Promotion des Investissements et des grands travaux",
+        "APIX",
+        OrganisationKind.SUPPORT_AGENCY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "dgase",
+        "Direction générale d'Appui aux Sénégalais de l'extérieur",
+        "DGASE",
+        OrganisationKind.PUBLIC_BODY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "awex",
+        "Agence wallonne à l'Exportation et aux Investissements étrangers",
+        "AWEX",
+        OrganisationKind.SUPPORT_AGENCY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.WALLONIA},
+    ),
+    (
+        "fit",
+        "Flanders Investment & Trade",
+        "FIT",
+        OrganisationKind.SUPPORT_AGENCY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.FLANDERS},
+    ),
+    (
+        "hub",
+        "hub.brussels",
+        "hub.brussels",
+        OrganisationKind.SUPPORT_AGENCY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "fedasil",
+        "Agence fédérale pour l'accueil des demandeurs d'asile",
+        "Fedasil",
+        OrganisationKind.PUBLIC_BODY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "ode",
+        "Office des Étrangers",
+        "OE",
+        OrganisationKind.PUBLIC_BODY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "embassy",
+        "Ambassade de Belgique au Sénégal",
+        "",
+        OrganisationKind.EMBASSY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "dgd",
+        "Direction générale Coopération au développement et Aide humanitaire",
+        "DGD",
+        OrganisationKind.PUBLIC_BODY,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
     ("afford", "African Foundation for Development", "AFFORD", OrganisationKind.DIASPORA_ORG, "GB", {"city": "Londres"}),
     ("bondinnov", "Bond'innov", "Bond'innov", OrganisationKind.INCUBATOR, "FR", {"city": "Bondy"}),
-    ("ovo", "Ondernemers voor Ondernemers – Entrepreneurs pour Entrepreneurs", "OVO", OrganisationKind.BUSINESS_ASSOCIATION, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("egmont", "Egmont – Institut royal des relations internationales", "Egmont", OrganisationKind.RESEARCH, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("cota", "Cota asbl", "Cota", OrganisationKind.RESEARCH, "BE", {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS}),
-    ("asepex", "Agence sénégalaise de Promotion des Exportations", "ASEPEX", OrganisationKind.SUPPORT_AGENCY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("cciad", "Chambre de Commerce, d'Industrie et d'Agriculture de Dakar", "CCIAD", OrganisationKind.BUSINESS_ASSOCIATION, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("fongip", "Fonds de Garantie des Investissements Prioritaires", "FONGIP", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
-    ("der", "Délégation générale à l'Entrepreneuriat rapide des Femmes et des Jeunes", "DER/FJ", OrganisationKind.PUBLIC_BODY, "SN", {"city": "Dakar", "region_code": "dakar"}),
+    (
+        "ovo",
+        "Ondernemers voor Ondernemers – Entrepreneurs pour Entrepreneurs",
+        "OVO",
+        OrganisationKind.BUSINESS_ASSOCIATION,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "egmont",
+        "Egmont – Institut royal des relations internationales",
+        "Egmont",
+        OrganisationKind.RESEARCH,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "cota",
+        "Cota asbl",
+        "Cota",
+        OrganisationKind.RESEARCH,
+        "BE",
+        {"city": "Bruxelles", "belgian_region": BelgianRegion.BRUSSELS},
+    ),
+    (
+        "asepex",
+        "Agence sénégalaise de Promotion des Exportations",
+        "ASEPEX",
+        OrganisationKind.SUPPORT_AGENCY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "cciad",
+        "Chambre de Commerce, d'Industrie et d'Agriculture de Dakar",
+        "CCIAD",
+        OrganisationKind.BUSINESS_ASSOCIATION,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "fongip",
+        "Fonds de Garantie des Investissements Prioritaires",
+        "FONGIP",
+        OrganisationKind.PUBLIC_BODY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
+    (
+        "der",
+        "Délégation générale à l'Entrepreneuriat rapide des Femmes et des Jeunes",
+        "DER/FJ",
+        OrganisationKind.PUBLIC_BODY,
+        "SN",
+        {"city": "Dakar", "region_code": "dakar"},
+    ),
     ("enabel_ci", "Enabel Côte d'Ivoire", "Enabel CI", OrganisationKind.IMPLEMENTER, "CI", {"city": "Abidjan"}),
 ]
 
@@ -90,16 +230,58 @@ FICTITIOUS_INCUBATORS = [
 
 FICTITIOUS_OTHERS = [
     ("visa_agency", "Bureau Visa Conseil Dakar (fictif)", "BVC", OrganisationKind.VISA_AGENCY, "SN", "dakar", "Dakar"),
-    ("nzassa_incubator", "Incubateur Lagune Entreprendre (fictif)", "ILE", OrganisationKind.INCUBATOR, "CI", "abidjan", "Abidjan"),
+    (
+        "nzassa_incubator",
+        "Incubateur Lagune Entreprendre (fictif)",
+        "ILE",
+        OrganisationKind.INCUBATOR,
+        "CI",
+        "abidjan",
+        "Abidjan",
+    ),
 ]
 
 BE_WORDS_A = [
-    "Brabant", "Meuse", "Escaut", "Ardenne", "Sonian", "Lys", "Senne", "Condroz", "Hesbaye", "Kempen",
-    "Polder", "Famenne", "Zenne", "Dyle", "Gaume", "Westhoek", "Ourthe", "Semois", "Pajot", "Haspengouw",
+    "Brabant",
+    "Meuse",
+    "Escaut",
+    "Ardenne",
+    "Sonian",
+    "Lys",
+    "Senne",
+    "Condroz",
+    "Hesbaye",
+    "Kempen",
+    "Polder",
+    "Famenne",
+    "Zenne",
+    "Dyle",
+    "Gaume",
+    "Westhoek",
+    "Ourthe",
+    "Semois",
+    "Pajot",
+    "Haspengouw",
 ]
 BE_WORDS_B = [
-    "Agro", "Tech", "Food", "Aqua", "Design", "Logistics", "Solar", "Pharma", "Build", "Textiles",
-    "Cosmetics", "Digital", "Water", "Consult", "Trade", "Engineering", "Pack", "Media",
+    "Agro",
+    "Tech",
+    "Food",
+    "Aqua",
+    "Design",
+    "Logistics",
+    "Solar",
+    "Pharma",
+    "Build",
+    "Textiles",
+    "Cosmetics",
+    "Digital",
+    "Water",
+    "Consult",
+    "Trade",
+    "Engineering",
+    "Pack",
+    "Media",
 ]
 BE_CITIES = {
     BelgianRegion.BRUSSELS: ["Bruxelles", "Anderlecht", "Ixelles", "Schaerbeek", "Etterbeek", "Molenbeek-Saint-Jean"],
@@ -107,18 +289,136 @@ BE_CITIES = {
     BelgianRegion.FLANDERS: ["Anvers", "Gand", "Louvain", "Bruges", "Malines", "Courtrai", "Hasselt"],
 }
 BE_WORD_SECTOR = {
-    "Agro": "agrifood", "Food": "agrifood", "Aqua": "water", "Water": "water", "Design": "creative",
-    "Media": "creative", "Logistics": "logistics", "Solar": "energy", "Pharma": "health", "Build": "construction",
-    "Textiles": "textile", "Cosmetics": "cosmetics", "Digital": "digital", "Tech": "digital",
-    "Consult": "services", "Trade": "services", "Engineering": "services", "Pack": "services",
+    "Agro": "agrifood",
+    "Food": "agrifood",
+    "Aqua": "water",
+    "Water": "water",
+    "Design": "creative",
+    "Media": "creative",
+    "Logistics": "logistics",
+    "Solar": "energy",
+    "Pharma": "health",
+    "Build": "construction",
+    "Textiles": "textile",
+    "Cosmetics": "cosmetics",
+    "Digital": "digital",
+    "Tech": "digital",
+    "Consult": "services",
+    "Trade": "services",
+    "Engineering": "services",
+    "Pack": "services",
 }
-BE_FIRST_NAMES = ["Louise", "Lucas", "Emma", "Arthur", "Olivia", "Noah", "Lotte", "Wout", "Elise", "Jules", "Marie", "Thomas", "Hanne", "Pieter", "Chloé", "Simon", "Nora", "Victor"]
-BE_LAST_NAMES = ["Peeters", "Janssens", "Maes", "Dubois", "Lambert", "Claes", "Martin", "Wouters", "Goossens", "Dupont", "Willems", "Lejeune", "Mertens", "Renard", "Jacobs", "Hermans", "Leclercq", "Smets"]
-BE_POSITIONS = ["Directrice générale", "Directeur commercial", "Responsable export", "Chargée de partenariats", "Gérant", "Head of Business Development"]
+BE_FIRST_NAMES = [
+    "Louise",
+    "Lucas",
+    "Emma",
+    "Arthur",
+    "Olivia",
+    "Noah",
+    "Lotte",
+    "Wout",
+    "Elise",
+    "Jules",
+    "Marie",
+    "Thomas",
+    "Hanne",
+    "Pieter",
+    "Chloé",
+    "Simon",
+    "Nora",
+    "Victor",
+]
+BE_LAST_NAMES = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Dubois",
+    "Lambert",
+    "Claes",
+    "Martin",
+    "Wouters",
+    "Goossens",
+    "Dupont",
+    "Willems",
+    "Lejeune",
+    "Mertens",
+    "Renard",
+    "Jacobs",
+    "Hermans",
+    "Leclercq",
+    "Smets",
+]
+BE_POSITIONS = [
+    "Directrice générale",
+    "Directeur commercial",
+    "Responsable export",
+    "Chargée de partenariats",
+    "Gérant",
+    "Head of Business Development",
+]
 
-SN_FIRST_NAMES_W = ["Awa", "Fatou", "Aminata", "Mariama", "Khady", "Ndèye", "Coumba", "Rokhaya", "Aïssatou", "Bineta", "Yacine", "Astou", "Dieynaba", "Maïmouna", "Sokhna", "Adji"]
-SN_FIRST_NAMES_M = ["Moussa", "Mamadou", "Ousmane", "Abdoulaye", "Cheikh", "Ibrahima", "Modou", "Pape", "Alioune", "Babacar", "Serigne", "Lamine", "Assane", "Souleymane", "Malick", "Omar"]
-SN_LAST_NAMES = ["Diop", "Ndiaye", "Fall", "Sow", "Ba", "Faye", "Sarr", "Gueye", "Diallo", "Mbaye", "Cissé", "Seck", "Thiam", "Ka", "Niang", "Kane", "Diouf", "Sy", "Camara", "Sène", "Dieng", "Touré", "Wade", "Diagne"]
+SN_FIRST_NAMES_W = [
+    "Awa",
+    "Fatou",
+    "Aminata",
+    "Mariama",
+    "Khady",
+    "Ndèye",
+    "Coumba",
+    "Rokhaya",
+    "Aïssatou",
+    "Bineta",
+    "Yacine",
+    "Astou",
+    "Dieynaba",
+    "Maïmouna",
+    "Sokhna",
+    "Adji",
+]
+SN_FIRST_NAMES_M = [
+    "Moussa",
+    "Mamadou",
+    "Ousmane",
+    "Abdoulaye",
+    "Cheikh",
+    "Ibrahima",
+    "Modou",
+    "Pape",
+    "Alioune",
+    "Babacar",
+    "Serigne",
+    "Lamine",
+    "Assane",
+    "Souleymane",
+    "Malick",
+    "Omar",
+]
+SN_LAST_NAMES = [
+    "Diop",
+    "Ndiaye",
+    "Fall",
+    "Sow",
+    "Ba",
+    "Faye",
+    "Sarr",
+    "Gueye",
+    "Diallo",
+    "Mbaye",
+    "Cissé",
+    "Seck",
+    "Thiam",
+    "Ka",
+    "Niang",
+    "Kane",
+    "Diouf",
+    "Sy",
+    "Camara",
+    "Sène",
+    "Dieng",
+    "Touré",
+    "Wade",
+    "Diagne",
+]
 
 
 def organisations_create(rng: random.Random, *, belgian_company_count: int = 145) -> dict:
@@ -143,15 +443,27 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
     for name, short, country, region, city, sector in FICTITIOUS_INCUBATORS:
         incubators.append(
             Organisation(
-                name=name, short_name=short, kind=OrganisationKind.INCUBATOR, country=country,
-                region=regions.get((country, region)), belgian_region=region if country == "BE" else "",
-                city=city, sector=sector, email=f"contact@{slugify_ascii(short)}.{DEMO_DOMAIN}", is_fictitious=True,
+                name=name,
+                short_name=short,
+                kind=OrganisationKind.INCUBATOR,
+                country=country,
+                region=regions.get((country, region)),
+                belgian_region=region if country == "BE" else "",
+                city=city,
+                sector=sector,
+                email=f"contact@{slugify_ascii(short)}.{DEMO_DOMAIN}",
+                is_fictitious=True,
                 description="Structure d'appui inventée pour la démonstration.",
             )
         )
     for key, name, short, kind, country, region, city in FICTITIOUS_OTHERS:
         orgs[key] = Organisation(
-            name=name, short_name=short, kind=kind, country=country, region=regions.get((country, region)), city=city,
+            name=name,
+            short_name=short,
+            kind=kind,
+            country=country,
+            region=regions.get((country, region)),
+            city=city,
             is_fictitious=True,
         )
     Organisation.objects.bulk_create(incubators + [orgs[key] for key, *_ in FICTITIOUS_OTHERS])
@@ -162,14 +474,20 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
     names = [f"{a} {b}" for a in BE_WORDS_A for b in BE_WORDS_B]
     rng.shuffle(names)
     companies = []
-    for index, base in enumerate(names[:belgian_company_count]):
+    for _index, base in enumerate(names[:belgian_company_count]):
         region = rng.choices(list(relays), weights=[45, 30, 25])[0]
         form = "BV" if region == BelgianRegion.FLANDERS else rng.choice(["SRL", "SA", "SC"])
         companies.append(
             Organisation(
-                name=f"{base} {form} (fictif)", kind=OrganisationKind.BELGIAN_COMPANY, country="BE",
-                belgian_region=region, city=rng.choice(BE_CITIES[region]), sector=BE_WORD_SECTOR[base.split()[1]],
-                relay_agency=relays[region], email=f"info@{slugify_ascii(base)}.{DEMO_DOMAIN}", is_fictitious=True,
+                name=f"{base} {form} (fictif)",
+                kind=OrganisationKind.BELGIAN_COMPANY,
+                country="BE",
+                belgian_region=region,
+                city=rng.choice(BE_CITIES[region]),
+                sector=BE_WORD_SECTOR[base.split()[1]],
+                relay_agency=relays[region],
+                email=f"info@{slugify_ascii(base)}.{DEMO_DOMAIN}",
+                is_fictitious=True,
                 description="Entreprise belge inventée pour la démonstration.",
             )
         )
@@ -183,9 +501,12 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
             language = "nl" if org.belgian_region == BelgianRegion.FLANDERS and rng.random() < 0.6 else "fr"
             contacts.append(
                 OrganisationContact(
-                    organisation=org, full_name=f"{first} {last}", position=rng.choice(BE_POSITIONS),
+                    organisation=org,
+                    full_name=f"{first} {last}",
+                    position=rng.choice(BE_POSITIONS),
                     email=f"{slugify_ascii(first)}.{slugify_ascii(last)}{n}@{slugify_ascii(org.short_name or org.name[:30])}.{DEMO_DOMAIN}",
-                    language=language, is_fictitious=True,
+                    language=language,
+                    is_fictitious=True,
                 )
             )
     OrganisationContact.objects.bulk_create(contacts)
@@ -237,13 +558,28 @@ def users_create(rng: random.Random, *, accounts: list[tuple[str, str, str, str]
     rows: list[tuple[User, str]] = []
     for email, role, first, last in accounts:
         user = User(
-            email=email, first_name=first, last_name=last, password=shared_hash, is_fictitious=True,
-            is_staff=role == Role.STAFF, is_superuser=email.startswith("admin@"), date_joined=aware(datetime.date(2021, 10, 4)),
+            email=email,
+            first_name=first,
+            last_name=last,
+            password=shared_hash,
+            is_fictitious=True,
+            is_staff=role == Role.STAFF,
+            is_superuser=email.startswith("admin@"),
+            date_joined=aware(datetime.date(2021, 10, 4)),
         )
         rows.append((user, role))
     for local, first, last, _, _ in COACH_SPECS[1:]:
         rows.append((_extra_user(rng, f"{local}@{DEMO_DOMAIN}", first, last), Role.COACH))
-    for n, (first, last) in enumerate([("Awa", "Relecture-Fictif"), ("Pierre", "Grille-Fictif"), ("Seynabou", "Note-Fictif"), ("Koen", "Score-Fictif"), ("Amadou", "Jury-Fictif")], start=2):
+    for n, (first, last) in enumerate(
+        [
+            ("Awa", "Relecture-Fictif"),
+            ("Pierre", "Grille-Fictif"),
+            ("Seynabou", "Note-Fictif"),
+            ("Koen", "Score-Fictif"),
+            ("Amadou", "Jury-Fictif"),
+        ],
+        start=2,
+    ):
         rows.append((_extra_user(rng, f"reviewer{n}@{DEMO_DOMAIN}", first, last), Role.REVIEWER))
     for n, (first, last) in enumerate([("Khadija", "Suivi-Fictif"), ("Bart", "Mobilite-Fictif")], start=2):
         user = _extra_user(rng, f"staff{n}@{DEMO_DOMAIN}", first, last)
@@ -271,17 +607,19 @@ def users_create(rng: random.Random, *, accounts: list[tuple[str, str, str, str]
 
 def _extra_user(rng: random.Random, email: str, first: str, last: str) -> User:
     return User(
-        email=email, first_name=first, last_name=last, password=f"!demo{rng.getrandbits(64):016x}",
-        is_fictitious=True, date_joined=aware(datetime.date(2021, 10, 4)),
+        email=email,
+        first_name=first,
+        last_name=last,
+        password=f"!demo{rng.getrandbits(64):016x}",
+        is_fictitious=True,
+        date_joined=aware(datetime.date(2021, 10, 4)),
     )
 
 
 def entrepreneur_accounts_create(rng: random.Random, *, entrepreneurs: list[Entrepreneur]) -> None:
     """Accounts for applicants who applied online (unusable password: only the demo account logs in)."""
     group = Group.objects.get(name=Role.ENTREPRENEUR)
-    users = [
-        _extra_user(rng, e.email, e.first_name, e.last_name) for e in entrepreneurs if e.user_id is None
-    ]
+    users = [_extra_user(rng, e.email, e.first_name, e.last_name) for e in entrepreneurs if e.user_id is None]
     User.objects.bulk_create(users)
     by_email = {user.email: user for user in users}
     for entrepreneur in entrepreneurs:

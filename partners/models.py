@@ -171,16 +171,16 @@ class OrganisationContact(models.Model):
     position = models.CharField(_("fonction"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
-    language = models.CharField(_("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")], default="fr")
+    language = models.CharField(
+        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")], default="fr"
+    )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["organisation__name", "full_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "email"], name="contact_email_unique_per_organisation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "email"], name="contact_email_unique_per_organisation")]
 
     def __str__(self) -> str:
         return f"{self.full_name} – {self.organisation.name}"
@@ -369,9 +369,7 @@ class Coach(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="coach"
     )
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="coaches"
-    )
+    organisation = models.ForeignKey(Organisation, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="coaches")
     specialties = models.CharField(_("spécialités"), max_length=250, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
 

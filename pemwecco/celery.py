@@ -18,7 +18,6 @@ def ping(value: str = "pong") -> str:
     return value
 
 
-
 @app.task(name="core.jobs_requeue", acks_late=False)
 def jobs_requeue_task() -> int:
     """Periodic (beat): background jobs never handed to the broker, or whose worker died, are sent again."""

@@ -73,7 +73,9 @@ MIDDLEWARE = [
 # project's own 404 and 500 pages, never Django's technical ones: scripts/run_demo.sh sets this.
 FRIENDLY_ERROR_PAGES = env.bool("FRIENDLY_ERROR_PAGES", default=False)
 if DEBUG and FRIENDLY_ERROR_PAGES:
-    MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.PreferredLanguageMiddleware") + 1, "core.middleware.FriendlyErrorPagesMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("accounts.middleware.PreferredLanguageMiddleware") + 1, "core.middleware.FriendlyErrorPagesMiddleware"
+    )
 
 ROOT_URLCONF = "pemwecco.urls"
 
@@ -287,7 +289,9 @@ JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule"))
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule")
+)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

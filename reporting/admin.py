@@ -324,13 +324,38 @@ class LessonAdmin(TranslationAdmin):
 class ReportJobAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     """Watch the jobs (and why one failed); asking for a report happens on the reporting pages."""
 
-    list_display = ("__str__", "kind", "programme", "cohort", "language", "status", "progress", "requested_by", "requested_at", "finished_at")
+    list_display = (
+        "__str__",
+        "kind",
+        "programme",
+        "cohort",
+        "language",
+        "status",
+        "progress",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+    )
     list_filter = ("status", "kind", "language", "programme")
     search_fields = ("programme__code", "error")
     list_select_related = ("programme", "cohort__programme", "requested_by")
     fields = (
-        "kind", "programme", "cohort", "language", "status", "progress", "attempts", "error", "file_on_record",
-        "size", "sha256", "data_as_of", "requested_by", "requested_at", "started_at", "finished_at",
+        "kind",
+        "programme",
+        "cohort",
+        "language",
+        "status",
+        "progress",
+        "attempts",
+        "error",
+        "file_on_record",
+        "size",
+        "sha256",
+        "data_as_of",
+        "requested_by",
+        "requested_at",
+        "started_at",
+        "finished_at",
     )
     readonly_fields = ("file_on_record",)
     date_hierarchy = "requested_at"

@@ -58,7 +58,9 @@ def _svg(*, title: str, scope: str, description: str, rows: list[BarRow], maximu
     bar_room = WIDTH - 2 * PADDING - VALUE_ROOM
     parts: list[str] = []
     y = PADDING + LABEL_SIZE
-    parts.append(f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE + 2}px;font-weight:600;fill:{TEXT}">{escape(title)}</text>')
+    parts.append(
+        f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE + 2}px;font-weight:600;fill:{TEXT}">{escape(title)}</text>'
+    )
     y += LABEL_SIZE + 4
     parts.append(f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{VALUE_SIZE}px;fill:{MUTED}">{escape(scope)}</text>')
     y += 8
@@ -67,16 +69,22 @@ def _svg(*, title: str, scope: str, description: str, rows: list[BarRow], maximu
         y += 6
         for color, label in legend:
             parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" style="fill:{color}"/>')
-            parts.append(f'<text x="{x + 16}" y="{y + 10}" style="{FONT};font-size:{VALUE_SIZE}px;fill:{TEXT}">{escape(label)}</text>')
+            parts.append(
+                f'<text x="{x + 16}" y="{y + 10}" style="{FONT};font-size:{VALUE_SIZE}px;fill:{TEXT}">{escape(label)}</text>'
+            )
             x += 16 + 8 * len(label) + 16
         y += 14
     if not rows or not values:
         y += LABEL_SIZE + 10
-        parts.append(f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE}px;fill:{MUTED}">{escape(_("Aucune donnée pour le moment."))}</text>')
+        parts.append(
+            f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE}px;fill:{MUTED}">{escape(_("Aucune donnée pour le moment."))}</text>'
+        )
         y += PADDING
     for row in rows:
         y += LABEL_SIZE + 10
-        parts.append(f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE}px;fill:{TEXT}">{escape(row.label)}</text>')
+        parts.append(
+            f'<text x="{PADDING}" y="{y}" style="{FONT};font-size:{LABEL_SIZE}px;fill:{TEXT}">{escape(row.label)}</text>'
+        )
         y += 4
         for bar in row.bars:
             length = 0 if not bar.value else max(1.5, bar_room * min(float(bar.value), scale_max) / scale_max)
@@ -122,7 +130,8 @@ def women_by_stage_svg(indicators: IndicatorSet) -> str:
         rows.append(BarRow(stage.label, [Bar(float(share) if share is not None else 0, text, PURPLE)]))
         parts.append(f"{stage.label} : {text}")
     return _svg(
-        title=_("Part des femmes à chaque étape"), scope=_scope(indicators),
+        title=_("Part des femmes à chaque étape"),
+        scope=_scope(indicators),
         description="; ".join(parts),
         rows=rows,
         maximum=100,
@@ -136,7 +145,8 @@ def partnerships_by_stage_svg(indicators: IndicatorSet) -> str:
         for row in indicators.partnerships.by_stage
     ]
     return _svg(
-        title=_("Partenariats par étape"), scope=_scope(indicators),
+        title=_("Partenariats par étape"),
+        scope=_scope(indicators),
         description="; ".join(f"{row.label} : {row.count}" for row in indicators.partnerships.by_stage),
         rows=rows if indicators.partnerships.total else [],
         legend=[(GREEN, _("vivant")), (BLUE, _("autre étape"))],
@@ -148,8 +158,10 @@ def visa_outcomes_svg(indicators: IndicatorSet) -> str:
     visa = indicators.visa
     rows = [
         BarRow(_("Accordés"), [Bar(visa.granted, _number(visa.granted), GREEN)]),
-        BarRow(_("Refusés (taux de refus : %(rate)s %%)") % {"rate": _number(visa.refusal_rate, 1)},
-               [Bar(visa.refused, _number(visa.refused), RED)]),
+        BarRow(
+            _("Refusés (taux de refus : %(rate)s %%)") % {"rate": _number(visa.refusal_rate, 1)},
+            [Bar(visa.refused, _number(visa.refused), RED)],
+        ),
         BarRow(_("En attente de décision"), [Bar(visa.pending, _number(visa.pending), GREY)]),
     ]
     description = _(
@@ -160,7 +172,8 @@ def visa_outcomes_svg(indicators: IndicatorSet) -> str:
         "rate": _number(visa.refusal_rate, 1), "days": _number(visa.median_days, 1),
     }  # fmt: skip
     return _svg(
-        title=_("Visas"), scope=_scope(indicators),
+        title=_("Visas"),
+        scope=_scope(indicators),
         description=description,
         rows=rows if visa.submitted else [],
     )
@@ -180,7 +193,8 @@ def budget_vs_spending_svg(indicators: IndicatorSet) -> str:
         parts.append(f"{year} : " + (f"{_number(planned)} € / " if planned is not None else "") + f"{_number(spent)} €")
     legend = [(ORANGE, _("dépenses"))] if indicators.cohort else [(BLUE, _("budget")), (ORANGE, _("dépenses"))]
     return _svg(
-        title=_("Budget et dépenses par année (EUR)"), scope=_scope(indicators),
+        title=_("Budget et dépenses par année (EUR)"),
+        scope=_scope(indicators),
         description="; ".join(parts),
         rows=rows,
         legend=legend,

@@ -66,10 +66,14 @@ PARTNER_ROLES = {
 #: (coaching, incubators, B2B meetings) and the facilitation of regular migration and mobility.
 SECTORS = [
     ("25030", Decimal("60"), {"fr": "Services de développement des entreprises", "en": "Business development services"}),
-    ("15190", Decimal("40"), {
-        "fr": "Facilitation d'une migration et d'une mobilité ordonnées, sûres, régulières et responsables",
-        "en": "Facilitation of orderly, safe, regular and responsible migration and mobility",
-    }),
+    (
+        "15190",
+        Decimal("40"),
+        {
+            "fr": "Facilitation d'une migration et d'une mobilité ordonnées, sûres, régulières et responsables",
+            "en": "Facilitation of orderly, safe, regular and responsible migration and mobility",
+        },
+    ),
 ]
 
 #: Indicators whose value should go down (IATI `ascending="0"`).
@@ -95,7 +99,10 @@ TEXTS = {
 COUNTRY_NAMES = {
     "SN": {"fr": ("le Sénégal", "du Sénégal", "au Sénégal"), "en": ("Senegal", "of Senegal", "in Senegal")},
     "BE": {"fr": ("la Belgique", "de Belgique", "en Belgique"), "en": ("Belgium", "of Belgium", "in Belgium")},
-    "CI": {"fr": ("la Côte d'Ivoire", "de Côte d'Ivoire", "en Côte d'Ivoire"), "en": ("Côte d'Ivoire", "of Côte d'Ivoire", "in Côte d'Ivoire")},
+    "CI": {
+        "fr": ("la Côte d'Ivoire", "de Côte d'Ivoire", "en Côte d'Ivoire"),
+        "en": ("Côte d'Ivoire", "of Côte d'Ivoire", "in Côte d'Ivoire"),
+    },
 }
 
 
@@ -113,7 +120,9 @@ def iati_activity_xml(*, programme: Programme, today: datetime.date | None = Non
     )
     etree.SubElement(activity, "iati-identifier").text = iati_identifier(programme, reporting_ref=reporting_ref)
 
-    reporting_org = etree.SubElement(activity, "reporting-org", {"ref": reporting_ref, "type": _organisation_type(programme.implementer, programme)})
+    reporting_org = etree.SubElement(
+        activity, "reporting-org", {"ref": reporting_ref, "type": _organisation_type(programme.implementer, programme)}
+    )
     _name(reporting_org, programme.implementer.name if programme.implementer else programme.name)
 
     _narratives(etree.SubElement(activity, "title"), _same(programme.name))
@@ -245,7 +254,9 @@ def _participating_orgs(activity: etree._Element, programme: Programme, *, repor
         pairs.append((programme.donor, FUNDING))
     if programme.implementer:
         pairs += [(programme.implementer, ACCOUNTABLE), (programme.implementer, EXTENDING), (programme.implementer, IMPLEMENTING)]
-    partners = ProgrammePartner.objects.filter(programme=programme).select_related("organisation").order_by("role", "organisation__name")
+    partners = (
+        ProgrammePartner.objects.filter(programme=programme).select_related("organisation").order_by("role", "organisation__name")
+    )
     pairs += [(p.organisation, PARTNER_ROLES[p.role]) for p in partners if p.role in PARTNER_ROLES]
     if not pairs:
         # The schema needs one participating organisation: the reporting one, accountable.
@@ -369,7 +380,9 @@ class _LiveIndicators:
         self._set = None
         self._loaded = False
 
-    def actual(self, calculator_key: str, *, dimensions: list[str]) -> tuple[Decimal | None, list[tuple[Decimal, list[tuple[str, str]]]]]:
+    def actual(
+        self, calculator_key: str, *, dimensions: list[str]
+    ) -> tuple[Decimal | None, list[tuple[Decimal, list[tuple[str, str]]]]]:
         """(total, [(value, [(dimension, group)])]) for one calculator, broken down by the `dimensions` the
         indicator declares; (None, []) when it cannot be computed."""
         try:
@@ -404,8 +417,10 @@ def _results(activity: etree._Element, programme: Programme, *, today: datetime.
         .prefetch_related("targets")
         .order_by("order", "code")
     )
-    values = IndicatorValue.objects.filter(indicator__programme=programme).select_related("cohort").order_by(
-        "period_end", F("cohort__number").asc(nulls_first=True), "dimension", "group"
+    values = (
+        IndicatorValue.objects.filter(indicator__programme=programme)
+        .select_related("cohort")
+        .order_by("period_end", F("cohort__number").asc(nulls_first=True), "dimension", "group")
     )
     values_of: dict[int, list[IndicatorValue]] = defaultdict(list)
     for value in values:
@@ -419,7 +434,13 @@ def _results(activity: etree._Element, programme: Programme, *, today: datetime.
             continue  # IATI results need at least one indicator
         # An objective without parent is an outcome (2); results under it are outputs (1).
         result = etree.SubElement(activity, "result", {"type": "2" if objective.parent_id is None else "1"})
-        _narratives(etree.SubElement(result, "title"), {"fr": f"{objective.code} – {objective.title_fr or objective.title_en}", "en": f"{objective.code} – {objective.title_en or objective.title_fr}"})
+        _narratives(
+            etree.SubElement(result, "title"),
+            {
+                "fr": f"{objective.code} – {objective.title_fr or objective.title_en}",
+                "en": f"{objective.code} – {objective.title_en or objective.title_fr}",
+            },
+        )
         for indicator in indicators_of[objective.pk]:
             _indicator(result, indicator, programme, values_of[indicator.pk], live=live, today=today)
 
@@ -436,7 +457,10 @@ def _indicator(
     attributes = {"measure": "2" if indicator.unit.strip() == "%" else "1"}  # 1 unit, 2 percentage
     attributes["ascending"] = "0" if indicator.calculator in DESCENDING_CALCULATORS else "1"
     element = etree.SubElement(result, "indicator", attributes)
-    _narratives(etree.SubElement(element, "title"), {"fr": indicator.name_fr or indicator.name_en, "en": indicator.name_en or indicator.name_fr})
+    _narratives(
+        etree.SubElement(element, "title"),
+        {"fr": indicator.name_fr or indicator.name_en, "en": indicator.name_en or indicator.name_fr},
+    )
     if indicator.definition:
         _narratives(etree.SubElement(element, "description"), {"fr": indicator.definition})
     etree.SubElement(element, "reference", {"vocabulary": "99", "code": indicator.code})  # 99: reporting organisation

@@ -397,10 +397,7 @@ def _stage_filters(today: datetime.date) -> dict[str, Q]:
         # Pre-mobility support reaches selected entrepreneurs: an info session attended by any applicant
         # is not training, and a selected entrepreneur who later withdrew still counts as trained.
         "trained": (Q(status=ApplicationStatus.SELECTED) | Q(decision__outcome=DecisionOutcome.SELECTED))
-        & (
-            Q(pk__in=_support_attendance().values("application_id"))
-            | Q(pk__in=CoachingSession.objects.values("application_id"))
-        ),
+        & (Q(pk__in=_support_attendance().values("application_id")) | Q(pk__in=CoachingSession.objects.values("application_id"))),
         "visa_granted": Q(pk__in=VisaFile.objects.filter(status=VisaStatus.GRANTED).values("application_id")),
         "travelled": Q(pk__in=Trip.objects.filter(status=TripStatus.COMPLETED).values("application_id")),
         "with_partnership": Q(pk__in=Partnership.objects.values("application_id")),
@@ -426,7 +423,9 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
     # One IN over the union (rather than an OR of five INs) lets the database estimate the few hundred
     # rows and join the entrepreneurs and companies by index instead of hashing them all.
     followed_up = Q(
-        pk__in=CoachingSession.objects.order_by().values("application_id").union(
+        pk__in=CoachingSession.objects.order_by()
+        .values("application_id")
+        .union(
             _support_attendance().order_by().values("application_id"),
             VisaFile.objects.filter(status=VisaStatus.GRANTED).order_by().values("application_id"),
             Trip.objects.filter(status=TripStatus.COMPLETED).order_by().values("application_id"),
@@ -532,7 +531,10 @@ def _visa(programme, cohort) -> Visa:
     reasons = dict(RefusalReason.choices)
     result.by_reason = [
         Row(key=item["refusal_reason"], label=str(reasons.get(item["refusal_reason"], item["refusal_reason"])), count=item["n"])
-        for item in files.filter(status=VisaStatus.REFUSED).values("refusal_reason").annotate(n=Count("pk")).order_by("-n", "refusal_reason")
+        for item in files.filter(status=VisaStatus.REFUSED)
+        .values("refusal_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "refusal_reason")
     ]
     dates = files.filter(status__in=decided, submitted_on__isnull=False, decision_on__isnull=False).values_list(
         "submitted_on", "decision_on"
@@ -548,9 +550,7 @@ def _mobility(programme, cohort) -> Mobility:
         travelled=Count("application__entrepreneur", distinct=True, filter=Q(status=TripStatus.COMPLETED)),
         trips=Count("pk", filter=Q(status=TripStatus.COMPLETED)),
     )
-    meetings = _scoped(B2BMeeting.objects.all(), "trip__application", programme, cohort).filter(
-        trip__status=TripStatus.COMPLETED
-    )
+    meetings = _scoped(B2BMeeting.objects.all(), "trip__application", programme, cohort).filter(trip__status=TripStatus.COMPLETED)
     meeting_counts = meetings.order_by().aggregate(
         meetings=Count("pk"),
         companies=Count("organisation", distinct=True, filter=Q(organisation__kind=OrganisationKind.BELGIAN_COMPANY)),
@@ -566,7 +566,9 @@ def _mobility(programme, cohort) -> Mobility:
     statuses = dict(InvitationStatus.choices)
     by_status = {item["status"]: item["n"] for item in invitations.values("status").annotate(n=Count("pk"))}
     result.invitations_by_status = [
-        Row(key=key, label=str(label), count=by_status.get(key, 0)) for key, label in statuses.items() if key != InvitationStatus.DRAFT
+        Row(key=key, label=str(label), count=by_status.get(key, 0))
+        for key, label in statuses.items()
+        if key != InvitationStatus.DRAFT
     ]
     answered_statuses = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.OTHER_SLOT)
     result.invitations_sent = sum(n for key, n in by_status.items() if key != InvitationStatus.DRAFT)
@@ -638,7 +640,10 @@ def _meso_macro(programme) -> MesoMacro:
     statuses = dict(SubProjectStatus.choices)
     by_status = {
         item["status"]: item
-        for item in IncubatorSubProject.objects.filter(programme=programme).order_by().values("status").annotate(n=Count("pk"), budget=Sum("budget_eur"))
+        for item in IncubatorSubProject.objects.filter(programme=programme)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), budget=Sum("budget_eur"))
     }
     result.sub_projects_by_status = [
         Row(key=key, label=str(label), count=by_status[key]["n"], amount=by_status[key]["budget"])
@@ -662,14 +667,21 @@ def _efficiency(programme, cohort, mobility: Mobility, partnerships: Partnership
     categories = dict(BudgetCategory.choices)
     budget: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     if cohort is None:
-        for item in BudgetLine.objects.filter(programme=programme).order_by().values("year", "category", "currency").annotate(total=Sum("amount")):
+        for item in (
+            BudgetLine.objects.filter(programme=programme)
+            .order_by()
+            .values("year", "category", "currency")
+            .annotate(total=Sum("amount"))
+        ):
             budget[(item["year"], item["category"])] += _eur(item["total"], item["currency"])
     expenses = Expense.objects.filter(budget_line__programme=programme)
     if cohort is not None:
         expenses = expenses.filter(cohort=cohort)
     spending = {
         (item["year"], item["category"]): _money(item["total"])
-        for item in expenses.order_by().values(year=ExtractYear("spent_on"), category=F("budget_line__category")).annotate(total=Sum("amount_eur"))
+        for item in expenses.order_by()
+        .values(year=ExtractYear("spent_on"), category=F("budget_line__category"))
+        .annotate(total=Sum("amount_eur"))
     }
     result = Efficiency()
     years: dict[int, list] = {}
@@ -766,7 +778,9 @@ def _diaspora(stage_key: str) -> Callable[[IndicatorSet], IndicatorResult]:
 
 
 def _live_6m_partnerships(indicators: IndicatorSet) -> IndicatorResult:
-    by = {dimension: {g: Decimal(n) for g, n in groups.items()} for dimension, groups in indicators.partnerships.live_6m_by.items()}
+    by = {
+        dimension: {g: Decimal(n) for g, n in groups.items()} for dimension, groups in indicators.partnerships.live_6m_by.items()
+    }
     if indicators.cohort is not None:
         by.pop("cohort", None)
     return IndicatorResult(Decimal(indicators.partnerships.live_6m), by)

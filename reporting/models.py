@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from cohorts.models import Cohort, Level, Programme, ProgrammeMembership
-from partners.models import Organisation
 from core.jobs import Job, JobStatus  # noqa: F401 - JobStatus re-exported for the reports area
 from core.storage import private_storage
-
+from partners.models import Organisation
 
 #: The roles that read results, the evaluation and reports.
 READING_ROLES = (Role.STAFF, Role.COMMITTEE, Role.EVALUATOR)
@@ -27,9 +26,7 @@ def readable_programmes(user, roles: tuple[str, ...] = READING_ROLES) -> models.
     if Role.STAFF in roles and user.has_role(Role.STAFF):
         return Programme.objects.all()
     held = set(roles) & user.role_names
-    return Programme.objects.filter(
-        pk__in=ProgrammeMembership.objects.filter(user=user, role__in=held).values("programme_id")
-    )
+    return Programme.objects.filter(pk__in=ProgrammeMembership.objects.filter(user=user, role__in=held).values("programme_id"))
 
 
 class ProgrammeScopedQuerySet(models.QuerySet):
@@ -138,7 +135,9 @@ class IndicatorValue(models.Model):
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicateur"), on_delete=models.CASCADE, related_name="values")
     period_end = models.DateField(_("fin de période"))
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     dimension = models.CharField(_("ventilation"), max_length=16, choices=Disaggregation.choices, blank=True)
     group = models.CharField(_("groupe"), max_length=60, blank=True)
     value = models.DecimalField(_("valeur"), max_digits=16, decimal_places=4)
@@ -255,7 +254,9 @@ class CriterionGrade(models.Model):
 class CriterionFinding(models.Model):
     """Findings of one criterion for one specific objective (OS1, OS2), where the evaluation splits them."""
 
-    grade = models.ForeignKey(CriterionGrade, verbose_name=_("critère"), on_delete=models.CASCADE, related_name="objective_findings")
+    grade = models.ForeignKey(
+        CriterionGrade, verbose_name=_("critère"), on_delete=models.CASCADE, related_name="objective_findings"
+    )
     objective = models.CharField(_("objectif spécifique"), max_length=8, choices=[("OS1", "OS1"), ("OS2", "OS2")])
     text = models.TextField(_("constats"))
 
@@ -279,7 +280,12 @@ class EvaluationQuestion(models.Model):
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("évaluation"), on_delete=models.CASCADE, related_name="questions")
     code = models.CharField(_("code"), max_length=10)
     parent = models.ForeignKey(
-        "self", verbose_name=_("question principale"), on_delete=models.CASCADE, null=True, blank=True, related_name="sub_questions"
+        "self",
+        verbose_name=_("question principale"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_questions",
     )
     question = models.TextField(_("question"))
     answer = models.TextField(_("réponse"), blank=True)
@@ -340,7 +346,9 @@ class Recommendation(models.Model):
     code = models.CharField(_("code"), max_length=10)
     title = models.CharField(_("intitulé"), max_length=300)
     text = models.TextField(_("texte"), blank=True)
-    conclusions = models.ManyToManyField(Conclusion, verbose_name=_("conclusions liées"), blank=True, related_name="recommendations")
+    conclusions = models.ManyToManyField(
+        Conclusion, verbose_name=_("conclusions liées"), blank=True, related_name="recommendations"
+    )
     targeted_actors = models.CharField(_("acteurs ciblés"), max_length=500, blank=True)
     levels = models.JSONField(_("niveaux (1 à 4)"), default=list)
     priority = models.CharField(_("priorité"), max_length=8, choices=RecommendationPriority.choices)
@@ -438,14 +446,21 @@ class ReportJob(Job):
 
     kind = models.CharField(_("rapport"), max_length=16, choices=ReportKind.choices)
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="report_jobs")
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohorte"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
     file = models.FileField(_("fichier"), upload_to=report_path, storage=private_storage, blank=True, max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("taille (octets)"), null=True, blank=True)
     data_as_of = models.DateTimeField(_("données arrêtées au"), null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
 

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.bilingual import text_in
-from core.templatetags.bilingual import marked
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from core.bilingual import text_in
+from core.templatetags.bilingual import marked
 
 from .models import (
     CriterionGrade,
@@ -30,7 +31,6 @@ from .models import (
     ReportJob,
     ReportKind,
 )
-
 
 # WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
 # renderer: keep the worker's log for real errors.
@@ -170,25 +170,30 @@ def _indicator_rows(indicators: list[Indicator], evidence: Evidence, language: s
         result = evidence.values.get(indicator.calculator) if indicator.calculator else None
         value = result.value if result is not None else None
         women = (result.by.get("gender") or {}).get("woman") if result is not None else None
-        rows.append({
-            "indicator": indicator,
-            "name": _localized(indicator, "name", language),
-            "objective": indicator.objective.code if indicator.objective else "",
-            "value": format_value(value, indicator.unit) if indicator.calculator else _("saisie manuelle"),
-            "women": format_value(women) if women is not None and indicator.unit in ("nombre", "number") else "",
-            "baseline": format_value(indicator.baseline, indicator.unit) if indicator.baseline is not None else "—",
-            "target": format_value(target.value, indicator.unit) if target else "—",
-            "target_period": target.period_label if target else "",
-            "definition": indicator.definition,
-            "source": indicator.source or (_("Données de la plateforme") if indicator.calculator else ""),
-            "computed": bool(indicator.calculator),
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "name": _localized(indicator, "name", language),
+                "objective": indicator.objective.code if indicator.objective else "",
+                "value": format_value(value, indicator.unit) if indicator.calculator else _("saisie manuelle"),
+                "women": format_value(women) if women is not None and indicator.unit in ("nombre", "number") else "",
+                "baseline": format_value(indicator.baseline, indicator.unit) if indicator.baseline is not None else "—",
+                "target": format_value(target.value, indicator.unit) if target else "—",
+                "target_period": target.period_label if target else "",
+                "definition": indicator.definition,
+                "source": indicator.source or (_("Données de la plateforme") if indicator.calculator else ""),
+                "computed": bool(indicator.calculator),
+            }
+        )
     return rows
 
 
 def _programme_indicators(programme) -> list[Indicator]:
     return list(
-        Indicator.objects.filter(programme=programme).select_related("objective").prefetch_related("targets").order_by("order", "code")
+        Indicator.objects.filter(programme=programme)
+        .select_related("objective")
+        .prefetch_related("targets")
+        .order_by("order", "code")
     )
 
 
@@ -219,12 +224,14 @@ def _grade_rows(evaluation: Evaluation) -> list[dict]:
         summary = grade.findings
         if findings and len(grade.findings) < 80:  # "see the findings per objective": summarise those
             summary = " ".join(f"{f.objective} : {f.text}" for f in findings)
-        rows.append({
-            "grade": grade,
-            "criterion": grade.get_criterion_display(),
-            "short": short_finding(summary),
-            "findings": sorted(findings, key=lambda f: f.objective),
-        })
+        rows.append(
+            {
+                "grade": grade,
+                "criterion": grade.get_criterion_display(),
+                "short": short_finding(summary),
+                "findings": sorted(findings, key=lambda f: f.objective),
+            }
+        )
     return rows
 
 
@@ -235,13 +242,15 @@ def _recommendation_rows(evaluation: Evaluation) -> list[dict]:
             response = recommendation.management_response
         except Recommendation.management_response.RelatedObjectDoesNotExist:
             response = None
-        rows.append({
-            "recommendation": recommendation,
-            "levels": ", ".join(str(RecommendationLevel(level).label) for level in recommendation.levels),
-            "level_numbers": ", ".join(str(level) for level in recommendation.levels),
-            "conclusions": ", ".join(c.code for c in recommendation.conclusions.all()),
-            "response": response,
-        })
+        rows.append(
+            {
+                "recommendation": recommendation,
+                "levels": ", ".join(str(RecommendationLevel(level).label) for level in recommendation.levels),
+                "level_numbers": ", ".join(str(level) for level in recommendation.levels),
+                "conclusions": ", ".join(c.code for c in recommendation.conclusions.all()),
+                "response": response,
+            }
+        )
     return rows
 
 
@@ -290,17 +299,23 @@ def dac_context(job: ReportJob) -> dict:
             for indicator in question.indicators.all():
                 if indicator.code not in codes:
                     codes.append(indicator.code)
-        criteria.append({
-            **row,
-            "anchor": f"criterion-{criterion}",
-            "questions": [q.code for q in linked],
-            "indicators": [rows_by_code[c] for c in codes if c in rows_by_code],
-            "charts": [evidence.charts[name] for name in CRITERION_CHARTS.get(criterion, []) if evidence.charts.get(name)],
-        })
+        criteria.append(
+            {
+                **row,
+                "anchor": f"criterion-{criterion}",
+                "questions": [q.code for q in linked],
+                "indicators": [rows_by_code[c] for c in codes if c in rows_by_code],
+                "charts": [evidence.charts[name] for name in CRITERION_CHARTS.get(criterion, []) if evidence.charts.get(name)],
+            }
+        )
     toc = [
         ("summary", _("Résumé et méthodologie"), []),
         ("grades", _("Notes par critère CAD"), []),
-        ("criteria", _("Constats par critère et indicateurs de la plateforme"), [(c["anchor"], c["criterion"]) for c in criteria]),
+        (
+            "criteria",
+            _("Constats par critère et indicateurs de la plateforme"),
+            [(c["anchor"], c["criterion"]) for c in criteria],
+        ),
         ("questions", _("Questions d'évaluation"), []),
         ("conclusions", _("Conclusions"), []),
         ("recommendations", _("Recommandations et réponses managériales"), []),
@@ -368,7 +383,9 @@ def committee_context(job: ReportJob) -> dict:
         "evaluation": evaluation,
         "grades": _grade_rows(evaluation) if evaluation else [],
         "recommendations": recommendations,
-        "open_recommendations": [r for r in recommendations if not r["response"] or r["response"].status not in ("done", "dropped")],
+        "open_recommendations": [
+            r for r in recommendations if not r["response"] or r["response"].status not in ("done", "dropped")
+        ],
         "indicators": rows,
         "key_figures": [r for r in rows if r["computed"]][:8],
         "evidence": evidence,

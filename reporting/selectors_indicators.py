@@ -78,7 +78,9 @@ def results_framework(*, programme: Programme, cohort: Cohort | None, indicators
     items: dict[int | None, list[FrameworkIndicator]] = {}
     for indicator in rows:
         trend = [(value.period_end, value.value, value.is_snapshot) for value in indicator.scope_values]
-        item = FrameworkIndicator(indicator=indicator, targets=list(indicator.targets.all()), actual=None, actual_source="", trend=trend)
+        item = FrameworkIndicator(
+            indicator=indicator, targets=list(indicator.targets.all()), actual=None, actual_source="", trend=trend
+        )
         if indicator.calculator:
             item.result = calculate(indicator.calculator, indicators)
             if item.result is not None:
@@ -144,8 +146,19 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
     return Table(
         "framework",
         _("Cadre de résultats"),
-        [_("Objectif"), _("Code"), _("Indicateur"), _("Unité"), _("Référence"), _("Année de référence"),
-         _("Cible"), _("Période de la cible"), _("Valeur actuelle"), _("Source"), _("% de la cible")],  # fmt: skip
+        [
+            _("Objectif"),
+            _("Code"),
+            _("Indicateur"),
+            _("Unité"),
+            _("Référence"),
+            _("Année de référence"),
+            _("Cible"),
+            _("Période de la cible"),
+            _("Valeur actuelle"),
+            _("Source"),
+            _("% de la cible"),
+        ],  # fmt: skip
         rows,
     )
 

@@ -482,9 +482,7 @@ def test_an_upload_that_is_not_a_pdf_or_an_image_is_refused(staff_client):
     application = cf.ApplicationFactory(submitted=True)
     upload = SimpleUploadedFile("cv.pdf", b"MZ\x90\x00 an executable", content_type="application/pdf")
 
-    response = staff_client.post(
-        _url(ApplicationDocument, "add"), {"application": application.pk, "kind": "cv", "file": upload}
-    )
+    response = staff_client.post(_url(ApplicationDocument, "add"), {"application": application.pk, "kind": "cv", "file": upload})
 
     assert response.status_code == 200
     assert "file" in response.context["adminform"].form.errors

@@ -39,8 +39,12 @@ def test_the_sign_up_page_answers_even_when_the_broker_is_down(client):
         response = client.post(
             "/accounts/signup/",
             {
-                "first_name": "Awa", "last_name": "Diop", "email": "awa.diop@example.org", "preferred_language": "fr",
-                "password1": "Baobab-Thies-2026!", "password2": "Baobab-Thies-2026!",
+                "first_name": "Awa",
+                "last_name": "Diop",
+                "email": "awa.diop@example.org",
+                "preferred_language": "fr",
+                "password1": "Baobab-Thies-2026!",
+                "password2": "Baobab-Thies-2026!",
             },
         )
     assert response.status_code == 302

@@ -18,12 +18,11 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 
 from accounts.tests.factories import UserFactory
-from pemwecco.celery import app, ping
 from core.testing import celery_app_configured as _app_configured
 from core.testing import redis_reachable as _redis_reachable
 from core.testing import test_database_url as _database_url_of_the_test_database
+from pemwecco.celery import app, ping
 from tests import celery_tasks
-
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -143,9 +142,7 @@ def test_a_real_worker_process_answers_ping_through_redis(services_broker, tmp_p
     log_path = tmp_path / "worker.log"
     backend = _result_backend(services_broker)
 
-    with _app_configured(
-        broker_url=services_broker, result_backend=backend, task_ignore_result=False, task_always_eager=False
-    ):
+    with _app_configured(broker_url=services_broker, result_backend=backend, task_ignore_result=False, task_always_eager=False):
         with _worker_process(
             broker_url=services_broker, result_backend=backend, queue=queue, log_path=log_path, database_url=None
         ) as worker:
@@ -174,9 +171,7 @@ def test_a_real_worker_process_reads_rows_committed_in_postgresql(services_broke
     log_path = tmp_path / "worker.log"
     backend = _result_backend(services_broker)
 
-    with _app_configured(
-        broker_url=services_broker, result_backend=backend, task_ignore_result=False, task_always_eager=False
-    ):
+    with _app_configured(broker_url=services_broker, result_backend=backend, task_ignore_result=False, task_always_eager=False):
         with _worker_process(
             broker_url=services_broker,
             result_backend=backend,

@@ -35,9 +35,7 @@ def test_a_call_closes_after_it_opens():
 
 
 def test_the_travel_window_is_in_order():
-    _violates(
-        lambda: CohortFactory(travel_starts_on=datetime.date(2023, 5, 10), travel_ends_on=datetime.date(2023, 5, 1))
-    )
+    _violates(lambda: CohortFactory(travel_starts_on=datetime.date(2023, 5, 10), travel_ends_on=datetime.date(2023, 5, 1)))
 
 
 def test_one_application_per_entrepreneur_and_cohort():

@@ -16,8 +16,8 @@ from accounts.services import email_deliver
 from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import ProgrammeFactory
 from core.jobs import BROKER_UNREACHABLE_CODE, JobRetry, JobStatus
-from reporting.models import ReportJob
 from core.testing import celery_app_configured as _app_configured
+from reporting.models import ReportJob
 
 #: What a person may wait for an answer when a service is down or hung.
 ANSWER_BOUND = 5.0

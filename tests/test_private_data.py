@@ -6,8 +6,8 @@ from django.core.files.storage import storages
 from django.db import connection
 
 from cohorts.tests.factories import ApplicationFactory
-from mobility.models import VisaFile
 from core.fields import UnreadableSecret
+from mobility.models import VisaFile
 
 pytestmark = pytest.mark.django_db
 

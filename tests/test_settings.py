@@ -42,9 +42,7 @@ def _start_django(tmp_path: Path, **variables: str) -> subprocess.CompletedProce
         "CELERY_BROKER_DIR": str(tmp_path / "broker"),  # keep the filesystem broker out of the repository
         **variables,
     }
-    return subprocess.run(
-        [sys.executable, "-c", _DUMP], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-c", _DUMP], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
 
 
 def _settings(tmp_path: Path, **variables: str) -> dict:

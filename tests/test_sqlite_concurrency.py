@@ -49,9 +49,7 @@ def _free_port() -> int:
 def _default_environment(tmp_path: Path) -> dict[str, str]:
     """The laptop defaults: everything that CI or a developer may have set for other tests is removed."""
     environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "CELERY_", "REDIS_", "EMAIL_"))
+        key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "CELERY_", "REDIS_", "EMAIL_"))
     }
     environment.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -69,9 +67,7 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
 
     def get_token(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=60) as response:
@@ -167,7 +163,12 @@ def test_a_workshop_logs_in_and_submits_at_once_without_an_error(demo_server):
     # The applicant has the submission page open in three tabs and presses "Submit" in all of them at once.
     applicant = Browser(base)
     token = applicant.get_token("/accounts/login/")
-    assert applicant.post("/accounts/login/", {"csrfmiddlewaretoken": token, "username": "candidate@atelier.example", "password": PASSWORD}) == 302
+    assert (
+        applicant.post(
+            "/accounts/login/", {"csrfmiddlewaretoken": token, "username": "candidate@atelier.example", "password": PASSWORD}
+        )
+        == 302
+    )
     step = f"/candidatures/{draft_pk}/etape/6/"
     tab_tokens = [applicant.get_token(step) for _ in range(SUBMISSIONS)]
     submissions = _all_at_once(

@@ -31,7 +31,9 @@ def test_the_catalogue_holds_every_translatable_string_of_the_code(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "media", "private_media", ".celery-broker", "*.sqlite3", "node_modules", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "staticfiles", "media", "private_media", ".celery-broker", "*.sqlite3", "node_modules", "__pycache__"
+        ),
     )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--ignore=staticfiles", "--no-obsolete"],

@@ -104,7 +104,7 @@ def test_every_url_declares_and_has_its_expected_access(client, users):
     assert not stale, f"EXPECTED lists URL names that no longer exist: {stale}"
 
     failures = []
-    for route, name, callback in urls:
+    for _route, name, callback in urls:
         expected = EXPECTED[name]
         assert set(VISITORS) <= set(expected), f"{name}: give a status for each of {VISITORS}"
         required_roles = getattr(callback, "required_roles", None)

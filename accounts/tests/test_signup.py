@@ -158,8 +158,11 @@ def racing_signup(email: str):
 def test_a_signup_racing_another_one_with_the_same_address_is_a_validation_error():
     with racing_signup("awa.ndiaye@example.sn"), pytest.raises(ValidationError) as caught:
         user_signup(
-            first_name="Awa", last_name="Ndiaye", email="Awa.Ndiaye@Example.sn",
-            password="baobab-Thies-2024", preferred_language="fr",
+            first_name="Awa",
+            last_name="Ndiaye",
+            email="Awa.Ndiaye@Example.sn",
+            password="baobab-Thies-2024",
+            preferred_language="fr",
         )
 
     assert list(caught.value.message_dict) == ["email"]

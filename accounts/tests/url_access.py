@@ -5,6 +5,7 @@ tests/test_urls_access.py checks every URL of the project against the union of t
 #: Who opens the pages: anonymous visitors and one user per role.
 VISITORS = ("anonymous", "staff", "coach", "reviewer", "entrepreneur", "committee", "evaluator")
 
+
 def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(VISITORS, status)
 

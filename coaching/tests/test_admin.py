@@ -26,7 +26,7 @@ def form_data(response) -> dict:
         data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
         for index, row in enumerate(formset.initial_forms):
             for name in row.fields:
@@ -46,12 +46,14 @@ def test_a_coach_assigned_on_the_application_page_is_attributed_to_the_staff_mem
     assert "coach_assignments-TOTAL_FORMS" in shown.content.decode()
 
     data = form_data(shown)
-    data.update({
-        "coach_assignments-TOTAL_FORMS": "1",
-        "coach_assignments-0-coach": str(coach.pk),
-        "coach_assignments-0-assigned_on": "02/05/2023",
-        "coach_assignments-0-application": str(application.pk),
-    })
+    data.update(
+        {
+            "coach_assignments-TOTAL_FORMS": "1",
+            "coach_assignments-0-coach": str(coach.pk),
+            "coach_assignments-0-assigned_on": "02/05/2023",
+            "coach_assignments-0-application": str(application.pk),
+        }
+    )
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context["errors"] if response.context else response

@@ -26,9 +26,7 @@ def test_a_coach_sees_the_entrepreneurs_assigned_to_them_while_the_assignment_la
 
 def test_a_coach_gets_a_404_on_a_document_assigned_or_not(client):
     document = ApplicationDocumentFactory()
-    url = reverse(
-        "cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk}
-    )
+    url = reverse("cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk})
     coach = CoachFactory()
     client.force_login(coach.user)
     assert client.get(url).status_code == 404

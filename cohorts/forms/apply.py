@@ -13,6 +13,7 @@ from ..models import Application, DocumentKind, PartnershipType
 from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type
 from ..territory import diaspora_wording
 
+
 class FounderForm(forms.ModelForm):
     class Meta:
         model = Entrepreneur
@@ -89,8 +90,10 @@ class CompanyForm(forms.ModelForm):
     def clean_ninea(self) -> str:
         ninea = (self.cleaned_data.get("ninea") or "").strip()
         if ninea:
-            others = Company.objects.filter(ninea=ninea).exclude(founders=self.founder).exclude(
-                applications__entrepreneur=self.founder
+            others = (
+                Company.objects.filter(ninea=ninea)
+                .exclude(founders=self.founder)
+                .exclude(applications__entrepreneur=self.founder)
             )
             if self.instance.pk:
                 others = others.exclude(pk=self.instance.pk)

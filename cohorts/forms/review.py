@@ -5,12 +5,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.formats import number_format
-from django.utils.translation import get_language
-
-from core.bilingual import plain_text_in
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.bilingual import plain_text_in
 
 from ..models import Application, Cohort, RubricCriterion
 from ..services.review import REVIEWABLE_STATUSES
@@ -78,8 +76,7 @@ class ReviewScoreForm(forms.Form):
     def criterion_rows(self) -> list[dict]:
         """The criteria with their bound score and comment fields, for the template."""
         return [
-            {**row, "score": self[row["score_name"]], "comment": self[row["comment_name"]]}
-            for row in self.criterion_fieldsets
+            {**row, "score": self[row["score_name"]], "comment": self[row["comment_name"]]} for row in self.criterion_fieldsets
         ]
 
     def scores(self) -> dict[int, int | None]:
@@ -130,9 +127,11 @@ class ReviewAssignForm(forms.Form):
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = Application.objects.filter(
-            cohort=cohort, status__in=REVIEWABLE_STATUSES
-        ).select_related("entrepreneur", "company").order_by("entrepreneur__last_name", "pk")
+        self.fields["application"].queryset = (
+            Application.objects.filter(cohort=cohort, status__in=REVIEWABLE_STATUSES)
+            .select_related("entrepreneur", "company")
+            .order_by("entrepreneur__last_name", "pk")
+        )
         self.fields["reviewer"].queryset = reviewer_queryset()
         self.helper = FormHelper()
         self.helper.form_tag = False

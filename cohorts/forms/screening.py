@@ -98,7 +98,8 @@ class BaseCriterionFormSet(BaseInlineFormSet):
             rule = (form.cleaned_data["field"], form.cleaned_data["operator"], form.cleaned_data["value"])
             if rule in rules:
                 raise ValidationError(
-                    _("Le critère « %(label)s » est en double.") % {"label": form.cleaned_data.get("label_fr") or form.cleaned_data.get("label_en")},
+                    _("Le critère « %(label)s » est en double.")
+                    % {"label": form.cleaned_data.get("label_fr") or form.cleaned_data.get("label_en")},
                     code="duplicate_criterion",
                 )
             rules.add(rule)

@@ -142,9 +142,7 @@ class ApplicationImportForm(forms.Form):
                 code="too_big",
             )
         if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
-            raise forms.ValidationError(
-                _("Format non pris en charge : envoyez un fichier .csv ou .xlsx."), code="bad_extension"
-            )
+            raise forms.ValidationError(_("Format non pris en charge : envoyez un fichier .csv ou .xlsx."), code="bad_extension")
         return upload
 
 

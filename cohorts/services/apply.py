@@ -89,7 +89,11 @@ def _ensure_editable(application: Application) -> None:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update(of=("self",)).select_related("cohort", "entrepreneur", "company").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort", "entrepreneur", "company")
+        .get(pk=application.pk)
+    )
 
 
 @transaction.atomic
@@ -147,12 +151,7 @@ def _company_to_edit(*, base: Company | None, application: Application) -> tuple
     it), and becomes the founder's current company."""
     if base is None:
         return Company(), None
-    frozen = (
-        Application.objects.filter(company=base)
-        .exclude(pk=application.pk)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .exists()
-    )
+    frozen = Application.objects.filter(company=base).exclude(pk=application.pk).exclude(status=ApplicationStatus.DRAFT).exists()
     if not frozen:
         return base, None
     copy = Company.objects.get(pk=base.pk)
@@ -302,4 +301,3 @@ def application_submit(*, application: Application, by: User, declaration_accept
     for field in ("status", "status_changed_at", "submitted_at", "declaration_accepted_at", "is_eligible"):
         setattr(application, field, getattr(locked, field))
     return True
-

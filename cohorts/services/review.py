@@ -109,15 +109,11 @@ def review_assign_balanced(
         taken[application_id].add(reviewer_id)
     assigned_count = dict.fromkeys((r.pk for r in reviewers), 0)
     for row in (
-        Review.objects.filter(application__cohort=cohort, reviewer__in=reviewers)
-        .values("reviewer_id")
-        .annotate(n=Count("pk"))
+        Review.objects.filter(application__cohort=cohort, reviewer__in=reviewers).values("reviewer_id").annotate(n=Count("pk"))
     ):
         assigned_count[row["reviewer_id"]] = row["n"]
     existing = dict(
-        Application.objects.filter(pk__in=[a.pk for a in applications])
-        .annotate(n=Count("reviews"))
-        .values_list("pk", "n")
+        Application.objects.filter(pk__in=[a.pk for a in applications]).annotate(n=Count("reviews")).values_list("pk", "n")
     )
 
     created: list[Review] = []
@@ -139,9 +135,7 @@ def review_assign_balanced(
     return created
 
 
-def _clean_scores(
-    *, review: Review, scores: Mapping[int, int | None], require_all: bool
-) -> dict[int, int]:
+def _clean_scores(*, review: Review, scores: Mapping[int, int | None], require_all: bool) -> dict[int, int]:
     """Check every score against its criterion's scale; with `require_all`, every criterion must be scored."""
     rubric = {criterion.pk: criterion for criterion in review.application.cohort.rubric.all()}
     errors: dict[str, list[str]] = {}
@@ -161,9 +155,7 @@ def _clean_scores(
             errors[f"score_{pk}"] = [_("Saisissez un nombre entier.")]
             continue
         if not 0 <= value <= criterion.max_score:
-            errors[f"score_{pk}"] = [
-                _("La note doit être comprise entre 0 et %(max)s.") % {"max": criterion.max_score}
-            ]
+            errors[f"score_{pk}"] = [_("La note doit être comprise entre 0 et %(max)s.") % {"max": criterion.max_score}]
             continue
         cleaned[pk] = value
     if errors:
@@ -243,9 +235,7 @@ def conflict_declare(*, application: Application, reviewer: User, reason: str) -
     _lock_application(application)
     review = Review.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
     if review is not None and review.submitted_at is not None:
-        raise ValidationError(
-            _("Votre évaluation est déjà soumise : contactez l'équipe du programme pour signaler ce conflit.")
-        )
+        raise ValidationError(_("Votre évaluation est déjà soumise : contactez l'équipe du programme pour signaler ce conflit."))
     already = _("Vous avez déjà déclaré un conflit d'intérêts sur cette candidature.")
     if ConflictOfInterest.objects.filter(application=application, reviewer=reviewer).exists():
         raise ValidationError(already)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.bilingual import text_set
-from partners.models import Education, Gender, LegalForm, Region, Sector
 from core.jobs import IN_FLIGHT, JobRetry, job_claim, job_enqueue, job_finish, job_heartbeat, job_retry_later
+from partners.models import Education, Gender, LegalForm, Region, Sector
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
 from ..models import (
@@ -221,9 +221,7 @@ def _application_rescreen(*, pk: int, criteria: list[EligibilityCriterion], by: 
     The row is locked and its status read again, so two runs at once (a double click, a retried task)
     cannot both move it: the second finds it already where the criteria put it."""
     application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("cohort", "entrepreneur", "company")
-        .get(pk=pk)
+        Application.objects.select_for_update(of=("self",)).select_related("cohort", "entrepreneur", "company").get(pk=pk)
     )
     if application.status not in RESCREEN_STATUSES:
         return "skipped", False

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.bilingual import plain_text_in
 from accounts.emails import email_queue
 from accounts.models import User
+from core.bilingual import plain_text_in
 
 from ..models import Application, ApplicationStatus, Cohort, DecisionOutcome, Review, SelectionDecision
 from . import application_transition
@@ -37,10 +37,8 @@ def _check_reviews(application: Application, override_reason: str) -> None:
     if missing and not override_reason:
         raise ValidationError(
             ngettext(
-                "Il manque %(count)s évaluation requise : cochez « Décider sans toutes les évaluations » "
-                "et indiquez pourquoi.",
-                "Il manque %(count)s évaluations requises : cochez « Décider sans toutes les évaluations » "
-                "et indiquez pourquoi.",
+                "Il manque %(count)s évaluation requise : cochez « Décider sans toutes les évaluations » et indiquez pourquoi.",
+                "Il manque %(count)s évaluations requises : cochez « Décider sans toutes les évaluations » et indiquez pourquoi.",
                 missing,
             )
             % {"count": missing},
@@ -76,12 +74,8 @@ def selection_decide(
         raise ValidationError({"reason": [_("Indiquez le motif de la décision.")]}, code="reason_required")
     missing = reviews_missing(application)
     _check_reviews(application, override_reason)
-    application_transition(
-        application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=reason[:500]
-    )
-    decision = SelectionDecision.objects.filter(application=application).first() or SelectionDecision(
-        application=application
-    )
+    application_transition(application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=reason[:500])
+    decision = SelectionDecision.objects.filter(application=application).first() or SelectionDecision(application=application)
     decision.outcome, decision.reason = outcome, reason
     decision.override_reason = override_reason if missing else ""
     decision.decided_at, decision.decided_by = timezone.now(), by
@@ -101,9 +95,7 @@ def selection_decide_many(
     for application in applications:
         try:
             done.append(
-                selection_decide(
-                    application=application, outcome=outcome, reason=reason, by=by, override_reason=override_reason
-                )
+                selection_decide(application=application, outcome=outcome, reason=reason, by=by, override_reason=override_reason)
             )
         except ValidationError as error:
             failed.append((application, " ".join(str(m) for m in error.messages)))

@@ -18,14 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from partners.models import Company, Entrepreneur, LegalForm, Region
 from core.jobs import job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
+from partners.models import Company, Entrepreneur, LegalForm, Region
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
 from ..resources import ApplicationImportResource, _fold, read_spreadsheet
@@ -205,9 +204,7 @@ def applications_import_check(*, dataset: tablib.Dataset) -> ImportReport:
                     "email", _("Une candidature de %(email)s existe déjà pour cette cohorte.") % {"email": values["email"]}
                 )
             elif key in seen:
-                row.errors.setdefault(
-                    "email", _("Même e-mail et même cohorte que la ligne %(line)s.") % {"line": seen[key]}
-                )
+                row.errors.setdefault("email", _("Même e-mail et même cohorte que la ligne %(line)s.") % {"line": seen[key]})
             else:
                 seen[key] = row.line
     return ImportReport(rows=rows, known_entrepreneurs=entrepreneurs, known_nineas=known_nineas)
@@ -231,9 +228,7 @@ def applications_import(*, dataset: tablib.Dataset, by: User) -> ImportReport:
     # The rows were validated above (model rules included, with the same values), so the instances
     # are saved without a second full_clean(): that would cost one query per foreign key and row.
     entrepreneurs: dict[str, Entrepreneur] = dict(report.known_entrepreneurs)
-    companies: dict[str, Company] = {
-        company.ninea: company for company in Company.objects.filter(ninea__in=report.known_nineas)
-    }
+    companies: dict[str, Company] = {company.ninea: company for company in Company.objects.filter(ninea__in=report.known_nineas)}
     for row in report.rows:
         values = row.values
         email = values["email"].lower()

@@ -52,4 +52,3 @@ def criteria_post(rows: list[dict], *, initial: int = 0) -> dict:
                 continue  # an unticked checkbox is not sent
             data[f"{FORMSET_PREFIX}-{index}-{name}"] = "" if value is None else str(value)
     return data
-

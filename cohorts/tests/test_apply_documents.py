@@ -125,7 +125,10 @@ def test_the_service_checks_the_content_too():
     application = ApplicationFactory()
     with pytest.raises(Exception, match="PDF, JPEG ou PNG"):
         services.application_document_add(
-            application=application, kind="cv", upload=SimpleUploadedFile("cv.pdf", b"GIF89a..."), by=application.entrepreneur.user
+            application=application,
+            kind="cv",
+            upload=SimpleUploadedFile("cv.pdf", b"GIF89a..."),
+            by=application.entrepreneur.user,
         )
     assert not ApplicationDocument.objects.exists()
 
@@ -154,7 +157,9 @@ def test_the_owner_removes_a_document_of_a_draft_and_its_file(client, draft, dja
 
 def test_nobody_removes_another_persons_document(client, draft):
     other = ApplicationDocumentFactory(application=ApplicationFactory())
-    response = client.post(reverse("cohorts:application_document_remove", kwargs={"pk": other.application.pk, "document_pk": other.pk}))
+    response = client.post(
+        reverse("cohorts:application_document_remove", kwargs={"pk": other.application.pk, "document_pk": other.pk})
+    )
     assert response.status_code == 404
     response = client.post(reverse("cohorts:application_document_remove", kwargs={"pk": draft.pk, "document_pk": other.pk}))
     assert response.status_code == 404
@@ -166,7 +171,7 @@ def test_nobody_removes_another_persons_document(client, draft):
 
 @pytest.fixture
 def document():
-    return ApplicationDocumentFactory(original_name="../../etc/Statuts signés \"final\".png", content_type="application/pdf")
+    return ApplicationDocumentFactory(original_name='../../etc/Statuts signés "final".png', content_type="application/pdf")
 
 
 def download(client, document, pk=None):

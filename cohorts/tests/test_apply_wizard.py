@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from cohorts.models import Application, ApplicationStatus
+from cohorts.territory import is_diaspora
 from cohorts.tests.factories import ApplicationFactory, CohortFactory, EligibilityCriterionFactory
 from partners.models import Company, Entrepreneur
-from cohorts.territory import is_diaspora
 from partners.tests.factories import CompanyFactory, EntrepreneurFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,13 @@ def step_url(application, step):
     return reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": step})
 
 
-FOUNDER = {"gender": "woman", "age_band": "25-34", "education": "bachelor", "country_of_residence": "BE", "phone": "+32 470 00 00 00"}
+FOUNDER = {
+    "gender": "woman",
+    "age_band": "25-34",
+    "education": "bachelor",
+    "country_of_residence": "BE",
+    "phone": "+32 470 00 00 00",
+}
 COMPANY = {
     "name": "Bissap Diaspora SUARL",
     "legal_form": "sarl",
@@ -102,7 +108,13 @@ def test_each_step_saves_the_draft_and_another_device_resumes_it(client, applica
     assert response["Location"] == step_url(application, 3)
     response = client.post(
         step_url(application, 3),
-        {"partnership_types": ["export", "training"], "partnership_sought": "Distributeur", "target_markets": "Belgique", "motivation": "Grandir", "action": "save"},
+        {
+            "partnership_types": ["export", "training"],
+            "partnership_sought": "Distributeur",
+            "target_markets": "Belgique",
+            "motivation": "Grandir",
+            "action": "save",
+        },
     )
     assert response["Location"] == step_url(application, 3)
 
@@ -111,7 +123,9 @@ def test_each_step_saves_the_draft_and_another_device_resumes_it(client, applica
     assert application.partnership_types == ["export", "training"]
     entrepreneur = application.entrepreneur
     assert (entrepreneur.gender, entrepreneur.country_of_residence) == ("woman", "BE")
-    assert is_diaspora(country_of_residence=entrepreneur.country_of_residence, origin_country=application.cohort.programme.origin_country)
+    assert is_diaspora(
+        country_of_residence=entrepreneur.country_of_residence, origin_country=application.cohort.programme.origin_country
+    )
     company = Company.objects.get(name="Bissap Diaspora SUARL")
     assert application.company == company and entrepreneur.company == company
     assert company.region.code == "kaolack" and company.country == "SN" and company.year_founded == 2021
@@ -279,7 +293,7 @@ def test_the_apply_button_leads_to_signup_or_to_the_wizard(client, applicant):
     cohort = CohortFactory()
     url = reverse("cohorts:call_detail", kwargs={"pk": cohort.pk})
 
-    assert f'{reverse("accounts:signup")}?next=' in client.get(url).content.decode()
+    assert f"{reverse('accounts:signup')}?next=" in client.get(url).content.decode()
 
     client.force_login(applicant)
     assert reverse("cohorts:application_start", kwargs={"cohort_pk": cohort.pk}) in client.get(url).content.decode()

@@ -193,15 +193,17 @@ def test_the_english_pages_of_this_stage_put_no_space_before_a_colon(client):
     application.gender_commitment, application.environmental_commitment = "Parity", "Solar"
     application.save(update_fields=["gender_commitment", "environmental_commitment"])
     staff = UserFactory(roles=[Role.STAFF], preferred_language="en")
-    selection_decide(
-        application=application, outcome=DecisionOutcome.SELECTED, reason="Good", by=staff, override_reason="Urgent"
-    )
+    selection_decide(application=application, outcome=DecisionOutcome.SELECTED, reason="Good", by=staff, override_reason="Urgent")
     person = reviewer(preferred_language="en")
     review = ReviewFactory(application=application, reviewer=person)
     pages = []
     client.force_login(staff)
-    pages += [client.get(reverse(name, args=[application.cohort_id])) for name in ("cohorts:selection_board", "cohorts:review_board")]
-    pages.append(client.post(reverse("cohorts:selection_decide", args=[application.cohort_id]), {"applications": [application.pk]}))
+    pages += [
+        client.get(reverse(name, args=[application.cohort_id])) for name in ("cohorts:selection_board", "cohorts:review_board")
+    ]
+    pages.append(
+        client.post(reverse("cohorts:selection_decide", args=[application.cohort_id]), {"applications": [application.pk]})
+    )
     client.force_login(person)
     pages.append(client.get(reverse("cohorts:review_score", args=[review.pk])))
 

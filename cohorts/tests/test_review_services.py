@@ -222,9 +222,7 @@ def test_a_score_for_another_cohorts_criterion_is_refused(scored_setup):
 # --- Conflicts of interest -------------------------------------------------------------------------
 
 
-def test_declaring_a_conflict_removes_the_review_and_asks_staff_for_a_replacement(
-    django_capture_on_commit_callbacks, mailoutbox
-):
+def test_declaring_a_conflict_removes_the_review_and_asks_staff_for_a_replacement(django_capture_on_commit_callbacks, mailoutbox):
     staff = UserFactory(roles=[Role.STAFF], email="equipe@pem.sn")
     english_staff = UserFactory(roles=[Role.STAFF], email="team@pem.be", preferred_language="en")
     application = application_at(status=ApplicationStatus.UNDER_REVIEW)

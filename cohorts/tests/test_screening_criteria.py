@@ -126,7 +126,9 @@ def test_the_service_refuses_a_criterion_of_another_cohort(cohort):
     foreign = EligibilityCriterionFactory()
 
     with pytest.raises(ValidationError) as error:
-        criteria_replace(cohort=cohort, rows=[{"id": foreign.pk, "field": "is_formal", "operator": "true", "label": "x"}], by=None)
+        criteria_replace(
+            cohort=cohort, rows=[{"id": foreign.pk, "field": "is_formal", "operator": "true", "label": "x"}], by=None
+        )
 
     assert "n'appartient pas" in str(error.value)
     assert foreign.cohort.criteria.count() == 1
@@ -178,7 +180,9 @@ def test_criteria_saved_on_the_page_decide_eligibility(staff_client, cohort, row
 
 def test_an_inactive_criterion_is_kept_but_not_applied(staff_client, cohort):
     application = applicant(cohort, company_age=0)
-    staff_client.post(edit_url(cohort), criteria_post([{"field": "company_age", "operator": "gte", "value": "2", "is_active": False}]))
+    staff_client.post(
+        edit_url(cohort), criteria_post([{"field": "company_age", "operator": "gte", "value": "2", "is_active": False}])
+    )
 
     staff_client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}))
 

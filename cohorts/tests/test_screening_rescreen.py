@@ -95,7 +95,9 @@ def test_the_page_runs_it_and_tells_the_counts(client, cohort, staff):
     response = client.post(reverse("cohorts:criteria_rescreen", kwargs={"pk": cohort.pk}), follow=True)
 
     html = response.content.decode()
-    assert "Réexamen terminé : 2 candidature(s) examinée(s), 2 changement(s) de statut (éligibles : 1, non éligibles : 1)." in html
+    assert (
+        "Réexamen terminé : 2 candidature(s) examinée(s), 2 changement(s) de statut (éligibles : 1, non éligibles : 1)." in html
+    )
     assert response.context["screening_status"] == {"submitted": 0, "eligible": 1, "ineligible": 1, "later": 0}
 
 
@@ -121,9 +123,8 @@ def test_beyond_the_limit_it_runs_in_a_worker_after_commit_and_e_mails_the_resul
 
 
 def test_the_task_run_twice_changes_nothing_more(cohort, staff):
-    from cohorts.tasks_screening import cohort_rescreen_task
-
     from cohorts.services.screening import screening_job_request
+    from cohorts.tasks_screening import cohort_rescreen_task
 
     applicant(cohort, company_age=1)
     first_job = screening_job_request(cohort=cohort, by=staff)

@@ -208,9 +208,7 @@ def test_an_empty_set_has_no_percentages():
 # --- Notifications ---------------------------------------------------------------------------------
 
 
-def test_notifications_go_once_in_each_applicants_language(
-    client, staff, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_notifications_go_once_in_each_applicants_language(client, staff, django_capture_on_commit_callbacks, mailoutbox):
     cohort = CohortFactory()
     french = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)
     english = application_reviewed(ApplicationStatus.SHORTLISTED, cohort=cohort)

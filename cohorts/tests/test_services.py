@@ -67,8 +67,12 @@ def test_screening_stores_the_failing_criteria_and_moves_the_application():
 
     application = ApplicationFactory(submitted=True, entrepreneur__company__is_formal=False)
     EligibilityCriterion.objects.create(cohort=application.cohort, field="is_formal", operator="true", label="Formelle")
-    EligibilityCriterion.objects.create(cohort=application.cohort, field="employees", operator="gte", value="3", label="3 employés")
-    EligibilityCriterion.objects.create(cohort=application.cohort, field="is_diaspora", operator="true", label="Off", is_active=False)
+    EligibilityCriterion.objects.create(
+        cohort=application.cohort, field="employees", operator="gte", value="3", label="3 employés"
+    )
+    EligibilityCriterion.objects.create(
+        cohort=application.cohort, field="is_diaspora", operator="true", label="Off", is_active=False
+    )
 
     assert application_screen(application=application) is False
 

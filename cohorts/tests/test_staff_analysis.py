@@ -104,7 +104,9 @@ def test_the_funnel_counts_each_stage_by_group(cohort_data):
 def test_a_criterion_that_alone_excludes_two_women_and_no_man(cohort_data):
     cohort, a, b = cohort_data
 
-    exclusions = {item.criterion.pk: item for item in selection_analysis(Application.objects.filter(cohort=cohort), [cohort]).exclusions}
+    exclusions = {
+        item.criterion.pk: item for item in selection_analysis(Application.objects.filter(cohort=cohort), [cohort]).exclusions
+    }
 
     # A alone: applicants 3 and 4 (5 failed A and B, so A alone did not exclude her).
     by_a = exclusions[a.pk]

@@ -6,8 +6,6 @@ import time
 
 import openpyxl
 import pytest
-
-from core import jobs
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,8 +29,9 @@ from cohorts.services.staff import (
     applications_import_check,
 )
 from cohorts.tasks_staff import application_import_run
-from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory, ProgrammeFactory
 from cohorts.territory import is_diaspora
+from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory, ProgrammeFactory
+from core import jobs
 from partners.models import Company, Entrepreneur
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +97,9 @@ def test_a_valid_file_creates_entrepreneurs_companies_and_screened_applications(
     assert moussa.status == ApplicationStatus.ELIGIBLE
     # Living in France, outside the programme's country: diaspora, derived (no column says so).
     assert moussa.entrepreneur.country_of_residence == "FR" and moussa.company.ninea == "004512345"
-    assert is_diaspora(country_of_residence=moussa.entrepreneur.country_of_residence, origin_country=cohort.programme.origin_country)
+    assert is_diaspora(
+        country_of_residence=moussa.entrepreneur.country_of_residence, origin_country=cohort.programme.origin_country
+    )
     # The history shows draft → submitted (at the collection date) → screened, by the staff member.
     moves = list(ApplicationTransition.objects.filter(application=moussa).values_list("to_status", "by"))
     assert moves == [(ApplicationStatus.SUBMITTED, staff.pk), (ApplicationStatus.ELIGIBLE, staff.pk)]
@@ -146,9 +147,19 @@ def test_labels_codes_and_dates_are_all_accepted(cohort):
 
     assert report.is_valid, report.invalid_rows and report.invalid_rows[0].errors
     first, second = (row.values for row in report.rows)
-    assert (first["genre"], first["region_row"].code, first["secteur"], first["chiffre_affaires"]) == ("woman", "thies", "textile", "lt10m")
+    assert (first["genre"], first["region_row"].code, first["secteur"], first["chiffre_affaires"]) == (
+        "woman",
+        "thies",
+        "textile",
+        "lt10m",
+    )
     assert str(first["date_soumission"]) == "2024-03-15"
-    assert (second["genre"], second["region_row"].code, second["tranche_age"], second["pays_residence"]) == ("man", "saint-louis", "lt25", "BE")
+    assert (second["genre"], second["region_row"].code, second["tranche_age"], second["pays_residence"]) == (
+        "man",
+        "saint-louis",
+        "lt25",
+        "BE",
+    )
     assert second["forme_juridique"] == "informal"
 
 
@@ -241,9 +252,7 @@ def _check_then_confirm(client, content: bytes, name: str = "collecte.csv"):
     return preview, client.post(url, {"token": token}), token
 
 
-def test_the_page_checks_then_queues_the_import_which_the_worker_runs(
-    client, cohort, staff, django_capture_on_commit_callbacks
-):
+def test_the_page_checks_then_queues_the_import_which_the_worker_runs(client, cohort, staff, django_capture_on_commit_callbacks):
     client.force_login(staff)
     content = _csv([_row(), _row(email="b@example.sn")]).encode()
 
@@ -289,9 +298,7 @@ def test_the_task_delivered_twice_imports_once(cohort, staff, django_capture_on_
     assert Application.objects.count() == 1 and Entrepreneur.objects.count() == 1
 
 
-def test_a_failing_re_check_marks_the_import_failed_and_creates_nothing(
-    cohort, staff, django_capture_on_commit_callbacks
-):
+def test_a_failing_re_check_marks_the_import_failed_and_creates_nothing(cohort, staff, django_capture_on_commit_callbacks):
     rows = [_row(), _row(email="ibou@example.sn", prenom="Ibou")]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = _queue(_csv(rows).encode(), staff, rows=2)
@@ -425,7 +432,7 @@ def test_the_status_page_polls_while_the_import_waits_and_stops_when_done(
 
     assert 'hx-trigger="every 2s"' not in done
     assert "Terminé" in done
-    assert f'{reverse("cohorts:application_list")}?source=import' in done
+    assert f"{reverse('cohorts:application_list')}?source=import" in done
 
 
 @pytest.mark.parametrize("role", ["coach", "entrepreneur", "committee"])
@@ -447,15 +454,15 @@ def test_an_unknown_import_is_a_404(client, staff):
 
 def _imports(count: int, by) -> None:
     ApplicationImport.objects.bulk_create(
-        ApplicationImport(original_name=f"f{n}.csv", sha256=f"{n:064d}", requested_by=UserFactory(roles=["staff"]) if n % 2 else by)
+        ApplicationImport(
+            original_name=f"f{n}.csv", sha256=f"{n:064d}", requested_by=UserFactory(roles=["staff"]) if n % 2 else by
+        )
         for n in range(count)
     )
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_recent_imports_list_costs_the_same_queries_at_3_and_30(
-    client, staff, count, django_assert_num_queries
-):
+def test_the_recent_imports_list_costs_the_same_queries_at_3_and_30(client, staff, count, django_assert_num_queries):
     _imports(count, staff)
     client.force_login(staff)
 
@@ -534,7 +541,6 @@ def test_a_file_with_wrong_columns_shows_the_expected_ones(client, staff):
     assert "Colonnes attendues" in str(response.context["form"].errors["file"])
 
 
-
 def test_an_import_abandoned_by_a_dead_worker_is_claimed_again(settings):
     """A worker killed mid-import leaves the job "running" (its transaction rolled back): once the task's
     time limit has passed, the redelivered task claims it and imports."""
@@ -546,7 +552,9 @@ def test_an_import_abandoned_by_a_dead_worker_is_claimed_again(settings):
     from cohorts.services.staff import application_import_execute
 
     job = ApplicationImport.objects.create(
-        original_name="x.csv", sha256="0" * 64, status=ImportStatus.RUNNING,
+        original_name="x.csv",
+        sha256="0" * 64,
+        status=ImportStatus.RUNNING,
         started_at=_tz.now() - _dt.timedelta(seconds=jobs.stale_seconds() + 60),
         heartbeat_at=_tz.now() - _dt.timedelta(seconds=jobs.stale_seconds() + 60),
     )

@@ -96,7 +96,9 @@ def test_an_ivorian_applicant_sees_ivorian_regions_and_an_ivorian_diaspora(clien
     client.force_login(UserFactory(roles=[Role.ENTREPRENEUR], email="adjoua@example.ci"))
     client.post(reverse("cohorts:application_start", kwargs={"cohort_pk": cohort.pk}))
     application = Application.objects.get(cohort=cohort)
-    step = lambda number: reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": number})
+
+    def step(number):
+        return reverse("cohorts:application_step", kwargs={"pk": application.pk, "step": number})
 
     first = client.get(step(1)).content.decode().replace("&#x27;", "'")
     assert "diaspora (vivant hors du pays : Côte d'Ivoire)" in first
@@ -148,7 +150,9 @@ def test_a_company_abroad_gives_its_country_and_no_region(client, nzassa):
 
 def test_the_pages_show_country_names_not_iso_codes(client, nzassa):
     user = UserFactory(roles=[Role.ENTREPRENEUR])
-    founder = EntrepreneurFactory(user=user, email=user.email, country_of_residence="FR", company=CompanyFactory(region="abidjan", country="CI"))
+    founder = EntrepreneurFactory(
+        user=user, email=user.email, country_of_residence="FR", company=CompanyFactory(region="abidjan", country="CI")
+    )
     application = ApplicationFactory(cohort=CohortFactory(programme=nzassa), entrepreneur=founder)
     client.force_login(user)
 
@@ -164,7 +168,10 @@ def test_the_pages_show_country_names_not_iso_codes(client, nzassa):
 
 def test_region_criteria_take_the_regions_of_the_programmes_country(client, nzassa):
     cohort = CohortFactory(programme=nzassa)
-    assert criterion_value_clean(field="region", operator="in", value="Abidjan Autonomous District, Lagunes", country="CI") == "abidjan,lagunes"
+    assert (
+        criterion_value_clean(field="region", operator="in", value="Abidjan Autonomous District, Lagunes", country="CI")
+        == "abidjan,lagunes"
+    )
     with pytest.raises(Exception, match="Dakar"):
         criterion_value_clean(field="region", operator="in", value="Dakar", country="CI")
 
@@ -200,18 +207,28 @@ def test_shares_and_preview_of_an_ivorian_programme_count_its_districts_and_dias
     # (the indicators of the same programme: reporting/tests/test_indicators_territory.py)
     what_if = criteria_what_if(cohort=cohort, criteria=[])
     region_dimension = next(d for d in what_if["dimensions"] if d["key"] == "region")
-    assert [(row["label"], row["total"]) for row in region_dimension["groups"]] == [("Abidjan–Yamoussoukro", 2), ("Autres régions et étranger", 2)]
+    assert [(row["label"], row["total"]) for row in region_dimension["groups"]] == [
+        ("Abidjan–Yamoussoukro", 2),
+        ("Autres régions et étranger", 2),
+    ]
 
 
 def test_a_programme_without_a_watched_group_shows_no_territorial_split(client):
     programme = ProgrammeFactory(origin_country="SN", watched_region_group=None)
     cohort = CohortFactory(programme=programme)
-    application_at(ApplicationStatus.SELECTED, cohort=cohort, entrepreneur=EntrepreneurFactory(company=CompanyFactory(region="dakar")))
-    ApplicationFactory(cohort=cohort, status=ApplicationStatus.SUBMITTED, submitted_at=cohort.call_opens_at, entrepreneur__company__region="thies")
+    application_at(
+        ApplicationStatus.SELECTED, cohort=cohort, entrepreneur=EntrepreneurFactory(company=CompanyFactory(region="dakar"))
+    )
+    ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=cohort.call_opens_at,
+        entrepreneur__company__region="thies",
+    )
 
     client.force_login(UserFactory(roles=[Role.STAFF]))
     board = client.get(reverse("cohorts:selection_board", args=[cohort.pk])).content.decode()
-    assert "data-share=\"selected-axis\"" not in board and "Axe Dakar" not in board
+    assert 'data-share="selected-axis"' not in board and "Axe Dakar" not in board
 
     what_if = criteria_what_if(cohort=cohort, criteria=[])
     assert "region" not in [dimension["key"] for dimension in what_if["dimensions"]]

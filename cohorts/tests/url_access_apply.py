@@ -2,7 +2,6 @@
 "entrepreneur" visitor: other entrepreneurs' ids are covered in test_apply_access.py."""
 
 from accounts.tests.url_access import only
-
 from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory, CohortFactory
 
 

@@ -1,7 +1,7 @@
 """Who may open the pages of the review area (checked by tests/test_urls_access.py)."""
 
-from cohorts.tests.factories import ApplicationFactory, CohortFactory, ReviewFactory
 from accounts.tests.url_access import only
+from cohorts.tests.factories import ApplicationFactory, CohortFactory, ReviewFactory
 
 
 def a_cohort(users: dict) -> dict:

@@ -1,7 +1,7 @@
 """Who may open the screening pages (staff only); see tests/test_urls_access.py."""
 
-from cohorts.tests.factories import CohortFactory
 from accounts.tests.url_access import only
+from cohorts.tests.factories import CohortFactory
 
 
 def a_cohort(users: dict) -> dict:

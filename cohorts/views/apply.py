@@ -135,7 +135,9 @@ def application_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             services.application_save_step(application=application, step=step, data=form.cleaned_data, by=request.user)
             if action == "save":
-                messages.success(request, _("Brouillon enregistré. Vous pourrez le reprendre plus tard, depuis n'importe quel appareil."))
+                messages.success(
+                    request, _("Brouillon enregistré. Vous pourrez le reprendre plus tard, depuis n'importe quel appareil.")
+                )
             return _after_save(application, step, action)
         if request.method == "POST":
             messages.error(request, _("Cette étape n'a pas été enregistrée : corrigez les erreurs signalées."))
@@ -155,7 +157,7 @@ def _documents_step(request: HttpRequest, application: Application, action: str)
                     application=application, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
                 )
             except ValidationError as error:
-                    form.add_error("file", error)
+                form.add_error("file", error)
             else:
                 messages.success(request, _("Document ajouté."))
                 return redirect("cohorts:application_step", pk=application.pk, step=5)
@@ -205,7 +207,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision": decision if notified else None,
         "documents": application.documents.all(),
         "transitions": application.visible_transitions,
-        "missing": sorted(selectors_apply.application_missing_fields(application, documents_count=len(application.documents.all())).items())
+        "missing": sorted(
+            selectors_apply.application_missing_fields(application, documents_count=len(application.documents.all())).items()
+        )
         if application.is_editable
         else [],
         "partnership_labels": partnership_type_labels(application),
@@ -242,7 +246,9 @@ def download_filename(document: ApplicationDocument) -> str:
 def application_document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """A document of an application, for its owner and for staff only; anybody else gets a 404."""
     application = get_for_user_or_404(
-        Application.objects.filter(entrepreneur__user=request.user) if not request.user.has_role(Role.STAFF) else Application.objects.all(),
+        Application.objects.filter(entrepreneur__user=request.user)
+        if not request.user.has_role(Role.STAFF)
+        else Application.objects.all(),
         request.user,
         pk=pk,
     )

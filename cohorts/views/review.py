@@ -22,6 +22,7 @@ from ..forms.review import (
     criterion_label,
 )
 from ..models import Cohort
+from ..selectors_review import DISAGREEMENT_THRESHOLD
 from ..services.review import (
     conflict_declare,
     review_assign,
@@ -31,7 +32,6 @@ from ..services.review import (
     review_submit,
     reviews_closed_message,
 )
-from ..selectors_review import DISAGREEMENT_THRESHOLD
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -85,9 +85,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Brouillon enregistré."))
                 return redirect("cohorts:review_score", pk=review.pk)
     scores = {score.criterion_id: score for score in review.scores.all()}
-    criteria = [
-        {"criterion": c, "label": criterion_label(c), "score": scores.get(c.pk)} for c in rubric
-    ]
+    criteria = [{"criterion": c, "label": criterion_label(c), "score": scores.get(c.pk)} for c in rubric]
     # Reviewers see the documents' names and kinds: downloads are for the owner and staff only.
     documents = list(application.documents.all())
     context = {
@@ -164,9 +162,7 @@ def review_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect("cohorts:review_board", pk=cohort.pk)
     try:
-        review_assign(
-            application=form.cleaned_data["application"], reviewer=form.cleaned_data["reviewer"], by=request.user
-        )
+        review_assign(application=form.cleaned_data["application"], reviewer=form.cleaned_data["reviewer"], by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(_messages_of(error)))
     else:

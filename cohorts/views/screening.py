@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_for_user_or_404, role_required
@@ -72,7 +72,9 @@ def criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Critères enregistrés. Les candidatures déjà examinées ne changent pas tant que vous ne lancez pas le réexamen."),
+                _(
+                    "Critères enregistrés. Les candidatures déjà examinées ne changent pas tant que vous ne lancez pas le réexamen."
+                ),
             )
             return redirect("cohorts:criteria_edit", pk=cohort.pk)
     return _render_edit(request, cohort, formset)
@@ -105,7 +107,9 @@ def criteria_rescreen(request: HttpRequest, pk: int) -> HttpResponse:
     if result is None:
         messages.info(
             request,
-            _("Réexamen lancé en arrière-plan. Vous recevrez un e-mail avec le résultat ; les compteurs ci-dessous avancent pendant ce temps."),
+            _(
+                "Réexamen lancé en arrière-plan. Vous recevrez un e-mail avec le résultat ; les compteurs ci-dessous avancent pendant ce temps."
+            ),
         )
         job = cohort.screening_jobs.first()
         if job is not None and job.status == JobStatus.QUEUED and job.error:

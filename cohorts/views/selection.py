@@ -70,9 +70,7 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = form.cleaned_data["action"]
     override_reason = form.cleaned_data["override_reason"]
     if action == SHORTLIST:
-        done, failed = application_shortlist_many(
-            applications=applications, by=request.user, override_reason=override_reason
-        )
+        done, failed = application_shortlist_many(applications=applications, by=request.user, override_reason=override_reason)
     else:
         done, failed = selection_decide_many(
             applications=applications,

@@ -132,27 +132,59 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
     """Two sheets: the funnel by group, and the exclusions by criterion and group."""
     funnel = tablib.Dataset(
         headers=[
-            _("dimension"), _("groupe"), _("candidatures"), _("éligibles"), _("% éligibles"), _("évaluées"),
-            _("% évaluées"), _("sélectionnées"), _("% sélectionnées"),
+            _("dimension"),
+            _("groupe"),
+            _("candidatures"),
+            _("éligibles"),
+            _("% éligibles"),
+            _("évaluées"),
+            _("% évaluées"),
+            _("sélectionnées"),
+            _("% sélectionnées"),
         ],  # fmt: skip
         title=_("Entonnoir"),
     )
     for dimension, row in [("", analysis.total)] + [(b.label, row) for b in analysis.breakdowns for row in b.rows]:
         funnel.append(
-            [dimension, row.label, row.applied, row.eligible, row.eligible_rate, row.reviewed, row.reviewed_rate,
-             row.selected, row.selected_rate]  # fmt: skip
+            [
+                dimension,
+                row.label,
+                row.applied,
+                row.eligible,
+                row.eligible_rate,
+                row.reviewed,
+                row.reviewed_rate,
+                row.selected,
+                row.selected_rate,
+            ]  # fmt: skip
         )
     exclusions = tablib.Dataset(
-        headers=[_("cohorte"), _("critère"), _("exclu·es par ce seul critère"), _("dimension"), _("groupe"),
-                 _("candidatures du groupe"), _("exclu·es du groupe"), _("% du groupe")],  # fmt: skip
+        headers=[
+            _("cohorte"),
+            _("critère"),
+            _("exclu·es par ce seul critère"),
+            _("dimension"),
+            _("groupe"),
+            _("candidatures du groupe"),
+            _("exclu·es du groupe"),
+            _("% du groupe"),
+        ],  # fmt: skip
         title=_("Exclusions par critère"),
     )
     for item in analysis.exclusions:
         for dimension, groups in item.groups.items():
             for group in groups:
                 exclusions.append(
-                    [str(item.criterion.cohort), item.criterion.label, item.excluded, dimension, group.label,
-                     group.applied, group.excluded, group.share]  # fmt: skip
+                    [
+                        str(item.criterion.cohort),
+                        item.criterion.label,
+                        item.excluded,
+                        dimension,
+                        group.label,
+                        group.applied,
+                        group.excluded,
+                        group.share,
+                    ]  # fmt: skip
                 )
     return tablib.Databook([funnel, exclusions])
 
@@ -266,7 +298,9 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("Cet import n'est plus en attente (déjà demandé ou expiré). Envoyez le fichier à nouveau."))
         return redirect("cohorts:application_import")
     try:
-        job = application_import_request(content=content, filename=entry["filename"], row_count=entry.get("rows", 0), by=request.user)
+        job = application_import_request(
+            content=content, filename=entry["filename"], row_count=entry.get("rows", 0), by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("cohorts:application_import")

@@ -14,7 +14,9 @@ def marked(value: str, language: str | None, *, paragraphs: bool):
         return linebreaks(value, autoescape=True) if paragraphs else value
     badge = format_html('<span class="badge text-bg-light border lang-badge">{}</span>', WRITTEN_IN[language])
     if paragraphs:
-        return format_html('<div lang="{}" class="other-language">{}{}</div>', language, badge, linebreaks(value, autoescape=True))
+        return format_html(
+            '<div lang="{}" class="other-language">{}{}</div>', language, badge, linebreaks(value, autoescape=True)
+        )
     return format_html('<span lang="{}" class="other-language">{}</span> {}', language, value, badge)
 
 

@@ -13,9 +13,9 @@ from partners.models import (
     Organisation,
     OrganisationContact,
     OrganisationKind,
-    Sector,
     Region,
     RegionGroup,
+    Sector,
     TurnoverBand,
 )
 

@@ -146,7 +146,10 @@ class CriterionGradeForm(forms.Form):
         super().__init__(*args, **kwargs)
         rows = ["grade", _languages("findings")]
         for objective in OBJECTIVES:
-            for language, label in (("fr", _("Constats pour %(objective)s (français)")), ("en", _("Constats pour %(objective)s (anglais)"))):
+            for language, label in (
+                ("fr", _("Constats pour %(objective)s (français)")),
+                ("en", _("Constats pour %(objective)s (anglais)")),
+            ):
                 self.fields[f"findings_{objective}_{language}"] = forms.CharField(
                     label=label % {"objective": objective},
                     required=False,
@@ -192,7 +195,18 @@ class QuestionForm(OrderedForm):
 
     class Meta:
         model = EvaluationQuestion
-        fields = ["code", "parent", "question_fr", "question_en", "answer_fr", "answer_en", "criteria", "sources", "indicators", "order"]
+        fields = [
+            "code",
+            "parent",
+            "question_fr",
+            "question_en",
+            "answer_fr",
+            "answer_en",
+            "criteria",
+            "sources",
+            "indicators",
+            "order",
+        ]
         widgets = {
             "question_fr": forms.Textarea(attrs={"rows": 3}),
             "question_en": forms.Textarea(attrs={"rows": 3}),
@@ -230,7 +244,6 @@ class QuestionForm(OrderedForm):
             "indicators": data["indicators"],
             "order": data["order"],
         }
-
 
 
 class CodedTextForm(OrderedForm):
@@ -301,8 +314,13 @@ class RecommendationForm(OrderedForm):
         _label_languages(self, "text", _("Texte"), required=False)
         _label_languages(self, "targeted_actors", _("Acteurs ciblés"), required=False)
         self.helper = _helper(
-            _pair("code", "order"), _languages("title"), _languages("text"), "conclusions", _languages("targeted_actors"),
-            "levels", _pair("priority", "type"),
+            _pair("code", "order"),
+            _languages("title"),
+            _languages("text"),
+            "conclusions",
+            _languages("targeted_actors"),
+            "levels",
+            _pair("priority", "type"),
         )
 
     def _post_clean(self):

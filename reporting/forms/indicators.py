@@ -24,7 +24,9 @@ class ScopeForm(forms.Form):
     """The programme (among the user's) and optionally one of its cohorts; submitted by GET."""
 
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), empty_label=None)
-    cohort = forms.ModelChoiceField(label=_("Cohorte"), queryset=Cohort.objects.none(), required=False, empty_label=_("Toutes les cohortes"))
+    cohort = forms.ModelChoiceField(
+        label=_("Cohorte"), queryset=Cohort.objects.none(), required=False, empty_label=_("Toutes les cohortes")
+    )
 
     def __init__(self, *args, programmes: QuerySet[Programme], programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,9 +43,18 @@ class IndicatorValueForm(forms.Form):
 
     indicator = forms.ModelChoiceField(label=_("Indicateur"), queryset=Indicator.objects.none())
     period_end = forms.DateField(label=_("Fin de période"), widget=DateInput())
-    cohort = forms.ModelChoiceField(label=_("Cohorte"), queryset=Cohort.objects.none(), required=False, empty_label=_("Tout le programme"))
-    dimension = forms.ChoiceField(label=_("Ventilation"), choices=[("", _("Aucune (valeur d'ensemble)"))] + list(Disaggregation.choices), required=False)
-    group = forms.CharField(label=_("Groupe"), max_length=60, required=False, help_text=_("Par exemple « woman » ou « axis » ; vide sans ventilation."))
+    cohort = forms.ModelChoiceField(
+        label=_("Cohorte"), queryset=Cohort.objects.none(), required=False, empty_label=_("Tout le programme")
+    )
+    dimension = forms.ChoiceField(
+        label=_("Ventilation"), choices=[("", _("Aucune (valeur d'ensemble)"))] + list(Disaggregation.choices), required=False
+    )
+    group = forms.CharField(
+        label=_("Groupe"),
+        max_length=60,
+        required=False,
+        help_text=_("Par exemple « woman » ou « axis » ; vide sans ventilation."),
+    )
     value = forms.DecimalField(label=_("Valeur"), max_digits=16, decimal_places=4, localize=True)
     evidence = forms.CharField(
         label=_("Justificatif"), widget=forms.Textarea(attrs={"rows": 3}),

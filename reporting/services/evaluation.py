@@ -8,7 +8,6 @@ raises `ValidationError` keyed by the form field it concerns, so that views show
 import datetime
 from collections.abc import Iterable
 
-from core.bilingual import BilingualText, text_any, text_set
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from cohorts.models import Programme
+from core.bilingual import BilingualText, text_any, text_set
 from partners.models import Organisation
 
 from ..models import (
@@ -295,12 +295,16 @@ def _coded_text_write(instance: Conclusion | Lesson, *, code: str, title: Biling
 
 
 @transaction.atomic
-def conclusion_create(*, evaluation: Evaluation, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Conclusion:
+def conclusion_create(
+    *, evaluation: Evaluation, code: str, title: BilingualText, text: BilingualText = "", order: int = 0
+) -> Conclusion:
     return _coded_text_write(Conclusion(evaluation=evaluation), code=code, title=title, text=text, order=order)
 
 
 @transaction.atomic
-def conclusion_update(*, conclusion: Conclusion, code: str, title: BilingualText, text: BilingualText = "", order: int = 0) -> Conclusion:
+def conclusion_update(
+    *, conclusion: Conclusion, code: str, title: BilingualText, text: BilingualText = "", order: int = 0
+) -> Conclusion:
     return _coded_text_write(conclusion, code=code, title=title, text=text, order=order)
 
 
@@ -453,7 +457,9 @@ def management_response_set(
     if response is None:
         response = ManagementResponse(recommendation=recommendation)
     elif (response.decision, response.owner, response.deadline, response.status) == (decision, owner, deadline, status) and (
-        action == {"fr": response.action_fr, "en": response.action_en} if isinstance(action, dict) else action == response.action_fr
+        action == {"fr": response.action_fr, "en": response.action_en}
+        if isinstance(action, dict)
+        else action == response.action_fr
     ):
         return response
     response.decision = decision

@@ -95,9 +95,7 @@ def indicator_snapshot_freeze(
 
     existing = {
         (row.indicator_id, row.dimension, row.group): row
-        for row in IndicatorValue.objects.select_for_update().filter(
-            indicator__in=computed, period_end=period_end, cohort=cohort
-        )
+        for row in IndicatorValue.objects.select_for_update().filter(indicator__in=computed, period_end=period_end, cohort=cohort)
     }
     to_update, to_create = [], []
     for key, value in wanted.items():

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Programme
-
 from core.jobs import (
     BROKER_UNREACHABLE_CODE,
     REASONS,

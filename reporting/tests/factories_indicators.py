@@ -6,8 +6,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cohorts.models import ApplicationStatus
 from coaching.tests.factories import CoachingSessionFactory
+from cohorts.models import ApplicationStatus
 from cohorts.tests.factories import ApplicationFactory, ReviewFactory
 from mobility.models import PartnershipStageChange, VisaStatus
 from mobility.tests.factories import PartnershipFactory, TripFactory, VisaFileFactory
@@ -66,7 +66,9 @@ def traveller(cohort, *, returns_on=datetime.date(2023, 5, 24), **profile):
         application=application, status=VisaStatus.GRANTED,
         submitted_on=datetime.date(2023, 3, 10), decision_on=datetime.date(2023, 3, 30),
     )  # fmt: skip
-    TripFactory(application=application, status="completed", departs_on=returns_on - datetime.timedelta(days=10), returns_on=returns_on)
+    TripFactory(
+        application=application, status="completed", departs_on=returns_on - datetime.timedelta(days=10), returns_on=returns_on
+    )
     return application
 
 
@@ -82,4 +84,3 @@ def partnership_with_history(application, stages: list[tuple[str, datetime.date]
         PartnershipStageChangeFactory(partnership=partnership, from_stage=previous, to_stage=stage, changed_on=on)
         previous = stage
     return partnership
-

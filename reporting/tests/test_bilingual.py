@@ -151,11 +151,18 @@ def test_the_evaluator_edits_both_languages_side_by_side(client):
     form = client.get(url).content.decode()
     assert 'name="title_fr"' in form and 'name="title_en"' in form
 
-    response = client.post(url, {"code": "C1", "title_fr": "Pertinent", "title_en": "Relevant", "text_fr": "Oui.", "text_en": "Yes."})
+    response = client.post(
+        url, {"code": "C1", "title_fr": "Pertinent", "title_en": "Relevant", "text_fr": "Oui.", "text_en": "Yes."}
+    )
 
     assert response.status_code == 302
     conclusion = Conclusion.objects.get(evaluation=evaluation, code="C1")
-    assert (conclusion.title_fr, conclusion.title_en, conclusion.text_fr, conclusion.text_en) == ("Pertinent", "Relevant", "Oui.", "Yes.")
+    assert (conclusion.title_fr, conclusion.title_en, conclusion.text_fr, conclusion.text_en) == (
+        "Pertinent",
+        "Relevant",
+        "Oui.",
+        "Yes.",
+    )
 
 
 def test_the_admin_change_form_shows_both_languages(admin_client):

@@ -33,7 +33,9 @@ def member(programme, role: str = "committee"):
 
 
 def travelled(cohort, *, gender=Gender.WOMAN, meetings: int = 1):
-    application = ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.SELECTED, entrepreneur__gender=gender)
+    application = ApplicationFactory(
+        cohort=cohort, submitted=True, status=ApplicationStatus.SELECTED, entrepreneur__gender=gender
+    )
     trip = TripFactory(application=application, status=TripStatus.COMPLETED)
     for _ in range(meetings):
         B2BMeetingFactory(trip=trip)
@@ -231,7 +233,9 @@ def test_the_query_count_does_not_grow_with_the_data(client, programme):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_a_member_asks_for_the_committee_brief_in_english_from_the_dashboard(client, programme, django_capture_on_commit_callbacks):
+def test_a_member_asks_for_the_committee_brief_in_english_from_the_dashboard(
+    client, programme, django_capture_on_commit_callbacks
+):
     from reporting.models import ReportJob
 
     client.force_login(member(programme))
@@ -240,7 +244,9 @@ def test_a_member_asks_for_the_committee_brief_in_english_from_the_dashboard(cli
     assert 'name="kind" value="dac"' not in html  # no evaluation yet: no DAC report to ask for
 
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("reporting:report_request"), {"kind": "committee", "programme": programme.pk, "language": "en"})
+        response = client.post(
+            reverse("reporting:report_request"), {"kind": "committee", "programme": programme.pk, "language": "en"}
+        )
 
     job = ReportJob.objects.get()
     assert response.status_code == 302
@@ -256,7 +262,10 @@ def test_the_dac_report_is_offered_once_the_programme_has_an_evaluation_and_the_
 
     kinds = [(item["kind"], item["cohort"]) for item in client.get(DASHBOARD).context["report_requests"]]
     assert kinds == [("dac", None), ("committee", None)]
-    kinds = [(item["kind"], item["cohort"]) for item in client.get(DASHBOARD, {"programme": programme.pk, "cohort": cohort.pk}).context["report_requests"]]
+    kinds = [
+        (item["kind"], item["cohort"])
+        for item in client.get(DASHBOARD, {"programme": programme.pk, "cohort": cohort.pk}).context["report_requests"]
+    ]
     assert kinds == [("dac", None), ("committee", None), ("cohort", cohort)]
 
 

@@ -15,7 +15,6 @@ from django.db.models import Count, F, Max
 from accounts.models import User
 from coaching.models import CoachingSession
 from cohorts.demo import criterion_passes
-from cohorts.territory import diaspora_condition
 from cohorts.models import (
     Application,
     ApplicationStatus,
@@ -29,6 +28,7 @@ from cohorts.models import (
     SelectionDecision,
     to_eur,
 )
+from cohorts.territory import diaspora_condition
 from mobility.models import B2BMeeting, Partnership, PartnershipStage, PartnershipTransaction, Trip, TripStatus, VisaFile
 from partners.demo import PUBLIC_ORGANISATIONS
 from partners.models import Company, Entrepreneur, Organisation, OrganisationContact, OrganisationKind
@@ -60,9 +60,7 @@ def wecco(demo_output, db):
 
 def row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model._default_manager.count()
-        for label in APPS
-        for model in apps.get_app_config(label).get_models()
+        model._meta.label: model._default_manager.count() for label in APPS for model in apps.get_app_config(label).get_models()
     }
 
 
@@ -106,7 +104,9 @@ def test_the_evaluation_figures_come_out_of_the_rows(wecco):
     assert travelled.filter(mission__isnull=False).exists() and travelled.filter(mission__isnull=True).exists()
     assert set(travelled.values_list("application__cohort__number", flat=True)) == {1, 2}
 
-    met = B2BMeeting.objects.filter(trip__application__cohort__programme=wecco, organisation__kind=OrganisationKind.BELGIAN_COMPANY)
+    met = B2BMeeting.objects.filter(
+        trip__application__cohort__programme=wecco, organisation__kind=OrganisationKind.BELGIAN_COMPANY
+    )
     assert met.values("organisation").distinct().count() == 130
     regions = set(met.values_list("organisation__belgian_region", flat=True))
     assert regions == {"brussels", "wallonia", "flanders"}
@@ -115,9 +115,11 @@ def test_the_evaluation_figures_come_out_of_the_rows(wecco):
     eligible_diaspora = applications.eligible().filter(diaspora_condition())
     assert eligible_diaspora.values("entrepreneur").distinct().count() == 21
     assert eligible_diaspora.filter(partnerships__isnull=False).values("entrepreneur").distinct().count() == 5
-    assert not applications.filter(diaspora_condition(), partnerships__isnull=False).exclude(
-        pk__in=eligible_diaspora.values("pk")
-    ).exists()
+    assert (
+        not applications.filter(diaspora_condition(), partnerships__isnull=False)
+        .exclude(pk__in=eligible_diaspora.values("pk"))
+        .exists()
+    )
 
     members = CommitteeMembership.objects.filter(programme=wecco)
     assert members.count() == 22
@@ -153,7 +155,17 @@ def test_eligibility_criteria_differ_between_cohorts_and_explain_each_screening(
 def test_every_status_left_a_dated_transition(wecco):
     applications = Application.objects.filter(cohort__programme=wecco).prefetch_related("transitions")
     statuses = Counter(applications.values_list("status", flat=True))
-    for status in ["draft", "submitted", "eligible", "ineligible", "under_review", "selected", "waitlisted", "rejected", "withdrawn"]:
+    for status in [
+        "draft",
+        "submitted",
+        "eligible",
+        "ineligible",
+        "under_review",
+        "selected",
+        "waitlisted",
+        "rejected",
+        "withdrawn",
+    ]:
         assert statuses[status] > 0, status
     for app in applications:
         moves = list(app.transitions.all())
@@ -213,7 +225,10 @@ def test_sub_projects_and_coaching(wecco):
     agri = projects["agrifood"].supported_companies.all()
     assert agri.count() == 10
     assert all(c.sector in ("agrifood", "water") for c in agri)
-    assert Trip.objects.filter(application__company__in=agri, status=TripStatus.COMPLETED).values("application").distinct().count() == 10
+    assert (
+        Trip.objects.filter(application__company__in=agri, status=TripStatus.COMPLETED).values("application").distinct().count()
+        == 10
+    )
     sessions = CoachingSession.objects.filter(application__cohort__programme=wecco)
     assert set(sessions.values_list("kind", flat=True)) == {"individual", "group", "boostcamp"}
     assert sessions.filter(coach__user__email="coach@demo.pem.example").exists()
@@ -222,25 +237,43 @@ def test_sub_projects_and_coaching(wecco):
 def test_the_evaluation_is_recorded_as_the_summary_gives_it(wecco):
     evaluation = Evaluation.objects.get(programme=wecco)
     assert evaluation.evaluator.name == "Cota asbl"
-    assert (evaluation.field_mission_start, evaluation.field_mission_end) == (datetime.date(2024, 6, 3), datetime.date(2024, 6, 7))
+    assert (evaluation.field_mission_start, evaluation.field_mission_end) == (
+        datetime.date(2024, 6, 3),
+        datetime.date(2024, 6, 7),
+    )
     grades = dict(evaluation.grades.values_list("criterion", "grade"))
-    assert grades == {"relevance": "A", "coherence": "B", "effectiveness": "B", "efficiency": "B", "sustainability": "C", "impact": "B"}
-    split = set(evaluation.grades.filter(objective_findings__isnull=False).values_list("criterion", "objective_findings__objective"))
+    assert grades == {
+        "relevance": "A",
+        "coherence": "B",
+        "effectiveness": "B",
+        "efficiency": "B",
+        "sustainability": "C",
+        "impact": "B",
+    }
+    split = set(
+        evaluation.grades.filter(objective_findings__isnull=False).values_list("criterion", "objective_findings__objective")
+    )
     assert split == {("effectiveness", "OS1"), ("effectiveness", "OS2"), ("sustainability", "OS1"), ("sustainability", "OS2")}
     questions = {q.code: q for q in evaluation.questions.select_related("parent")}
     assert {f"QE{n}" for n in range(1, 8)} <= set(questions)
     assert {code: q.parent.code for code, q in questions.items() if q.parent} == {
-        **{f"QE3.{n}": "QE3" for n in range(1, 6)}, **{f"QE4.{n}": "QE4" for n in range(1, 4)}, **{f"QE5.{n}": "QE5" for n in range(1, 4)}
+        **{f"QE3.{n}": "QE3" for n in range(1, 6)},
+        **{f"QE4.{n}": "QE4" for n in range(1, 4)},
+        **{f"QE5.{n}": "QE5" for n in range(1, 4)},
     }
     assert all(q.answer and q.criteria for q in questions.values())
     assert list(evaluation.conclusions.values_list("code", flat=True)) == [f"C{n}" for n in range(1, 9)]
     recommendations = {r.code: r for r in evaluation.recommendations.prefetch_related("conclusions")}
     table = {r: (r.levels, r.priority, r.type, sorted(c.code for c in r.conclusions.all())) for r in recommendations.values()}
     expected = {
-        "R1": ([1, 3], "medium", "strategic", ["C1"]), "R2": ([1, 3], "short", "operational", ["C2"]),
-        "R3": ([1, 3], "short", "strategic", ["C3"]), "R4": ([1, 3], "short", "operational", ["C4", "C5", "C6", "C7", "C8"]),
-        "R5": ([1, 3], "medium", "strategic", ["C5"]), "R6": ([1, 3], "medium", "operational", ["C6", "C7", "C8"]),
-        "R7": ([3, 4], "medium", "strategic", ["C7"]), "R8": ([1, 3], "medium", "operational", ["C7"]),
+        "R1": ([1, 3], "medium", "strategic", ["C1"]),
+        "R2": ([1, 3], "short", "operational", ["C2"]),
+        "R3": ([1, 3], "short", "strategic", ["C3"]),
+        "R4": ([1, 3], "short", "operational", ["C4", "C5", "C6", "C7", "C8"]),
+        "R5": ([1, 3], "medium", "strategic", ["C5"]),
+        "R6": ([1, 3], "medium", "operational", ["C6", "C7", "C8"]),
+        "R7": ([3, 4], "medium", "strategic", ["C7"]),
+        "R8": ([1, 3], "medium", "operational", ["C7"]),
     }
     assert {r.code: values for r, values in table.items()} == expected
     assert recommendations["R1"].management_response.decision == "accepted"

@@ -52,10 +52,20 @@ def test_an_evaluation_period_out_of_order_is_an_error_on_its_end():
 
 def test_grading_a_criterion_twice_updates_one_row_and_its_objective_findings():
     evaluation = EvaluationFactory()
-    criterion_grade_set(evaluation=evaluation, criterion="impact", grade="C", findings="Peu d'effets.",
-                        objective_findings={"OS1": "Effets limités", "OS2": ""})
-    grade = criterion_grade_set(evaluation=evaluation, criterion="impact", grade="B", findings="Des effets.",
-                                objective_findings={"OS1": "", "OS2": "Réseaux durables"})
+    criterion_grade_set(
+        evaluation=evaluation,
+        criterion="impact",
+        grade="C",
+        findings="Peu d'effets.",
+        objective_findings={"OS1": "Effets limités", "OS2": ""},
+    )
+    grade = criterion_grade_set(
+        evaluation=evaluation,
+        criterion="impact",
+        grade="B",
+        findings="Des effets.",
+        objective_findings={"OS1": "", "OS2": "Réseaux durables"},
+    )
 
     assert CriterionGrade.objects.filter(evaluation=evaluation).count() == 1
     assert (grade.grade, grade.findings) == ("B", "Des effets.")
@@ -74,8 +84,9 @@ def test_a_question_links_only_indicators_of_the_evaluated_programme():
     ours = IndicatorFactory(programme=evaluation.programme)
     theirs = IndicatorFactory()
 
-    question = question_create(evaluation=evaluation, code="QE1", text="Pertinent ?", criteria=["relevance"],
-                               sources=["platform"], indicators=[ours])
+    question = question_create(
+        evaluation=evaluation, code="QE1", text="Pertinent ?", criteria=["relevance"], sources=["platform"], indicators=[ours]
+    )
     assert list(question.indicators.all()) == [ours]
     with pytest.raises(ValidationError) as error:
         question_create(evaluation=evaluation, code="QE2", text="Efficace ?", indicators=[theirs])
@@ -113,12 +124,14 @@ def test_a_recommendation_needs_a_level_and_conclusions_of_its_own_evaluation():
         recommendation_create(evaluation=evaluation, code="R1", title="T", levels=[], priority="short", type="strategic")
     assert "levels" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        recommendation_create(evaluation=evaluation, code="R1", title="T", levels=[1], priority="short",
-                              type="strategic", conclusions=[theirs])
+        recommendation_create(
+            evaluation=evaluation, code="R1", title="T", levels=[1], priority="short", type="strategic", conclusions=[theirs]
+        )
     assert "conclusions" in error.value.message_dict
 
-    recommendation = recommendation_create(evaluation=evaluation, code="R1", title="T", levels=[4, 1, 1],
-                                           priority="medium", type="strategic", conclusions=[ours])
+    recommendation = recommendation_create(
+        evaluation=evaluation, code="R1", title="T", levels=[4, 1, 1], priority="medium", type="strategic", conclusions=[ours]
+    )
     assert recommendation.levels == [1, 4]
     assert list(recommendation.conclusions.all()) == [ours]
 
@@ -138,20 +151,40 @@ def test_management_response_rules(values, field):
 
 
 def test_a_rejected_recommendation_needs_no_deadline():
-    response = management_response_set(recommendation=RecommendationFactory(), decision="rejected", action="", deadline=None,
-                                       status="dropped")
+    response = management_response_set(
+        recommendation=RecommendationFactory(), decision="rejected", action="", deadline=None, status="dropped"
+    )
     assert response.pk
 
 
 def test_each_change_of_the_management_response_is_kept_with_its_author():
     staff = UserFactory(roles=[Role.STAFF])
     recommendation = RecommendationFactory()
-    management_response_set(recommendation=recommendation, decision="accepted", action="Ouvrir l'appel aux régions",
-                            owner="Enabel", deadline=datetime.date(2025, 3, 31), by=staff)
-    management_response_set(recommendation=recommendation, decision="accepted", action="Ouvrir l'appel aux régions",
-                            owner="Enabel", deadline=datetime.date(2025, 3, 31), by=staff)  # the same: nothing new
-    response = management_response_set(recommendation=recommendation, decision="accepted", action="Ouvrir l'appel aux régions",
-                                       owner="Enabel", deadline=datetime.date(2025, 3, 31), status="done", by=staff)
+    management_response_set(
+        recommendation=recommendation,
+        decision="accepted",
+        action="Ouvrir l'appel aux régions",
+        owner="Enabel",
+        deadline=datetime.date(2025, 3, 31),
+        by=staff,
+    )
+    management_response_set(
+        recommendation=recommendation,
+        decision="accepted",
+        action="Ouvrir l'appel aux régions",
+        owner="Enabel",
+        deadline=datetime.date(2025, 3, 31),
+        by=staff,
+    )  # the same: nothing new
+    response = management_response_set(
+        recommendation=recommendation,
+        decision="accepted",
+        action="Ouvrir l'appel aux régions",
+        owner="Enabel",
+        deadline=datetime.date(2025, 3, 31),
+        status="done",
+        by=staff,
+    )
 
     history = list(response.history.order_by("history_date"))
     assert [record.status for record in history] == ["planned", "done"]

@@ -67,8 +67,9 @@ def create_url(evaluation, kind) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "status"), [("staff", 200), ("evaluator", 200), ("committee", 200),
-                                             ("other_evaluator", 404), ("entrepreneur", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("staff", 200), ("evaluator", 200), ("committee", 200), ("other_evaluator", 404), ("entrepreneur", 404)]
+)
 def test_who_reads_the_overview(client, evaluation, people, who, status):
     client.force_login(people[who])
     assert client.get(detail(evaluation)).status_code == status
@@ -78,8 +79,16 @@ def test_the_evaluator_member_grades_a_criterion(client, evaluation, people):
     client.force_login(people["evaluator"])
     assert client.get(criterion_url(evaluation)).status_code == 200
 
-    response = client.post(criterion_url(evaluation), {"grade": "A", "findings_fr": "Très pertinent.", "findings_en": "Very relevant.",
-                                                       "findings_OS1_fr": "Répond aux besoins des PME", "findings_OS2_fr": ""})
+    response = client.post(
+        criterion_url(evaluation),
+        {
+            "grade": "A",
+            "findings_fr": "Très pertinent.",
+            "findings_en": "Very relevant.",
+            "findings_OS1_fr": "Répond aux besoins des PME",
+            "findings_OS2_fr": "",
+        },
+    )
 
     assert response.status_code == 302
     assert response["Location"] == detail(evaluation) + "#critere-relevance"
@@ -108,7 +117,9 @@ def test_the_committee_reads_but_cannot_write(client, evaluation, people):
     assert criterion_url(evaluation) not in page.content.decode()
     assert client.post(criterion_url(evaluation), {"grade": "A"}).status_code == 404
     assert client.post(create_url(evaluation, "lesson"), {"code": "L1", "title_fr": "T"}).status_code == 404
-    response_url = reverse("reporting:evaluation_response_edit", kwargs={"pk": evaluation.pk, "recommendation_pk": recommendation.pk})
+    response_url = reverse(
+        "reporting:evaluation_response_edit", kwargs={"pk": evaluation.pk, "recommendation_pk": recommendation.pk}
+    )
     assert client.post(response_url, {"decision": "accepted", "deadline": "2025-01-01", "status": "planned"}).status_code == 404
     assert not CriterionGrade.objects.exists()
     assert not ManagementResponse.objects.exists()
@@ -127,13 +138,20 @@ def test_an_item_of_another_evaluation_is_not_found_through_this_one(client, eva
     client.force_login(people["evaluator"])
     url = reverse("reporting:evaluation_item_edit", kwargs={"pk": evaluation.pk, "kind": "conclusion", "item_pk": foreign.pk})
     assert client.get(url).status_code == 404
-    assert client.get(reverse("reporting:evaluation_item_create", kwargs={"pk": evaluation.pk, "kind": "grade"})).status_code == 404
+    assert (
+        client.get(reverse("reporting:evaluation_item_create", kwargs={"pk": evaluation.pk, "kind": "grade"})).status_code == 404
+    )
     assert client.get(criterion_url(evaluation, "popularity")).status_code == 404
 
 
 def test_an_evaluator_member_creates_an_evaluation_and_others_cannot(client, evaluation, people):
     url = reverse("reporting:evaluation_create", kwargs={"programme_pk": evaluation.programme_id})
-    data = {"title_fr": "Revue à mi-parcours", "title_en": "Mid-term review", "period_start": "2025-01-01", "period_end": "2025-12-31"}
+    data = {
+        "title_fr": "Revue à mi-parcours",
+        "title_en": "Mid-term review",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+    }
     client.force_login(people["other_evaluator"])
     assert client.post(url, data).status_code == 404
     client.force_login(people["committee"])
@@ -163,8 +181,17 @@ def test_a_grade_e_is_a_form_error(client, evaluation, people):
 
 
 def recommendation_data(**overrides) -> dict:
-    return {"code": "R1", "title_fr": "Élargir la base territoriale", "text_fr": "", "targeted_actors_fr": "Enabel",
-            "levels": ["1", "2"], "priority": "short", "type": "operational", "order": "", **overrides}
+    return {
+        "code": "R1",
+        "title_fr": "Élargir la base territoriale",
+        "text_fr": "",
+        "targeted_actors_fr": "Enabel",
+        "levels": ["1", "2"],
+        "priority": "short",
+        "type": "operational",
+        "order": "",
+        **overrides,
+    }
 
 
 def test_a_recommendation_without_level_is_a_form_error(client, evaluation, people):
@@ -210,8 +237,15 @@ def test_a_question_links_criteria_sources_and_the_programmes_indicators(client,
     foreign = IndicatorFactory(code="X9")
     main = EvaluationQuestionFactory(evaluation=evaluation, code="QE3")
     client.force_login(people["evaluator"])
-    data = {"code": "QE3.1", "parent": main.pk, "question_fr": "Les voyages ont-ils eu lieu ?", "answer_fr": "Oui, 47 entreprises.",
-            "criteria": ["effectiveness"], "sources": ["platform", "interviews"], "indicators": [indicator.pk]}
+    data = {
+        "code": "QE3.1",
+        "parent": main.pk,
+        "question_fr": "Les voyages ont-ils eu lieu ?",
+        "answer_fr": "Oui, 47 entreprises.",
+        "criteria": ["effectiveness"],
+        "sources": ["platform", "interviews"],
+        "indicators": [indicator.pk],
+    }
 
     bad = client.post(create_url(evaluation, "question"), {**data, "indicators": [foreign.pk]})
     assert "indicators" in bad.context["form"].errors
@@ -234,8 +268,14 @@ def test_management_response_rules_are_form_errors_and_each_change_is_in_the_his
     assert set(errors) == {"deadline", "action_fr"}
     assert not ManagementResponse.objects.exists()
 
-    data = {"decision": "accepted", "action_fr": "Ouvrir l'appel aux régions", "action_en": "Open the call to the regions", "owner": "Enabel", "deadline": "2025-03-31",
-            "status": "planned"}
+    data = {
+        "decision": "accepted",
+        "action_fr": "Ouvrir l'appel aux régions",
+        "action_en": "Open the call to the regions",
+        "owner": "Enabel",
+        "deadline": "2025-03-31",
+        "status": "planned",
+    }
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "status": "in_progress", "deadline": "2025-06-30"}).status_code == 302
 
@@ -270,7 +310,7 @@ def fill(evaluation, size: int) -> None:
     for criterion in ("relevance", "coherence", "effectiveness"):
         CriterionFindingFactory(grade=CriterionGradeFactory(evaluation=evaluation, criterion=criterion))
     indicators = IndicatorFactory.create_batch(2, programme=evaluation.programme)
-    for n in range(size):
+    for _n in range(size):
         conclusion = ConclusionFactory(evaluation=evaluation)
         question = EvaluationQuestionFactory(evaluation=evaluation, criteria=["relevance", "impact"], sources=["platform"])
         question.indicators.set(indicators)

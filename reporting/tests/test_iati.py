@@ -157,7 +157,9 @@ def test_results_hold_targets_and_actuals_computed_from_the_rows(wecco):
     assert period.find("target").get("value") == "50"
     actuals = period.findall("actual")
     assert actuals[0].get("value") == "47" and actuals[0].find("dimension") is None
-    by_gender = {a.find("dimension").get("value"): int(a.get("value")) for a in actuals[1:] if a.find("dimension").get("name") == "gender"}
+    by_gender = {
+        a.find("dimension").get("value"): int(a.get("value")) for a in actuals[1:] if a.find("dimension").get("name") == "gender"
+    }
     assert sum(by_gender.values()) == 47 and by_gender["woman"] > 0
     # Only the disaggregations the indicator declares (cohort, gender, region), not sector.
     assert {a.find("dimension").get("name") for a in actuals[1:]} == {"cohort", "gender", "region"}
@@ -170,11 +172,15 @@ def test_frozen_snapshots_are_exported_instead_of_a_live_computation(schema, wec
     indicator = Indicator.objects.get(programme=wecco, code="I3")
     cohort = wecco.cohorts.get(number=1)
     end = datetime.date(2023, 12, 31)
-    IndicatorValue.objects.bulk_create([
-        IndicatorValue(indicator=indicator, period_end=end, value=Decimal("20"), is_snapshot=True),
-        IndicatorValue(indicator=indicator, period_end=end, dimension="gender", group="woman", value=Decimal("9"), is_snapshot=True),
-        IndicatorValue(indicator=indicator, period_end=end, cohort=cohort, value=Decimal("20"), is_snapshot=True),
-    ])
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(indicator=indicator, period_end=end, value=Decimal("20"), is_snapshot=True),
+            IndicatorValue(
+                indicator=indicator, period_end=end, dimension="gender", group="woman", value=Decimal("9"), is_snapshot=True
+            ),
+            IndicatorValue(indicator=indicator, period_end=end, cohort=cohort, value=Decimal("20"), is_snapshot=True),
+        ]
+    )
 
     root = parse(wecco)
 
@@ -182,7 +188,10 @@ def test_frozen_snapshots_are_exported_instead_of_a_live_computation(schema, wec
     element = next(i for i in root.iterfind("iati-activity/result/indicator") if i.find("reference").get("code") == "I3")
     periods = {p.find("period-end").get("iso-date"): p for p in element.findall("period")}
     assert set(periods) == {"2023-12-31", "2024-09-30"}
-    actuals = [(a.get("value"), [(d.get("name"), d.get("value")) for d in a.findall("dimension")]) for a in periods["2023-12-31"].findall("actual")]
+    actuals = [
+        (a.get("value"), [(d.get("name"), d.get("value")) for d in a.findall("dimension")])
+        for a in periods["2023-12-31"].findall("actual")
+    ]
     assert actuals == [("20", []), ("9", [("gender", "woman")]), ("20", [("cohort", "Cohorte 1")])]
     assert periods["2024-09-30"].find("actual") is None  # the target's period: no live value once frozen
     assert periods["2024-09-30"].find("target").get("value") == "50"
@@ -200,7 +209,9 @@ def test_without_the_indicators_module_the_file_still_validates(schema, wecco, m
 
 @pytest.mark.django_db
 def test_a_bare_programme_without_partners_or_results_still_validates(schema):
-    programme = ProgrammeFactory(origin_country="CI", reference="", starts_on=datetime.date(2030, 1, 1), ends_on=datetime.date(2031, 1, 1))
+    programme = ProgrammeFactory(
+        origin_country="CI", reference="", starts_on=datetime.date(2030, 1, 1), ends_on=datetime.date(2031, 1, 1)
+    )
 
     activity = parse(programme).find("iati-activity")
 

@@ -69,7 +69,9 @@ def test_visa_outcomes_refusal_rate_and_median_delay(cohort):
     10, 20, 30, 40 = 25 days."""
     start = datetime.date(2023, 3, 1)
     for days in (10, 20, 40):
-        VisaFileFactory(application=applicant(cohort), status="granted", submitted_on=start, decision_on=start + datetime.timedelta(days=days))
+        VisaFileFactory(
+            application=applicant(cohort), status="granted", submitted_on=start, decision_on=start + datetime.timedelta(days=days)
+        )
     VisaFileFactory(application=applicant(cohort), status="refused", refusal_reason="means", submitted_on=start,
                     decision_on=start + datetime.timedelta(days=30))  # fmt: skip
     VisaFileFactory(application=applicant(cohort), status="submitted", submitted_on=start)
@@ -99,7 +101,9 @@ def test_mobility_companies_met_meetings_and_invitation_answers(cohort):
     B2BMeetingFactory(trip=trip_c, organisation=OrganisationFactory(kind="incubator"))
     sent = timezone.make_aware(datetime.datetime(2023, 4, 1, 9, 0))
     for company, status, days in ((b1, "accepted", 2), (b2, "declined", 4), (b3, "other_slot", 10)):
-        InvitationFactory(trip=trip_a, organisation=company, status=status, sent_at=sent, answered_at=sent + datetime.timedelta(days=days))
+        InvitationFactory(
+            trip=trip_a, organisation=company, status=status, sent_at=sent, answered_at=sent + datetime.timedelta(days=days)
+        )
     InvitationFactory(trip=trip_c, organisation=b1, status="sent", sent_at=sent)
     InvitationFactory(trip=trip_c, organisation=b2, status="draft")
 
@@ -121,7 +125,9 @@ def test_partnerships_by_type_and_stage_persistence_agreements_and_transactions(
     Transactions of P1: 1,000 + 500 EUR."""
     application = traveller(cohort, sector="textile")
     d = datetime.date
-    p1 = partnership_with_history(application, [("prospect", d(2023, 6, 1)), ("agreement", d(2023, 8, 1)), ("active", d(2024, 1, 1))])
+    p1 = partnership_with_history(
+        application, [("prospect", d(2023, 6, 1)), ("agreement", d(2023, 8, 1)), ("active", d(2024, 1, 1))]
+    )
     partnership_with_history(application, [("prospect", d(2023, 6, 1)), ("agreement", d(2023, 7, 1)), ("ended", d(2023, 10, 1))],
                              type="training")  # fmt: skip
     partnership_with_history(application, [("prospect", d(2023, 6, 1)), ("discussion", d(2023, 12, 1))], organisation=p1.organisation,
@@ -178,11 +184,15 @@ def test_efficiency_budget_spending_cost_per_mobility_and_per_live_partnership(c
     Two travellers, one live partnership: 20,000 EUR per mobility, 40,000 EUR per live partnership."""
     programme = cohort.programme
     mobility_2023 = BudgetLineFactory(programme=programme, year=2023, category="mobility", amount=Decimal("50000"))
-    support_2023 = BudgetLineFactory(programme=programme, year=2023, category="support", amount=Decimal("6559570"), currency="XOF")
+    support_2023 = BudgetLineFactory(
+        programme=programme, year=2023, category="support", amount=Decimal("6559570"), currency="XOF"
+    )
     mobility_2024 = BudgetLineFactory(programme=programme, year=2024, category="mobility", amount=Decimal("20000"))
     ExpenseFactory(budget_line=mobility_2023, amount=Decimal("30000"), currency="EUR", spent_on=datetime.date(2023, 5, 1))
     ExpenseFactory(budget_line=support_2023, amount=Decimal("3935742"), currency="XOF", spent_on=datetime.date(2023, 6, 1))
-    ExpenseFactory(budget_line=mobility_2024, amount=Decimal("4000"), currency="EUR", spent_on=datetime.date(2024, 2, 1), cohort=cohort)
+    ExpenseFactory(
+        budget_line=mobility_2024, amount=Decimal("4000"), currency="EUR", spent_on=datetime.date(2024, 2, 1), cohort=cohort
+    )
     first = traveller(cohort)
     traveller(cohort)
     partnership_with_history(first, [("prospect", datetime.date(2023, 6, 1)), ("active", datetime.date(2023, 7, 1))])

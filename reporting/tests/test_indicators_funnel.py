@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cohorts.models import ApplicationStatus
 from coaching.tests.factories import EventAttendanceFactory, GroupEventFactory
+from cohorts.models import ApplicationStatus
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from mobility.tests.factories import VisaFileFactory
 from reporting.indicators import CALCULATORS, compute_indicators
@@ -36,7 +36,12 @@ def funnel_data(cohort):
     """
     a1 = traveller(cohort, gender="woman", region="dakar", year_founded=2015)
     partnership_with_history(
-        a1, [("prospect", datetime.date(2023, 6, 1)), ("agreement", datetime.date(2023, 9, 1)), ("dormant", datetime.date(2024, 4, 1))]
+        a1,
+        [
+            ("prospect", datetime.date(2023, 6, 1)),
+            ("agreement", datetime.date(2023, 9, 1)),
+            ("dormant", datetime.date(2024, 4, 1)),
+        ],
     )
     a2 = applicant(cohort, status=ApplicationStatus.SELECTED, gender="man", region="kaolack", diaspora=True, year_founded=2022)
     EventAttendanceFactory(event=GroupEventFactory(cohort=cohort), application=a2)

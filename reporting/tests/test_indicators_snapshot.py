@@ -26,7 +26,9 @@ def cohort():
 def test_freezing_writes_each_calculator_indicator_and_its_declared_disaggregations(cohort):
     """Applications: two women, one man (Dakar); travelled: one woman."""
     staff = UserFactory(roles=["staff"])
-    applications = CalculatedIndicatorFactory(programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"])
+    applications = CalculatedIndicatorFactory(
+        programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"]
+    )
     travelled = CalculatedIndicatorFactory(programme=cohort.programme, calculator="funnel.travelled", disaggregations=[])
     manual = IndicatorFactory(programme=cohort.programme)
     applicant(cohort, gender="woman")
@@ -48,7 +50,9 @@ def test_freezing_writes_each_calculator_indicator_and_its_declared_disaggregati
 
 
 def test_freezing_the_same_period_again_updates_the_rows_in_place(cohort):
-    indicator = CalculatedIndicatorFactory(programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"])
+    indicator = CalculatedIndicatorFactory(
+        programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"]
+    )
     applicant(cohort, gender="woman")
     indicator_snapshot_freeze(programme=cohort.programme, period_end=PERIOD, by=None)
     first_ids = set(IndicatorValue.objects.values_list("pk", flat=True))
@@ -62,7 +66,9 @@ def test_freezing_the_same_period_again_updates_the_rows_in_place(cohort):
 
 
 def test_a_group_gone_since_the_last_freeze_is_removed_and_another_period_is_kept(cohort):
-    indicator = CalculatedIndicatorFactory(programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"])
+    indicator = CalculatedIndicatorFactory(
+        programme=cohort.programme, calculator="funnel.applications", disaggregations=["gender"]
+    )
     man = applicant(cohort, gender="man")
     applicant(cohort, gender="woman")
     indicator_snapshot_freeze(programme=cohort.programme, period_end=PERIOD, by=None)
@@ -97,7 +103,9 @@ def test_a_manual_value_entered_twice_for_the_same_period_is_one_row():
     staff = UserFactory(roles=["staff"])
 
     indicator_value_record(indicator=indicator, period_end=PERIOD, value=Decimal("12"), evidence="Enquête 2024", by=staff)
-    row = indicator_value_record(indicator=indicator, period_end=PERIOD, value=Decimal("14"), evidence="Enquête corrigée", by=staff)
+    row = indicator_value_record(
+        indicator=indicator, period_end=PERIOD, value=Decimal("14"), evidence="Enquête corrigée", by=staff
+    )
 
     assert IndicatorValue.objects.get() == row
     assert (row.value, row.evidence, row.is_snapshot, row.recorded_by) == (Decimal("14"), "Enquête corrigée", False, staff)
@@ -119,4 +127,6 @@ def test_a_manual_value_needs_evidence_and_a_named_group(changes, code):
 
 def test_a_computed_indicator_takes_no_manual_value():
     with pytest.raises(ValidationError):
-        indicator_value_record(indicator=CalculatedIndicatorFactory(), period_end=PERIOD, value=Decimal("1"), evidence="x", by=None)
+        indicator_value_record(
+            indicator=CalculatedIndicatorFactory(), period_end=PERIOD, value=Decimal("1"), evidence="x", by=None
+        )

@@ -44,7 +44,9 @@ def test_an_ivorian_programme_is_split_by_its_own_group_and_diaspora():
 def test_a_programme_without_a_watched_group_has_no_region_disaggregation():
     programme = ProgrammeFactory(origin_country="SN", watched_region_group=None)
     cohort = CohortFactory(programme=programme)
-    application_at(ApplicationStatus.SELECTED, cohort=cohort, entrepreneur=EntrepreneurFactory(company=CompanyFactory(region="dakar")))
+    application_at(
+        ApplicationStatus.SELECTED, cohort=cohort, entrepreneur=EntrepreneurFactory(company=CompanyFactory(region="dakar"))
+    )
 
     indicators = compute_indicators(programme=programme)
 

@@ -168,7 +168,9 @@ def test_staff_enter_a_manual_value_with_evidence(client, cohort, staff):
 
     missing = client.post(url, {"indicator": manual.pk, "period_end": "2024-06-30", "value": "5", "evidence": ""})
     tampered = client.post(url, {"indicator": computed.pk, "period_end": "2024-06-30", "value": "5", "evidence": "x"})
-    response = client.post(url, {"indicator": manual.pk, "period_end": "2024-06-30", "value": "5,5", "evidence": "Enquête de suivi"})
+    response = client.post(
+        url, {"indicator": manual.pk, "period_end": "2024-06-30", "value": "5,5", "evidence": "Enquête de suivi"}
+    )
 
     assert missing.status_code == tampered.status_code == 200
     assert missing.context["form"].errors["evidence"]

@@ -26,11 +26,11 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import ProgrammeFactory
 from core import jobs
-from reporting.models import JobStatus, ReportJob
-from reporting.services.reports import TEST_ONLY_DELAY_VARIABLE, report_request
 from core.testing import celery_app_configured as _app_configured
 from core.testing import redis_reachable as _redis_reachable
 from core.testing import test_database_url as _database_url_of_the_test_database
+from reporting.models import JobStatus, ReportJob
+from reporting.services.reports import TEST_ONLY_DELAY_VARIABLE, report_request
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -158,7 +158,11 @@ def test_a_worker_killed_mid_render_is_taken_over_by_another_within_the_bound_an
                 assert job.status == JobStatus.RUNNING and job.attempts == 1
                 last_heartbeat = job.heartbeat_at
 
-                wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(), timeout=60 + 5 * HEARTBEAT, logs=[log_a, log_b])
+                wait_for(
+                    lambda: ReportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(),
+                    timeout=60 + 5 * HEARTBEAT,
+                    logs=[log_a, log_b],
+                )
                 took_over = takeover_seconds(job, last_heartbeat)
                 time.sleep(HEARTBEAT)  # room for a stray second delivery, which must change nothing
 
@@ -189,7 +193,11 @@ def test_a_killed_pool_child_is_taken_over_within_the_bound_and_finished_once(re
             job.refresh_from_db()
             last_heartbeat = job.heartbeat_at
 
-            wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(), timeout=60 + 5 * HEARTBEAT, logs=[log])
+            wait_for(
+                lambda: ReportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(),
+                timeout=60 + 5 * HEARTBEAT,
+                logs=[log],
+            )
             took_over = takeover_seconds(job, last_heartbeat)
             assert worker.poll() is None
 

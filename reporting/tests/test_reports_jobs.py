@@ -5,11 +5,9 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-
-from core import jobs
-from django.urls import reverse
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
@@ -17,6 +15,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
+from core import jobs
 from reporting import rendering
 from reporting.models import JobStatus, ReportJob
 from reporting.services import reports as service
@@ -96,7 +95,10 @@ def test_a_concurrent_insert_of_the_same_report_is_joined_not_an_error(programme
         calls.append(kwargs)
         return None if len(calls) == 1 else real(**kwargs)
 
-    with mock.patch.object(service, "_in_flight", side_effect=in_flight), mock.patch("reporting.tasks_reports.report_render.delay") as delay:
+    with (
+        mock.patch.object(service, "_in_flight", side_effect=in_flight),
+        mock.patch("reporting.tasks_reports.report_render.delay") as delay,
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             joined = ask(programme, staff)
 
@@ -166,7 +168,14 @@ def test_a_slow_run_overtaken_by_a_redelivery_deletes_its_own_file(programme):
 
 
 def test_a_job_delivered_again_while_a_live_worker_renders_it_waits(programme):
-    job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", status="running", started_at=timezone.now(), heartbeat_at=timezone.now())
+    job = ReportJob.objects.create(
+        kind="committee",
+        programme=programme,
+        language="fr",
+        status="running",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
 
     with pytest.raises(service.ReportJobBusy) as busy:
         service.report_render_run(job_id=job.pk)
@@ -193,7 +202,9 @@ def test_a_job_that_killed_its_worker_three_times_is_abandoned(programme):
 # --- Failures -----------------------------------------------------------------------------------------
 
 
-def test_a_weasyprint_failure_fails_the_job_with_the_reason_and_retry_asks_again(programme, staff, django_capture_on_commit_callbacks):
+def test_a_weasyprint_failure_fails_the_job_with_the_reason_and_retry_asks_again(
+    programme, staff, django_capture_on_commit_callbacks
+):
     job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", requested_by=staff)
 
     with mock.patch("weasyprint.HTML.write_pdf", side_effect=ValueError("police introuvable")):
@@ -271,8 +282,19 @@ def test_render_report_writes_the_pdf_for_scripts(tmp_path):
     cohort = CohortFactory(programme=programme)
     output = tmp_path / "out" / "cohort.pdf"
 
-    call_command("render_report", "cohort", "--programme", "pem-test", "--cohort", str(cohort.number), "--lang", "fr",
-                 "--output", str(output), stdout=io.StringIO())
+    call_command(
+        "render_report",
+        "cohort",
+        "--programme",
+        "pem-test",
+        "--cohort",
+        str(cohort.number),
+        "--lang",
+        "fr",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
 
     reader = PdfReader(output)
     assert cohort.name in reader.pages[0].extract_text()

@@ -70,8 +70,11 @@ def dac_fr(demo, django_db_blocker):
 
 def test_the_dac_report_holds_the_six_criteria_with_their_grades(dac_fr):
     job, reader = dac_fr
-    grades_page = next(page.extract_text() for page in reader.pages if "Notes par critère CAD" in page.extract_text()
-                       and "Constat principal" in page.extract_text())
+    grades_page = next(
+        page.extract_text()
+        for page in reader.pages
+        if "Notes par critère CAD" in page.extract_text() and "Constat principal" in page.extract_text()
+    )
     for criterion, grade in GRADES_FR.items():
         assert re.search(rf"^{criterion}\s+{grade}\b", grades_page, re.MULTILINE), (criterion, grade, grades_page)
     assert job.size == len(job.file.open("rb").read())
@@ -81,10 +84,10 @@ def test_the_dac_report_holds_the_six_criteria_with_their_grades(dac_fr):
 def test_the_dac_report_lists_r1_to_r8_with_level_priority_and_type(demo, dac_fr):
     _job, reader = dac_fr
     text = one_line(text_of(reader))
-    table = text[text.index("Recommandation Niveau Priorité Type Réponse managériale"):]
+    table = text[text.index("Recommandation Niveau Priorité Type Réponse managériale") :]
     for recommendation in Recommendation.objects.filter(evaluation__programme=demo).order_by("order"):
         start = table.index(f"{recommendation.code} – ")
-        row = table[start:start + 600]
+        row = table[start : start + 600]
         levels = {1: "1 – Projet / programme", 3: "3 – Organisation de l'agence", 4: "4 – Cadre global de la coopération"}
         for level in recommendation.levels:
             assert levels[level] in row, (recommendation.code, row)

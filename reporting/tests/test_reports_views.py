@@ -30,7 +30,9 @@ def member(programme):
 
 
 def done_job(programme, **kwargs) -> ReportJob:
-    job = ReportJob.objects.create(programme=programme, kind="committee", language="fr", status="done", sha256="c" * 64, size=12, **kwargs)
+    job = ReportJob.objects.create(
+        programme=programme, kind="committee", language="fr", status="done", sha256="c" * 64, size=12, **kwargs
+    )
     job.file.save("r.pdf", ContentFile(b"%PDF-1.7 fake"), save=True)
     return job
 
@@ -90,7 +92,9 @@ def test_asking_for_a_report_redirects_to_its_status_page(client, programme, mem
     client.force_login(member)
     with mock.patch("reporting.tasks_reports.report_render.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("reporting:report_request"), {"kind": "committee", "programme": programme.pk, "language": "en"})
+            response = client.post(
+                reverse("reporting:report_request"), {"kind": "committee", "programme": programme.pk, "language": "en"}
+            )
 
     job = ReportJob.objects.get()
     assert response.status_code == 302
@@ -188,8 +192,15 @@ def test_the_list_costs_the_same_queries_at_3_and_30_jobs(client, programme, mem
     def jobs_and_queries(total: int) -> tuple[str, int]:
         while ReportJob.objects.count() < total:
             n = ReportJob.objects.count()
-            ReportJob.objects.create(programme=programme, kind="cohort", cohort=cohort, language="fr", status="failed",
-                                     error=f"e{n}", requested_by=member)
+            ReportJob.objects.create(
+                programme=programme,
+                kind="cohort",
+                cohort=cohort,
+                language="fr",
+                status="failed",
+                error=f"e{n}",
+                requested_by=member,
+            )
         # session, user, roles, the jobs (programme, cohort and requester joined), the form's programmes
         # and cohorts: the same queries whatever the number of jobs.
         with CaptureQueriesContext(connection) as queries:

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def evaluation():
     return Evaluation.objects.create(
-        programme=ProgrammeFactory(), title="Final", period_start=datetime.date(2021, 10, 1), period_end=datetime.date(2024, 6, 30)
+        programme=ProgrammeFactory(),
+        title="Final",
+        period_start=datetime.date(2021, 10, 1),
+        period_end=datetime.date(2024, 6, 30),
     )
 
 

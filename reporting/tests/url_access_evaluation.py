@@ -4,8 +4,8 @@ The users' fixture makes the committee and evaluator users members of a programm
 programme); the objects below are built in those programmes so that members see them. Staff see all."""
 
 from accounts.models import Role
-from reporting.tests.factories import EvaluationQuestionFactory, ManagementResponseFactory
 from accounts.tests.url_access import only
+from reporting.tests.factories import EvaluationQuestionFactory, ManagementResponseFactory
 
 
 def _programme_of(user):
@@ -51,7 +51,11 @@ def response_of_the_committee(users: dict) -> dict:
 ACCESS = {
     "reporting:evaluation_index": only("staff", "committee", "evaluator"),
     # Members see their programme's evaluations; the committee member belongs to another programme.
-    "reporting:evaluation_list": {**only("staff", "evaluator", "committee"), "committee": 404, "kwargs": programme_of_the_evaluator},
+    "reporting:evaluation_list": {
+        **only("staff", "evaluator", "committee"),
+        "committee": 404,
+        "kwargs": programme_of_the_evaluator,
+    },
     "reporting:evaluation_detail": {**only("staff", "committee"), "kwargs": evaluation_of_the_committee},
     "reporting:evaluation_create": {**only("staff", "evaluator"), "kwargs": programme_of_the_evaluator},
     "reporting:evaluation_edit": {**only("staff", "evaluator"), "kwargs": evaluation_of_the_evaluator},

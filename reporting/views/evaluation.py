@@ -104,7 +104,9 @@ def _form_page(
 @role_required(*READ_ROLES)
 def evaluation_index(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_with_evaluations(request.user))
-    editable = set(selectors.programmes_editable(request.user).filter(pk__in=[p.pk for p in programmes]).values_list("pk", flat=True))
+    editable = set(
+        selectors.programmes_editable(request.user).filter(pk__in=[p.pk for p in programmes]).values_list("pk", flat=True)
+    )
     return render(request, "reporting/evaluation/index.html", {"programmes": programmes, "editable": editable})
 
 
@@ -356,9 +358,7 @@ def response_edit(request: HttpRequest, pk: int, recommendation_pk: int) -> Http
         request,
         evaluation=evaluation,
         form=form,
-        save=lambda: services.management_response_set(
-            recommendation=recommendation, by=request.user, **form.service_kwargs()
-        ),
+        save=lambda: services.management_response_set(recommendation=recommendation, by=request.user, **form.service_kwargs()),
         title=_("Réponse managériale – %(code)s") % {"code": recommendation.code},
         success=lambda saved: _("Réponse managériale à %(code)s enregistrée.") % {"code": recommendation.code},
         next_url=lambda saved: _detail_url(evaluation, f"recommendation-{recommendation.pk}"),

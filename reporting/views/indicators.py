@@ -118,7 +118,10 @@ def _xlsx(table: selectors.Table) -> bytes:
     sheet.append([safe_cell(str(header)) for header in table.headers])
     for row in table.rows:
         sheet.append(
-            [cell if isinstance(cell, int | float) or cell is None or hasattr(cell, "quantize") else safe_cell(str(cell)) for cell in row]
+            [
+                cell if isinstance(cell, int | float) or cell is None or hasattr(cell, "quantize") else safe_cell(str(cell))
+                for cell in row
+            ]
         )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -135,7 +138,9 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Format d'export inconnu : choisissez CSV ou XLSX."))
         return redirect(_page_url(programme, cohort))
     computed = compute_indicators(programme=programme, cohort=cohort)
-    framework = selectors.results_framework(programme=programme, cohort=cohort, indicators=computed) if table_key == "framework" else None
+    framework = (
+        selectors.results_framework(programme=programme, cohort=cohort, indicators=computed) if table_key == "framework" else None
+    )
     tables = selectors.indicator_tables(computed, framework)
     table = tables.get(table_key)
     if table is None:
@@ -197,6 +202,4 @@ def indicators_freeze(request: HttpRequest, programme_pk: int) -> HttpResponse:
                 % {"count": written, "date": date_format(period_end, "SHORT_DATE_FORMAT")},
             )
             return redirect(_page_url(programme, cohort))
-    return render(
-        request, "reporting/indicators/freeze_form.html", {"programme": programme, "cohort": cohort, "form": form}
-    )
+    return render(request, "reporting/indicators/freeze_form.html", {"programme": programme, "cohort": cohort, "form": form})

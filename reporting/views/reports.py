@@ -67,7 +67,11 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_for_user_or_404(ReportJob.objects.select_related("programme", "cohort", "requested_by"), request.user, pk=pk)
     stale = job.is_stale
     context = {"job": job, "job_status": JobStatus, "stale": stale, "broker_unreachable": BROKER_UNREACHABLE}
-    template = "reporting/reports/_report_status.html" if request.headers.get("HX-Request") == "true" else "reporting/reports/report_status.html"
+    template = (
+        "reporting/reports/_report_status.html"
+        if request.headers.get("HX-Request") == "true"
+        else "reporting/reports/report_status.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -71,8 +71,10 @@ class Command(BaseCommand):
         # installation by accident.
         if not settings.DEBUG and not allow_production:
             raise CommandError(
-                _("DEBUG est désactivé : la démonstration (comptes au mot de passe public) n'est pas chargée. "
-                  "Utilisez --allow-production pour un serveur de démonstration.")
+                _(
+                    "DEBUG est désactivé : la démonstration (comptes au mot de passe public) n'est pas chargée. "
+                    "Utilisez --allow-production pour un serveur de démonstration."
+                )
             )
         if Programme.objects.filter(code__in=cohorts_demo.DEMO_PROGRAMME_CODES, is_fictitious=False).exists():
             raise CommandError(
@@ -92,7 +94,9 @@ class Command(BaseCommand):
             for line in reporting_demo.figures_lines(programme, short=programme.code != "pem-wecco"):
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(_("Comptes de démonstration (mot de passe commun : %(password)s) :") % {"password": reporting_demo.DEMO_PASSWORD})
+        self.stdout.write(
+            _("Comptes de démonstration (mot de passe commun : %(password)s) :") % {"password": reporting_demo.DEMO_PASSWORD}
+        )
         for email, role, description in reporting_demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<36} {role:<13} {description}")
         self.stdout.write(_("Durée : %(seconds).1f s") % {"seconds": time.monotonic() - started})
