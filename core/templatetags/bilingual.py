@@ -2,7 +2,8 @@
 (`lang` attribute and a small badge), so that a page in one language never silently shows the other."""
 
 from django import template
-from django.utils.html import format_html, linebreaks
+from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.safestring import mark_safe
 
 from core.bilingual import WRITTEN_IN, text_in
 
@@ -10,13 +11,14 @@ register = template.Library()
 
 
 def marked(value: str, language: str | None, *, paragraphs: bool):
+    """`value` escaped (as paragraphs for long texts), wrapped with its language when it is not the reader's."""
+    # django.utils.html.linebreaks escapes the text itself (autoescape=True) but returns a plain str.
+    body = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else value  # noqa: S308 - escaped above
     if not language:
-        return linebreaks(value, autoescape=True) if paragraphs else value
+        return body if paragraphs else conditional_escape(value)
     badge = format_html('<span class="badge text-bg-light border lang-badge">{}</span>', WRITTEN_IN[language])
     if paragraphs:
-        return format_html(
-            '<div lang="{}" class="other-language">{}{}</div>', language, badge, linebreaks(value, autoescape=True)
-        )
+        return format_html('<div lang="{}" class="other-language">{}{}</div>', language, badge, body)
     return format_html('<span lang="{}" class="other-language">{}</span> {}', language, value, badge)
 
 

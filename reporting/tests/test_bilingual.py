@@ -134,6 +134,20 @@ def test_a_text_written_only_in_french_is_shown_marked_as_french_on_the_english_
     assert "in French" in page
 
 
+def test_long_texts_are_paragraphs_escaped_once(client):
+    evaluation = EvaluationFactory()
+    Conclusion.objects.create(
+        evaluation=evaluation, code="C1", title_fr="Titre", text_fr="L'équipe <b>dit</b> :\n\nun second paragraphe"
+    )
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+
+    page = client.get(reverse("reporting:evaluation_detail", args=[evaluation.pk])).content.decode()
+
+    assert "<p>L&#x27;équipe &lt;b&gt;dit&lt;/b&gt; :</p>" in page  # HTML typed by a person stays text
+    assert "<p>un second paragraphe</p>" in page
+    assert "&lt;p&gt;" not in page and "&amp;#x27;" not in page
+
+
 def test_the_reader_gets_their_language_and_the_other_one_only_marked():
     conclusion = Conclusion(title_fr="Titre", title_en="Title")
     assert (str(text_in(conclusion, "title", "fr")), text_in(conclusion, "title", "fr").other_language) == ("Titre", None)
