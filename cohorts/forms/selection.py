@@ -33,11 +33,20 @@ class SelectionBatchForm(forms.Form):
         label=_("Action"), choices=ACTION_CHOICES, error_messages={"required": _("Choisissez une action.")}
     )
     reason = forms.CharField(
-        label=_("Motif (communiqué aux candidat·es)"),
+        label=_("Motif en français (communiqué aux candidat·es)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Un seul motif pour toutes les candidatures cochées ; obligatoire pour une décision."),
+    )
+    reason_en = forms.CharField(
+        label=_("Motif en anglais"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pour les candidat·es qui lisent la plateforme en anglais ; à défaut, ils voient le motif français, signalé comme tel."
+        ),
     )
     override = forms.BooleanField(
         label=_("Décider sans toutes les évaluations"),
@@ -58,7 +67,8 @@ class SelectionBatchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") and cleaned["action"] != SHORTLIST and not cleaned.get("reason", "").strip():
+        has_reason = cleaned.get("reason", "").strip() or cleaned.get("reason_en", "").strip()
+        if cleaned.get("action") and cleaned["action"] != SHORTLIST and not has_reason:
             self.add_error("reason", _("Indiquez le motif de la décision."))
         if cleaned.get("override") and not cleaned.get("override_reason", "").strip():
             self.add_error("override_reason", _("Indiquez pourquoi vous décidez sans toutes les évaluations."))

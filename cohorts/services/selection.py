@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.emails import email_queue
 from accounts.models import User
-from core.bilingual import plain_text_in
+from core.bilingual import BilingualText, plain_text_in, text_any, text_set
 
 from ..models import Application, ApplicationStatus, Cohort, DecisionOutcome, Review, SelectionDecision
 from . import application_transition
@@ -58,7 +58,7 @@ def application_shortlist(*, application: Application, by: User | None, override
 
 @transaction.atomic
 def selection_decide(
-    *, application: Application, outcome: str, reason: str, by: User | None, override_reason: str = ""
+    *, application: Application, outcome: str, reason: BilingualText, by: User | None, override_reason: str = ""
 ) -> SelectionDecision:
     """Record (or change) the decision on an application and move its status accordingly, together.
 
@@ -66,17 +66,17 @@ def selection_decide(
     selected / rejected. Anything else raises a ValidationError with a readable message. A changed
     decision is to be notified again. While required reviews are missing the decision is refused, unless
     `override_reason` explains why staff decide anyway: it is recorded on the decision (and its history)."""
-    reason = (reason or "").strip()
     override_reason = (override_reason or "").strip()
     if outcome not in OUTCOME_STATUS:
         raise ValidationError(_("Décision inconnue."), code="invalid_outcome")
-    if not reason:
+    if not text_any(reason):
         raise ValidationError({"reason": [_("Indiquez le motif de la décision.")]}, code="reason_required")
     missing = reviews_missing(application)
     _check_reviews(application, override_reason)
-    application_transition(application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=reason[:500])
+    application_transition(application=application, to_status=OUTCOME_STATUS[outcome], by=by, note=text_any(reason)[:500])
     decision = SelectionDecision.objects.filter(application=application).first() or SelectionDecision(application=application)
-    decision.outcome, decision.reason = outcome, reason
+    decision.outcome = outcome
+    text_set(decision, "reason", reason)
     decision.override_reason = override_reason if missing else ""
     decision.decided_at, decision.decided_by = timezone.now(), by
     decision.notified_at = None
@@ -86,7 +86,7 @@ def selection_decide(
 
 
 def selection_decide_many(
-    *, applications: Iterable[Application], outcome: str, reason: str, by: User | None, override_reason: str = ""
+    *, applications: Iterable[Application], outcome: str, reason: BilingualText, by: User | None, override_reason: str = ""
 ) -> tuple[list[SelectionDecision], list[tuple[Application, str]]]:
     """Decide a batch with one reason; each decision stands alone, so one invalid move does not undo the
     others. Returns the decisions made and, for the others, the application with the reason it failed."""

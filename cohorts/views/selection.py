@@ -75,7 +75,7 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         done, failed = selection_decide_many(
             applications=applications,
             outcome=action,
-            reason=form.cleaned_data["reason"],
+            reason={"fr": form.cleaned_data["reason"], "en": form.cleaned_data["reason_en"]},
             by=request.user,
             override_reason=override_reason,
         )

@@ -81,21 +81,27 @@ def _fragments(texts: list[str], length: int = 40) -> set[str]:
     return fragments
 
 
-def _dac_pdf_text(programme, language: str) -> str:
+def _dac_pdf_pages(programme, language: str) -> list[str]:
     job = ReportJob.objects.create(programme=programme, kind=ReportKind.DAC_EVALUATION, language=language)
     report_render_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
     with job.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
-    return _squeezed(" ".join(page.extract_text() for page in reader.pages))
+    return [page.extract_text() for page in reader.pages]
 
 
 def test_the_french_dac_report_holds_no_english_paragraph_of_the_evaluation_and_the_english_one_no_french(demo):
     english = demo_english_texts()
     french = [FRENCH[text] for text in english]
-    french_pdf = _dac_pdf_text(demo, "fr")
-    english_pdf = _dac_pdf_text(demo, "en")
+    french_pages = _dac_pdf_pages(demo, "fr")
+    english_pages = _dac_pdf_pages(demo, "en")
+    french_pdf, english_pdf = _squeezed(" ".join(french_pages)), _squeezed(" ".join(english_pages))
+
+    # The English cover: the report's number, not "Baseline" (the indicators' word) nor internal codes.
+    assert "Report no." in english_pages[0]
+    assert "Baseline" not in english_pages[0] and "pem-wecco-dac" not in english_pages[0]
+    assert "N° du rapport" in french_pages[0]
 
     english_in_french_pdf = sorted(f for f in _fragments(english) if f in french_pdf)
     french_in_english_pdf = sorted(f for f in _fragments(french) if f in english_pdf)
