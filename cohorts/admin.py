@@ -30,6 +30,7 @@ from .models import (
     CommitteeMeeting,
     CommitteeMembership,
     ConflictOfInterest,
+    DocumentAccess,
     EligibilityCriterion,
     Expense,
     IncubatorSubProject,
@@ -830,3 +831,21 @@ class ExpenseAdmin(admin.ModelAdmin):
     date_hierarchy = "spent_on"
     list_per_page = 50
     show_full_result_count = False
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(admin.ModelAdmin):
+    """The record of who opened which document: read only."""
+
+    list_display = ("at", "user", "document", "inline")
+    list_select_related = ("user", "document")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -38,15 +38,22 @@ APPLICANT_EMAIL = "awa.ndiaye@example.sn"
 APPLICANT_PASSWORD = "Teranga-2024-Thies!"
 PHONE = (390, 844)
 SCREENSHOTS = "/tmp/journey_{}.png"
-#: The smallest PDF the upload accepts (it sniffs the "%PDF-" magic number), still a well-formed file.
-TINY_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
+
+
+#: A small well-formed one-page PDF (the upload parses it: it must have a cross-reference table).
+def _tiny_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+TINY_PDF = _tiny_pdf()
 REASON = "Partenariat export mûr, ancrage hors de l'axe Dakar–Thiès et engagement environnemental solide"
 
 

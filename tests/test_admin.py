@@ -40,7 +40,7 @@ READ_ONLY_MODELS = {
     ApplicationTransition, PartnershipStageChange, reporting_models.ReportJob, OutgoingEmail, cohorts_models.ApplicationImport,
     cohorts_models.ScreeningJob,
     # Reviews and conflicts are added through the services (review board, reviewer portal), not here.
-    cohorts_models.Review, cohorts_models.ConflictOfInterest,
+    cohorts_models.Review, cohorts_models.ConflictOfInterest, cohorts_models.DocumentAccess,
 }  # fmt: skip
 
 
@@ -78,6 +78,9 @@ ROW_FACTORIES = {
     cohorts_models.Application: lambda: cf.ApplicationFactory(submitted=True),
     cohorts_models.ApplicationTransition: _transition,
     cohorts_models.ApplicationDocument: cf.ApplicationDocumentFactory,
+    cohorts_models.DocumentAccess: lambda: cohorts_models.DocumentAccess.objects.create(
+        document=cf.ApplicationDocumentFactory(), user=UserFactory()
+    ),
     cohorts_models.ApplicationImport: lambda: cohorts_models.ApplicationImport.objects.create(
         original_name="collecte.csv", sha256="0" * 64, row_count=3
     ),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Company, Entrepreneur, Region
 
 from ..models import Application, DocumentKind, PartnershipType
-from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type
+from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type, pdf_problem
 from ..territory import diaspora_wording
 
 
@@ -171,11 +171,14 @@ class DocumentForm(forms.Form):
         # The size is counted by the upload handler as the file streams to disk: checked before reading it.
         if upload.size > MAX_DOCUMENT_SIZE:
             raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_large")
-        if document_content_type(upload) is None:
+        content_type = document_content_type(upload)
+        if content_type is None:
             raise ValidationError(
                 _("Seuls les fichiers PDF, JPEG ou PNG sont acceptés (le contenu du fichier a été vérifié)."),
                 code="file_type",
             )
+        if content_type == "application/pdf" and (problem := pdf_problem(upload)):
+            raise ValidationError(problem, code="unsafe_pdf")
         return upload
 
 

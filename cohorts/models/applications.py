@@ -352,7 +352,29 @@ class SelectionDecision(models.Model):
         return f"{self.application}: {self.get_outcome_display()}"
 
 
+class DocumentAccess(models.Model):
+    """One opening of an application's document by staff or a reviewer: who, when, which, how."""
+
+    document = models.ForeignKey(
+        ApplicationDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("utilisateur·rice"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+    inline = models.BooleanField(_("ouvert dans le navigateur"), default=False)
+
+    class Meta:
+        verbose_name = _("consultation de document")
+        verbose_name_plural = _("consultations de documents")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.document_id}"
+
+
 __all__ = [
+    "DocumentAccess",
     "APPLICATION_TRANSITIONS",
     "Application",
     "ApplicationDocument",

@@ -2,9 +2,11 @@
 documents checked by their content, and submit exactly once before the deadline."""
 
 import hashlib
+import io
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -79,6 +81,82 @@ def document_content_type(file: IO[bytes]) -> str | None:
         finally:
             file.seek(0)
     return content_type
+
+
+#: PDF names that make a document act when opened: scripts, automatic actions, programs, attached files.
+ACTIVE_PDF_NAMES = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/OpenAction",
+        "/Launch",
+        "/AA",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/SubmitForm",
+        "/ImportData",
+    }
+)
+
+
+def pdf_problem(file: IO[bytes]) -> str | None:
+    """Why a PDF may not be shown in a browser (it does not parse, or it carries scripts, automatic
+    actions or attached files), else None. Every object reachable from the trailer is inspected."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    file.seek(0)
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            return _("Les PDF protégés par un mot de passe ne sont pas acceptés.")
+        if len(reader.pages) < 1:
+            raise ValueError("no page")
+        stack, seen = [reader.trailer], set()
+        while stack:
+            node = stack.pop()
+            if isinstance(node, IndirectObject):
+                key = (node.idnum, node.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                node = node.get_object()
+            if isinstance(node, DictionaryObject):
+                if ACTIVE_PDF_NAMES.intersection(str(name) for name in node.keys()) or node.get("/S") in (
+                    "/JavaScript",
+                    "/Launch",
+                ):
+                    return _(
+                        "Ce PDF contient du JavaScript, des actions automatiques ou des fichiers joints : enregistrez-le à nouveau en PDF simple (« Imprimer en PDF ») puis déposez-le."
+                    )
+                stack.extend(node.values())
+            elif isinstance(node, ArrayObject):
+                stack.extend(node)
+    except Exception:  # noqa: BLE001 - anything pypdf cannot read is "not a PDF"
+        return _(
+            "Ce fichier commence comme un PDF mais n'en est pas un lisible : enregistrez-le à nouveau en PDF puis déposez-le."
+        )
+    finally:
+        file.seek(0)
+    return None
+
+
+def image_reencoded(file: IO[bytes], content_type: str) -> ContentFile:
+    """The picture decoded and encoded again, so that nothing hidden before or after it is stored."""
+    from PIL import Image
+
+    file.seek(0)
+    buffer = io.BytesIO()
+    with Image.open(file) as image:
+        image.load()
+        if content_type == "image/jpeg":
+            image = image.convert("RGB") if image.mode not in ("RGB", "L", "CMYK") else image
+            image.save(buffer, format="JPEG", quality=90)
+        else:
+            image.save(buffer, format="PNG")
+    file.seek(0)
+    return ContentFile(buffer.getvalue())
 
 
 def _ensure_editable(application: Application) -> None:
@@ -227,20 +305,27 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
     content_type = document_content_type(upload)
     if content_type is None:
         raise ValidationError(_("Seuls les fichiers PDF, JPEG ou PNG sont acceptés."), code="file_type")
+    stored: IO[bytes] = upload
+    if content_type == "application/pdf":
+        problem = pdf_problem(upload)
+        if problem:
+            raise ValidationError(problem, code="unsafe_pdf")
+    else:
+        stored = image_reencoded(upload, content_type)
     digest = hashlib.sha256()
-    for chunk in upload.chunks():
+    for chunk in stored.chunks():
         digest.update(chunk)
-    upload.seek(0)
+    stored.seek(0)
     document = ApplicationDocument(
         application=locked,
         kind=kind,
         original_name=(upload.name or "document")[-255:],
         content_type=content_type,
-        size=upload.size,
+        size=stored.size,
         sha256=digest.hexdigest(),
         uploaded_by=by,
     )
-    document.file.save("document", upload, save=False)  # upload_to gives a random name
+    document.file.save("document", stored, save=False)  # upload_to gives a random name
     stored_name = document.file.name
     try:
         document.full_clean(exclude=["file"])

@@ -5,6 +5,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -18,7 +19,25 @@ from partners.tests.factories import EntrepreneurFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+def pdf_bytes(*, js: bool = False) -> bytes:
+    """A real one-page PDF; with `js`, its catalogue opens on an action running JavaScript."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    if js:
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def png_bytes() -> bytes:
@@ -65,12 +84,15 @@ def test_it_stores_an_accepted_file_with_its_sniffed_type(client, draft, content
     document = ApplicationDocument.objects.get()
     assert document.content_type == sniffed
     assert document.original_name == name
-    assert document.size == len(content)
-    assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert name not in document.file.name and document.file.name.startswith(f"applications/{draft.pk}/")
     assert document.uploaded_by == draft.entrepreneur.user
-    with document.file.open("rb") as stored:
-        assert stored.read() == content
+    with document.file.open("rb") as handle:
+        stored = handle.read()
+    # A PDF is stored as sent; a picture is stored re-encoded (what is stored is what is measured).
+    if sniffed == "application/pdf":
+        assert stored == content
+    assert document.size == len(stored)
+    assert document.sha256 == hashlib.sha256(stored).hexdigest()
 
 
 def test_it_rejects_an_exe_renamed_pdf(client, draft):
@@ -202,7 +224,7 @@ def test_another_entrepreneur_gets_a_404(client, document):
     assert download(client, document).status_code == 404
 
 
-def test_a_reviewer_gets_a_404(client, document):
+def test_a_reviewer_not_assigned_gets_a_404(client, document):
     client.force_login(UserFactory(roles=[Role.REVIEWER]))
     assert download(client, document).status_code == 404
 
@@ -216,3 +238,118 @@ def test_a_document_id_under_another_application_is_a_404(client, document):
     own = ApplicationFactory(entrepreneur=document.application.entrepreneur, submitted=True)
     client.force_login(document.application.entrepreneur.user)
     assert download(client, document, pk=own.pk).status_code == 404
+
+
+def test_a_plain_pdf_made_by_a_pdf_writer_is_accepted(client, draft):
+    response = upload(client, draft, SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf"))
+    assert response.status_code == 302
+    assert draft.documents.get().content_type == "application/pdf"
+
+
+def test_a_pdf_carrying_javascript_is_refused(client, draft):
+    response = upload(client, draft, SimpleUploadedFile("plan.pdf", pdf_bytes(js=True), content_type="application/pdf"))
+    assert response.status_code == 200
+    assert "JavaScript" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_the_service_refuses_a_pdf_carrying_javascript_too():
+    application = ApplicationFactory()
+    with pytest.raises(ValidationError):
+        services.application_document_add(
+            application=application,
+            kind="registration",
+            upload=SimpleUploadedFile("a.pdf", pdf_bytes(js=True)),
+            by=application.entrepreneur.user,
+        )
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_a_file_starting_with_pdf_but_made_of_html_is_refused(client, draft):
+    html = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+    response = upload(client, draft, SimpleUploadedFile("plan.pdf", html, content_type="application/pdf"))
+    assert response.status_code == 200
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_a_png_with_an_html_page_appended_is_stored_without_it(client, draft):
+    polyglot = png_bytes() + b"<html><script>alert(1)</script></html>"
+    response = upload(client, draft, SimpleUploadedFile("logo.png", polyglot, content_type="image/png"))
+    assert response.status_code == 302
+    document = draft.documents.get()
+    with document.file.open("rb") as handle:
+        stored = handle.read()
+    assert b"<html" not in stored and b"script" not in stored
+    assert stored.startswith(b"\x89PNG")
+    assert document.size == len(stored)
+    assert document.sha256 == hashlib.sha256(stored).hexdigest()
+
+
+def test_the_document_response_is_sandboxed_and_inline_only_when_asked(client):
+    document = ApplicationDocumentFactory(content_type="application/pdf")
+    document.file.save("document", io.BytesIO(pdf_bytes()), save=True)
+    client.force_login(document.application.entrepreneur.user)
+    url = reverse("cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk})
+    response = client.get(url + "?view=1")
+    assert response["Content-Security-Policy"].startswith("sandbox;")
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline")
+    assert client.get(url)["Content-Disposition"].startswith("attachment")
+
+
+def test_an_old_pdf_with_javascript_is_never_served_inline(client):
+    document = ApplicationDocumentFactory(content_type="application/pdf")
+    document.file.save("document", io.BytesIO(pdf_bytes(js=True)), save=True)
+    client.force_login(document.application.entrepreneur.user)
+    url = reverse("cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk})
+    assert client.get(url + "?view=1")["Content-Disposition"].startswith("attachment")
+
+
+def test_a_reviewer_assigned_opens_the_document_and_the_opening_is_recorded(client, document):
+    from cohorts.models import DocumentAccess
+    from cohorts.tests.factories import ReviewFactory
+
+    review = ReviewFactory(application=document.application)
+    client.force_login(review.reviewer)
+    response = client.get(
+        reverse("cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk})
+        + "?view=1"
+    )
+    assert response.status_code == 200
+    access = DocumentAccess.objects.get()
+    assert (access.document, access.user) == (document, review.reviewer)
+    assert access.at is not None
+
+
+def test_a_reviewer_with_a_conflict_of_interest_gets_a_404_and_nothing_is_recorded(client, document):
+    from cohorts.models import DocumentAccess
+    from cohorts.tests.factories import ConflictOfInterestFactory, ReviewFactory
+
+    review = ReviewFactory(application=document.application)
+    ConflictOfInterestFactory(application=document.application, reviewer=review.reviewer)
+    client.force_login(review.reviewer)
+    assert download(client, document).status_code == 404
+    assert not DocumentAccess.objects.exists()
+
+
+def test_staff_downloads_are_recorded_and_the_owners_are_not(client, document):
+    from cohorts.models import DocumentAccess
+
+    staff = UserFactory(roles=[Role.STAFF])
+    client.force_login(staff)
+    assert download(client, document).status_code == 200
+    client.force_login(document.application.entrepreneur.user)
+    assert download(client, document).status_code == 200
+    access = DocumentAccess.objects.get()
+    assert (access.user, access.inline) == (staff, False)
+
+
+def test_the_scoring_page_links_the_documents(client, document):
+    from cohorts.tests.factories import ReviewFactory
+
+    review = ReviewFactory(application=document.application)
+    client.force_login(review.reviewer)
+    page = client.get(reverse("cohorts:review_score", kwargs={"pk": review.pk})).content.decode()
+    url = reverse("cohorts:application_document_download", kwargs={"pk": document.application.pk, "document_pk": document.pk})
+    assert f'href="{url}?view=1"' in page

@@ -30,7 +30,10 @@ ACCESS = {
     "cohorts:application_resume": {**only("entrepreneur", status=302), "kwargs": own_application},
     "cohorts:application_step": {**only("entrepreneur"), "kwargs": own_application_step},
     # Documents: their owner and staff only.
-    "cohorts:application_document_download": {**only("staff", "entrepreneur"), "kwargs": own_document},
+    "cohorts:application_document_download": {
+        **only("staff", "entrepreneur"),
+        "kwargs": own_document,
+    },  # a reviewer not assigned: 404
     # Removing a document is a POST.
     "cohorts:application_document_remove": {**only("entrepreneur", status=405), "kwargs": own_document},
 }

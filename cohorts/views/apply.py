@@ -5,6 +5,7 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
@@ -16,11 +17,12 @@ from accounts.models import Role
 
 from .. import selectors, selectors_apply
 from ..forms import apply as forms
-from ..models import Application, ApplicationDocument, ApplicationStatus, PartnershipType
+from ..models import Application, ApplicationDocument, ApplicationStatus, ConflictOfInterest, PartnershipType, Review
 from ..selectors import OUTCOME_STATUSES
 from ..selectors_apply import APPLY_STEPS, LAST_STEP
 from ..services import apply as services
-from ..services.apply import EXTENSIONS
+from ..services.apply import EXTENSIONS, pdf_problem
+from ..services.documents import document_access_record
 
 STEP_FORMS = {1: forms.FounderForm, 2: forms.CompanyForm, 3: forms.PartnershipForm, 4: forms.CommitmentsForm}
 
@@ -242,13 +244,24 @@ def download_filename(document: ApplicationDocument) -> str:
     return f"{stem or 'document'}.{EXTENSIONS.get(document.content_type, 'bin')}"
 
 
-@role_required(Role.STAFF, Role.ENTREPRENEUR)
+def _document_readers(user) -> Q:
+    """The applications whose documents `user` may open: their own, and as a reviewer those assigned
+    to them without a declared conflict of interest (staff: all, handled by the caller)."""
+    visible = Q(entrepreneur__user=user)
+    if user.has_role(Role.REVIEWER):
+        visible |= Q(pk__in=Review.objects.filter(reviewer=user).values("application")) & ~Q(
+            pk__in=ConflictOfInterest.objects.filter(reviewer=user).values("application")
+        )
+    return visible
+
+
+@role_required(Role.STAFF, Role.ENTREPRENEUR, Role.REVIEWER)
 def application_document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    """A document of an application, for its owner and for staff only; anybody else gets a 404."""
+    """A document of an application, for its owner, the reviewers assigned to it (no conflict of
+    interest) and staff; anybody else gets a 404. Openings by staff and reviewers are recorded."""
+    is_staff = request.user.has_role(Role.STAFF)
     application = get_for_user_or_404(
-        Application.objects.filter(entrepreneur__user=request.user)
-        if not request.user.has_role(Role.STAFF)
-        else Application.objects.all(),
+        Application.objects.all() if is_staff else Application.objects.filter(_document_readers(request.user)),
         request.user,
         pk=pk,
     )
@@ -257,6 +270,23 @@ def application_document_download(request: HttpRequest, pk: int, document_pk: in
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=download_filename(document), content_type=document.content_type)
+    # Inline (the browser's own viewer) only on request and only for a picture or a PDF that passes the
+    # checks again now (documents stored before the checks existed included); anything else is an attachment.
+    inline = request.GET.get("view") == "1" and (
+        document.content_type in ("image/png", "image/jpeg")
+        or (document.content_type == "application/pdf" and pdf_problem(handle) is None)
+    )
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=download_filename(document), content_type=document.content_type
+    )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    if application.entrepreneur.user_id != request.user.pk:
+        document_access_record(document=document, user=request.user, inline=inline)
     return response
+
+
+#: A document is never a page of the site: no script, no form, no frame of it, nothing loaded from elsewhere;
+#: `sandbox` without `allow-scripts` still lets Chromium's and Firefox's PDF viewers display it.
+DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'"

@@ -86,7 +86,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cohorts:review_score", pk=review.pk)
     scores = {score.criterion_id: score for score in review.scores.all()}
     criteria = [{"criterion": c, "label": criterion_label(c), "score": scores.get(c.pk)} for c in rubric]
-    # Reviewers see the documents' names and kinds: downloads are for the owner and staff only.
+    # The reviewer opens the documents (each opening is recorded); a conflict of interest hides the page.
     documents = list(application.documents.all())
     context = {
         "review": review,
