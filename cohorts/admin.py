@@ -657,10 +657,10 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelectionDecision)
-class SelectionDecisionAdmin(AuditedHistoryAdmin):
+class SelectionDecisionAdmin(TranslationAdmin, AuditedHistoryAdmin):
     list_display = ("application", "outcome", "decided_at", "decided_by", "notified_at")
     list_filter = ("outcome", ("application__cohort", CohortListFilter), ("notified_at", admin.EmptyFieldListFilter))
-    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "reason")
+    search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "reason_fr", "reason_en")
     list_select_related = ("application__entrepreneur", "application__cohort__programme", "decided_by")
     autocomplete_fields = ("application", "decided_by")
     date_hierarchy = "decided_at"
@@ -673,7 +673,7 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
 
         class Meta:
             model = SelectionDecision
-            fields = ("application", "outcome", "reason", "override_reason")
+            fields = ("application", "outcome", "reason_fr", "reason_en", "override_reason")
 
         def clean(self):
             from .models import APPLICATION_TRANSITIONS
@@ -715,7 +715,7 @@ class SelectionDecisionAdmin(AuditedHistoryAdmin):
         decision = selection_decide(
             application=obj.application,
             outcome=obj.outcome,
-            reason=obj.reason,
+            reason={"fr": obj.reason_fr or "", "en": obj.reason_en or ""},
             by=request.user,
             override_reason=obj.override_reason,
         )

@@ -235,8 +235,10 @@ def _template(key: str, programme: Programme) -> dict[str, str]:
 
 def _descriptions(activity: etree._Element, programme: Programme) -> None:
     general = _template("general", programme)
-    if programme.description:
-        general["fr"] = f"{programme.description}\n\n{general['fr']}"
+    for language in ("fr", "en"):  # each language's description in its own narrative
+        description = getattr(programme, f"description_{language}", "")
+        if description:
+            general[language] = f"{description}\n\n{general[language]}"
     _narratives(etree.SubElement(activity, "description", {"type": "1"}), general)
     objectives = list(ResultObjective.objects.filter(programme=programme, parent__isnull=True).order_by("order", "code"))
     if objectives:
@@ -461,8 +463,9 @@ def _indicator(
         etree.SubElement(element, "title"),
         {"fr": indicator.name_fr or indicator.name_en, "en": indicator.name_en or indicator.name_fr},
     )
-    if indicator.definition:
-        _narratives(etree.SubElement(element, "description"), {"fr": indicator.definition})
+    definitions = {language: text for language in ("fr", "en") if (text := getattr(indicator, f"definition_{language}", ""))}
+    if definitions:
+        _narratives(etree.SubElement(element, "description"), definitions)
     etree.SubElement(element, "reference", {"vocabulary": "99", "code": indicator.code})  # 99: reporting organisation
     if indicator.baseline_year:
         baseline = {"year": str(indicator.baseline_year)}
@@ -476,7 +479,7 @@ def _indicator(
     for value in values:
         dimensions = []
         if value.cohort_id:
-            dimensions.append(("cohort", value.cohort.name))
+            dimensions.append(("cohort", value.cohort.name_fr or value.cohort.name_en))
         if value.dimension:
             dimensions.append((value.dimension, value.group))
         actuals[value.period_end].append((value.value, dimensions))

@@ -17,7 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.bilingual import text_in
+from core.bilingual import plain_text_in, text_in
 from core.templatetags.bilingual import marked
 
 from .models import (
@@ -180,7 +180,7 @@ def _indicator_rows(indicators: list[Indicator], evidence: Evidence, language: s
                 "baseline": format_value(indicator.baseline, indicator.unit) if indicator.baseline is not None else "—",
                 "target": format_value(target.value, indicator.unit) if target else "—",
                 "target_period": target.period_label if target else "",
-                "definition": indicator.definition,
+                "definition": _localized(indicator, "definition", language) if indicator.definition else "",
                 "source": indicator.source or (_("Données de la plateforme") if indicator.calculator else ""),
                 "computed": bool(indicator.calculator),
             }
@@ -221,9 +221,9 @@ def _grade_rows(evaluation: Evaluation) -> list[dict]:
     rows = []
     for grade in sorted(evaluation.grades.all(), key=lambda g: order.get(g.criterion, 99)):
         findings = list(grade.objective_findings.all())
-        summary = grade.findings
-        if findings and len(grade.findings) < 80:  # "see the findings per objective": summarise those
-            summary = " ".join(f"{f.objective} : {f.text}" for f in findings)
+        summary = plain_text_in(grade, "findings")  # the report's language (active), or the other one marked
+        if findings and len(summary) < 80:  # "see the findings per objective": summarise those
+            summary = " ".join(f"{f.objective} : {plain_text_in(f, 'text')}" for f in findings)
         rows.append(
             {
                 "grade": grade,
@@ -323,7 +323,7 @@ def dac_context(job: ReportJob) -> dict:
         ("annex", _("Annexe : indicateurs, définitions et sources"), []),
     ]
     return {
-        **_common_context(job, title=evaluation.title, subtitle=programme.name),
+        **_common_context(job, title=plain_text_in(evaluation, "title"), subtitle=programme.name),
         "evaluation": evaluation,
         "toc": toc,
         "criteria": criteria,
@@ -352,7 +352,7 @@ def cohort_context(job: ReportJob) -> dict:
         ("efficiency", _("Budget et dépenses"), []),
         ("annex", _("Annexe : indicateurs, définitions et sources"), []),
     ]
-    title = _("Rapport de cohorte : %(cohort)s") % {"cohort": cohort.name}
+    title = _("Rapport de cohorte : %(cohort)s") % {"cohort": plain_text_in(cohort, "name")}
     return {
         **_common_context(job, title=title, subtitle=programme.name),
         "toc": toc,

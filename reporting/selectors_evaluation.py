@@ -140,6 +140,12 @@ def source_labels(codes: list[str]) -> list[str]:
 RESPONSE_TRACKED_FIELDS = ("decision", "action", "owner", "deadline", "status")
 
 
+def _version(record, name: str):
+    if name == "action":
+        return (record.action_fr or "", record.action_en or "")
+    return getattr(record, name)
+
+
 def _mark_changes(records: list) -> None:
     """Give each historical record (newest first) `changed`: the labels of the fields it changed
     compared with the record before it (none for the first one)."""
@@ -147,7 +153,8 @@ def _mark_changes(records: list) -> None:
         if older is None:  # the first version: nothing to compare with
             newer.changed = []
             continue
-        names = [name for name in RESPONSE_TRACKED_FIELDS if getattr(newer, name) != getattr(older, name)]
+        # A text people write is compared in both languages (action_fr, action_en), shown under its one label.
+        names = [name for name in RESPONSE_TRACKED_FIELDS if _version(newer, name) != _version(older, name)]
         newer.changed = [str(ManagementResponse._meta.get_field(name).verbose_name) for name in names]
 
 

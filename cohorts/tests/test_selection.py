@@ -260,8 +260,8 @@ def test_a_decision_saved_in_the_admin_moves_the_status_or_is_refused(client):
     client.force_login(admin_user)
     url = reverse("admin:cohorts_selectiondecision_add")
 
-    refused = client.post(url, {"application": too_early.pk, "outcome": "selected", "reason": "Bien"})
-    accepted = client.post(url, {"application": shortlisted.pk, "outcome": "selected", "reason": "Bien"})
+    refused = client.post(url, {"application": too_early.pk, "outcome": "selected", "reason_fr": "Bien", "reason_en": "Good"})
+    accepted = client.post(url, {"application": shortlisted.pk, "outcome": "selected", "reason_fr": "Bien", "reason_en": "Good"})
 
     assert refused.status_code == 200
     assert "ne peut pas passer" in refused.content.decode()
@@ -270,4 +270,6 @@ def test_a_decision_saved_in_the_admin_moves_the_status_or_is_refused(client):
     too_early.refresh_from_db()
     assert shortlisted.status == ApplicationStatus.SELECTED
     assert too_early.status == ApplicationStatus.UNDER_REVIEW
-    assert SelectionDecision.objects.get().decided_by == admin_user
+    decision = SelectionDecision.objects.get()
+    assert decision.decided_by == admin_user
+    assert (decision.reason_fr, decision.reason_en) == ("Bien", "Good")  # each language where it was typed

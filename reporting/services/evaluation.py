@@ -155,7 +155,9 @@ def criterion_grade_set(
     row = CriterionGrade.objects.select_for_update().filter(evaluation=evaluation, criterion=criterion).first()
     if row is None:
         row = CriterionGrade(evaluation=evaluation, criterion=criterion)
-    changed = row.pk is None or (row.grade, row.findings) != (grade, findings)
+    old_findings = {"fr": row.findings_fr or "", "en": row.findings_en or ""}
+    new_findings = findings if isinstance(findings, dict) else {**old_findings, "fr": findings}
+    changed = row.pk is None or (row.grade, old_findings) != (grade, {k: (v or "").strip() for k, v in new_findings.items()})
     row.grade = grade
     text_set(row, "findings", findings)
     row.full_clean()

@@ -191,3 +191,19 @@ def test_the_admin_change_form_shows_both_languages(admin_client):
     page = admin_client.get(reverse("admin:reporting_conclusion_change", args=[conclusion.pk])).content.decode()
     assert 'name="title_fr"' in page and 'name="title_en"' in page
     assert Evaluation.objects.filter(pk=evaluation.pk).exists()
+
+
+def test_saving_a_criterion_unchanged_in_both_languages_records_no_new_version():
+    from reporting.models import CriterionGrade
+    from reporting.services.evaluation import criterion_grade_set
+
+    evaluation = EvaluationFactory()
+    findings = {"fr": "Très pertinent.", "en": "Very relevant."}
+    criterion_grade_set(evaluation=evaluation, criterion="relevance", grade="A", findings=findings, by=None)
+    criterion_grade_set(evaluation=evaluation, criterion="relevance", grade="A", findings=dict(findings), by=None)
+    assert CriterionGrade.history.filter(evaluation=evaluation).count() == 1
+    criterion_grade_set(
+        evaluation=evaluation, criterion="relevance", grade="A", findings={**findings, "en": "Relevant."}, by=None
+    )
+    assert CriterionGrade.history.filter(evaluation=evaluation).count() == 2
+    assert CriterionGrade.objects.get(evaluation=evaluation).findings_en == "Relevant."
