@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Programme
+from core.bilingual import plain_text_in
 from mobility.models import PartnershipStage
 
 from .indicators import DIMENSION_LABELS, FUNNEL_STAGES, IndicatorResult, IndicatorSet, calculate
@@ -137,7 +138,7 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
             indicator = item.indicator
             target = item.latest_target
             rows.append([
-                objective.code if objective else "", indicator.code, indicator.name, indicator.unit,
+                objective.code if objective else "", indicator.code, plain_text_in(indicator, "name"), indicator.unit,
                 indicator.baseline, indicator.baseline_year or "",
                 target.value if target else None, target.period_label if target else "",
                 item.actual, {"computed": _("calculée"), "manual": _("saisie")}.get(item.actual_source, ""),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
 from accounts.models import Role, User
+from core.bilingual import plain_text_in
 
 from ..models import (
     Application,
@@ -257,7 +258,7 @@ def conflict_declare(*, application: Application, reviewer: User, reason: str) -
             template="review_conflict_declared",
             context={
                 "application_label": str(application),
-                "cohort_name": application.cohort.name,
+                "cohort_name": plain_text_in(application.cohort, "name", member.preferred_language),
                 "reviewer_name": str(reviewer),
                 "reason": reason,
                 "board_url": board_url,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
+from core.bilingual import plain_text_in
 from core.spreadsheets import parse_id, safe_cell, safe_dataset
 from core.storage import private_storage
 
@@ -177,7 +178,7 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
                 exclusions.append(
                     [
                         str(item.criterion.cohort),
-                        item.criterion.label,
+                        plain_text_in(item.criterion, "label"),
                         item.excluded,
                         dimension,
                         group.label,

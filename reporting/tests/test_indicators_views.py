@@ -178,3 +178,14 @@ def test_staff_enter_a_manual_value_with_evidence(client, cohort, staff):
     assert response.status_code == 302
     value = IndicatorValue.objects.get()
     assert (value.indicator, value.value, value.is_snapshot, value.recorded_by) == (manual, Decimal("5.5"), False, staff)
+
+
+def test_an_indicator_named_only_in_french_is_exported_to_an_english_reader_marked_as_french(client, cohort, staff):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+
+    response = client.get(EXPORT, {"programme": cohort.programme.pk, "format": "xlsx", "table": "framework"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[2].value for row in sheet.iter_rows(min_row=2)]
+    assert "Candidatures reçues [in French]" in names
