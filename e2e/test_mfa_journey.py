@@ -23,7 +23,7 @@ pytestmark = [
 
 
 def click(driver, element) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
 
 
