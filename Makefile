@@ -15,7 +15,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install install-test demo demo-reset lint test check translations clean
+.PHONY: help install install-test demo demo-code demo-reset lint test check translations clean
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
@@ -49,6 +49,10 @@ demo: install translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo $(DEMO_LOAD_ARGS)
 	@PORT=$(PORT) PYTHON=$(PY) scripts/run_demo.sh
+
+# The current six-digit codes of the demo accounts that give a second factor (staff, committee, evaluator).
+demo-code: install
+	@$(PY) manage.py demo_mfa_codes
 
 # The demo as new: its records deleted and loaded again (records you added to the demo programmes go too).
 demo-reset:

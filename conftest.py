@@ -55,6 +55,9 @@ def _test_settings(tmp_path_factory):
         STATIC_ROOT=str(static_root),
         STORAGES=storages,  # the setting_changed receiver empties django's storage cache
         AWS_STORAGE_BUCKET_NAME="",
+        # Tests log staff in with force_login; the second factor is tested on its own (accounts/tests/
+        # test_mfa.py turns it on with the `mfa_enforced` fixture).
+        MFA_ENFORCED=False,
     )
     overrides.enable()
     previous = _rebind_callable_storages()
@@ -168,3 +171,9 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def mfa_enforced(settings):
+    """The second factor required, as it is outside tests."""
+    settings.MFA_ENFORCED = True

@@ -41,3 +41,12 @@ def get_for_user_or_404(queryset: QuerySet | type[Model], user, **lookup) -> Mod
     if isinstance(queryset, type):
         queryset = queryset.objects.all()
     return get_object_or_404(queryset.for_user(user), **lookup)
+
+
+#: The roles that must give a one-time code after their password (they see personal or evaluation data
+#: across the whole programme). Superusers count as staff.
+MFA_ROLES = (Role.STAFF, Role.EVALUATOR, Role.COMMITTEE)
+
+
+def mfa_required(user) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.has_role(*MFA_ROLES)))

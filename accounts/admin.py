@@ -1,13 +1,17 @@
 """Back office for accounts: users log in by e-mail and hold their roles as groups."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import EmailStatus, OutgoingEmail, User
+from .services_mfa import mfa_reset
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -35,6 +39,7 @@ class UserAdmin(DjangoUserAdmin):
     date_hierarchy = "date_joined"
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups", "user_permissions")
+    actions = ["reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "phone", "preferred_language", "time_zone")}),
@@ -75,6 +80,22 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._touches_a_superuser(request, obj)
 
+    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
+    def reset_second_factor(self, request, queryset):
+        users = [user for user in queryset if not self._touches_a_superuser(request, user)]
+        for user in users:
+            mfa_reset(user=user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d personne ajoutera un nouveau téléphone à sa prochaine connexion.",
+                "%(count)d personnes ajouteront un nouveau téléphone à leur prochaine connexion.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
     @admin.display(description=_("rôles"))
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
@@ -83,6 +104,10 @@ class UserAdmin(DjangoUserAdmin):
 # Roles are defined in code (`Role`) and their permissions by migrations: editing a group here would
 # silently drift from both. Staff give roles to people on the user form instead.
 admin.site.unregister(Group)
+# The authenticators' secrets stay out of the back office: staff reset a lost second factor with the
+# action above, and people enrol their own phone.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(OutgoingEmail)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import forms, views
+from . import forms, views, views_mfa
 
 app_name = "accounts"
 
@@ -36,4 +36,8 @@ urlpatterns = [
     path("signup/done/", views.signup_done, name="signup_done"),
     path("signup/verify/<uidb64>/<token>/", views.signup_verify, name="signup_verify"),
     path("signup/resend/", views.signup_resend, name="signup_resend"),
+    # Second factor (staff, evaluators, committee).
+    path("mfa/setup/", views_mfa.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views_mfa.mfa_verify, name="mfa_verify"),
+    path("mfa/recovery-codes/", views_mfa.mfa_recovery_codes, name="mfa_recovery_codes"),
 ]

@@ -6,6 +6,7 @@ Senegalese companies and entrepreneurs of the PEM-WECCO demo. Called by `load_de
 Everything a person or a company is invented here is marked `is_fictitious=True`."""
 
 import datetime
+import hashlib
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.access import MFA_ROLES
 from accounts.models import Role, User
 
 from .models import (
@@ -589,6 +592,7 @@ def users_create(rng: random.Random, *, accounts: list[tuple[str, str, str, str]
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=user.pk, group_id=groups[role].pk) for user, role in rows]
     )
+    demo_mfa_devices_create(users=[user for user, role in rows if role in MFA_ROLES and user.password == shared_hash])
     for user, role in rows:
         people.users[user.email] = user
         if role == Role.REVIEWER:
@@ -603,6 +607,19 @@ def users_create(rng: random.Random, *, accounts: list[tuple[str, str, str, str]
     Coach.objects.bulk_create(coaches)
     people.coaches = coaches
     return people
+
+
+def demo_mfa_key(email: str) -> str:
+    """The demo accounts' authenticator secret (hex), derived from the address: demo data only."""
+    return hashlib.sha256(f"pem-demo-mfa:{email}".encode()).hexdigest()[:40]
+
+
+def demo_mfa_devices_create(*, users: list[User]) -> None:
+    """An authenticator already enrolled for the demo accounts that need one, so that `make demo-code`
+    can print their current codes (a real account enrols its own phone at its first login)."""
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=user, name="authenticator (demo)", key=demo_mfa_key(user.email), confirmed=True) for user in users]
+    )
 
 
 def _extra_user(rng: random.Random, email: str, first: str, last: str) -> User:

@@ -60,5 +60,7 @@ print(f"PEM demo: {url}")
 print(f"Comptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
 for email, role in rows:
     print(f"  {email:<{width}}  {role}")
+print("Équipe, comité et évaluateur : après le mot de passe, un code à 6 chiffres est demandé ;")
+print("  dans un autre terminal, `make demo-code` affiche le code du moment de chaque compte de démo.")
 print("Ctrl-C arrête le serveur web et le worker Celery.")
 print(flush=True)

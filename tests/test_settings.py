@@ -28,6 +28,7 @@ _DUMP = textwrap.dedent(
         "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
         "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
         "ATOMIC_REQUESTS": settings.DATABASES["default"]["ATOMIC_REQUESTS"],
+        "MFA_ENFORCED": settings.MFA_ENFORCED,
     }))
     """
 )
@@ -85,6 +86,7 @@ def test_production_with_a_secret_key_starts_with_secure_defaults(tmp_path):
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["MFA_ENFORCED"] is True  # only the test suite turns it off (conftest.py)
 
 
 def test_database_url_selects_postgresql(tmp_path):

@@ -52,6 +52,11 @@ EXPECTED: dict[str, dict] = {
     # An unknown token shows the "invalid link" page, to anyone.
     "accounts:password_reset_confirm": {**everyone(200), "kwargs": {"uidb64": "MQ", "token": "set-password"}},
     "accounts:password_reset_complete": everyone(200),
+    # The second factor: enrolment for anyone logged in; the code screen and the recovery codes send
+    # someone without an authenticator to enrolment.
+    "accounts:mfa_setup": logged_in(200),
+    "accounts:mfa_verify": logged_in(302),
+    "accounts:mfa_recovery_codes": logged_in(302),
 }
 
 
