@@ -16,7 +16,7 @@ from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFacto
 from core.jobs import JobStatus
 from core.storage import private_storage
 from mobility.models import Anonymisation, PersonalDataExport, RetentionRun, VisaFile
-from mobility.services_privacy import person_anonymise, retention_run_execute, retention_schedule
+from mobility.services_privacy import retention_run_execute, retention_schedule
 from mobility.tests.factories import TripFactory, VisaDocumentFactory, VisaFileFactory
 from partners.tests.factories import EntrepreneurFactory
 
