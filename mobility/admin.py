@@ -22,6 +22,7 @@ from cohorts.admin import (
 from core.meeting_time import meeting_time
 
 from .models import (
+    Anonymisation,
     B2BMeeting,
     EconomicMission,
     FollowUpCheckIn,
@@ -31,6 +32,8 @@ from .models import (
     PartnershipStage,
     PartnershipStageChange,
     PartnershipTransaction,
+    PersonalDataExport,
+    RetentionRun,
     SupportNeed,
     TargetPartner,
     Trip,
@@ -501,3 +504,39 @@ class SupportNeedAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Personal data: read-only records of what the retention rule, exports and anonymisations did
+# --------------------------------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ("run_on", "status", "visa_files_purged", "files_deleted", "finished_at")
+    list_filter = ("status",)
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at", "user", "status", "size", "expires_at")
+    list_filter = ("status",)
+    exclude = ("file",)  # the zip is the person's: only they download it
+    list_select_related = ("user",)
+
+
+@admin.register(Anonymisation)
+class AnonymisationAdmin(ReadOnlyAdmin):
+    list_display = ("done_at", "entrepreneur", "by", "files_deleted")
+    list_select_related = ("entrepreneur", "by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

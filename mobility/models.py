@@ -14,9 +14,10 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
 from core.fields import EncryptedTextField
+from core.jobs import Job
 from core.meeting_time import meeting_time
 from core.storage import private_storage
-from partners.models import Organisation, OrganisationContact
+from partners.models import Entrepreneur, Organisation, OrganisationContact
 
 
 class ApplicationScopedQuerySet(models.QuerySet):
@@ -154,6 +155,12 @@ class VisaFile(models.Model):
     refusal_details = models.TextField(_("détails du refus"), blank=True)
     valid_from = models.DateField(_("visa valable du"), null=True, blank=True)
     valid_until = models.DateField(_("visa valable jusqu'au"), null=True, blank=True)
+    documents_purged_on = models.DateField(
+        _("pièces effacées le"),
+        null=True,
+        blank=True,
+        help_text=_("Passeport et pièces du dossier effacés au terme de la durée de conservation."),
+    )
 
     history = HistoricalRecords(excluded_fields=["passport_number"])
     objects = PersonalDataQuerySet.as_manager()
@@ -593,3 +600,81 @@ class SupportNeed(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# --------------------------------------------------------------------------------------------------
+# Personal data: retention, a person's export, anonymisation
+# --------------------------------------------------------------------------------------------------
+
+
+class RetentionRun(Job):
+    """One day's pass of the retention rule: passport numbers and scans and the visa file's documents
+    are deleted a set number of days after the return from the trip, or after a visa refusal. The row
+    records what was deleted (staff see the runs on the personal-data page)."""
+
+    job_task = "mobility.tasks_privacy.retention_run"
+    job_max_attempts = 5
+
+    run_on = models.DateField(_("jour"), unique=True)
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    visa_files_purged = models.PositiveIntegerField(_("dossiers visa effacés"), default=0)
+    files_deleted = models.PositiveIntegerField(_("fichiers supprimés"), default=0)
+
+    class Meta:
+        verbose_name = _("passage de la règle de conservation")
+        verbose_name_plural = _("passages de la règle de conservation")
+        ordering = ["-run_on"]
+
+    def __str__(self) -> str:
+        return f"{_('Conservation')} {self.run_on:%d/%m/%Y}"
+
+
+def personal_export_path(instance, filename: str) -> str:
+    return f"exports/{uuid.uuid4().hex}.zip"
+
+
+class PersonalDataExport(Job):
+    """All the data the platform holds on one person, as a zip (data.json and their files), prepared by
+    a worker on their request and downloadable by them only, for a week."""
+
+    job_task = "mobility.tasks_privacy.personal_data_export_run"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="data_exports"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    file = models.FileField(_("fichier"), upload_to=personal_export_path, storage=private_storage, blank=True, max_length=255)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    expires_at = models.DateTimeField(_("disponible jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export de données personnelles")
+        verbose_name_plural = _("exports de données personnelles")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{_('Export')} {self.requested_at:%d/%m/%Y %H:%M}"
+
+
+class Anonymisation(models.Model):
+    """A person anonymised by staff: who did it, when and why. The categories the indicators count
+    (gender, age band, education, country, company, statuses, dates) stay; names, contacts, passport,
+    documents and free texts go."""
+
+    entrepreneur = models.OneToOneField(
+        Entrepreneur, verbose_name=_("entrepreneur·e"), on_delete=models.CASCADE, related_name="anonymisation"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.TextField(_("motif"))
+    files_deleted = models.PositiveIntegerField(_("fichiers supprimés"), default=0)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+        ordering = ["-done_at"]
+
+    def __str__(self) -> str:
+        return f"{_('Anonymisation')} #{self.entrepreneur_id}"

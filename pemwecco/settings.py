@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "coaching",
     "mobility",
     "reporting",
+    # Last: deletes a file from storage once its row is deleted or its field given another file.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -302,10 +304,20 @@ JOB_SCAN_SECONDS = env.float("JOB_SCAN_SECONDS", default=2 * JOB_HEARTBEAT_SECON
 JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
+    # Personal data past its retention period, and expired exports: one job a day (idempotent).
+    "retention": {"task": "mobility.retention_schedule", "schedule": 6 * 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule")
 )
+
+# --- Personal data: retention of visa documents, exports of a person's data -------------------------
+#: Passport number and scan and the visa file's documents are deleted this many days after the return
+#: from the trip (the last one), or after a visa refusal.
+RETENTION_DAYS_AFTER_RETURN = env.int("RETENTION_DAYS_AFTER_RETURN", default=90)
+RETENTION_DAYS_AFTER_REFUSAL = env.int("RETENTION_DAYS_AFTER_REFUSAL", default=90)
+#: A person's data export stays downloadable this long.
+PERSONAL_EXPORT_DAYS = env.int("PERSONAL_EXPORT_DAYS", default=7)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

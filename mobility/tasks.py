@@ -1,0 +1,3 @@
+"""Celery discovers the tasks of this app here."""
+
+from .tasks_privacy import *  # noqa: F401,F403

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mobility"
+
+urlpatterns = [
+    path("confidentialite/", views.privacy_notice, name="privacy_notice"),
+    path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/exports/<int:pk>/", views.my_data_export, name="my_data_export"),
+    path("mes-donnees/exports/<int:pk>/telecharger/", views.my_data_download, name="my_data_download"),
+    path("equipe/donnees-personnelles/", views.personal_data_staff, name="personal_data_staff"),
+    path("equipe/donnees-personnelles/<int:pk>/anonymiser/", views.person_anonymise, name="person_anonymise"),
+    path("equipe/donnees-personnelles/conservation/", views.retention_run_now, name="retention_run_now"),
+]
