@@ -6,6 +6,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
@@ -95,6 +96,14 @@ def _step_context(application: Application, step: int, **extra) -> dict:
         steps.append({"number": number, "title": title, "complete": passed and not flagged, "flagged": flagged})
     passed = step < application.current_step
     form = extra.get("form")
+    step_missing = missing.get(step, []) if passed else []
+    if step_missing and isinstance(form, ModelForm) and step in selectors_apply.REQUIRED_FIELDS:
+        # Named as the form asks them ("Pourquoi souhaitez-vous participer ?"), not by the stored field's name.
+        step_missing = [
+            str(form.fields[name].label)
+            for name in selectors_apply.REQUIRED_FIELDS[step]
+            if name in form.fields and not getattr(form.instance, name, None)
+        ] or step_missing
     return {
         "has_required": form is not None and any(field.required for field in form.fields.values()),
         "application": application,
@@ -107,7 +116,7 @@ def _step_context(application: Application, step: int, **extra) -> dict:
         "missing": sorted(missing.items()),
         # This step, once saved: what it still lacks, and the call's conditions its answers do not meet;
         # before that, the call's conditions on its answers, to know them while filling it in.
-        "step_missing": missing.get(step, []) if passed else [],
+        "step_missing": step_missing,
         "step_unmet": unmet.get(step, []) if passed else [],
         "step_conditions": conditions.get(step, []) if not passed else [],
         "unmet": sorted(unmet.items()),
