@@ -242,3 +242,11 @@ def test_the_last_step_lists_the_conditions_not_met(client, draft):
     page = client.get(step_url(draft, 6)).content.decode()
     warning = re.search(r'id="unmet-conditions">.*?</div>', page, re.S).group(0)
     assert step_url(draft, 4) in warning and "Engagement environnemental décrit" in warning
+
+
+def test_the_status_page_of_a_draft_lists_the_conditions_not_met(client, draft):
+    EligibilityCriterionFactory(cohort=draft.cohort, **ENVIRONMENT)
+    draft.environmental_commitment = ""
+    draft.save()
+    page = client.get(reverse("cohorts:application_detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Engagement environnemental décrit" in re.search(r'id="unmet-conditions">.*?</div>', page, re.S).group(0)

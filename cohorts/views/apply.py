@@ -266,6 +266,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if application.is_editable
         else [],
+        "unmet": sorted(selectors_apply.application_unmet_conditions(application).items()) if application.is_editable else [],
         "partnership_labels": partnership_type_labels(application),
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
     }
