@@ -213,9 +213,7 @@ def _documents_step(request: HttpRequest, application: Application, action: str)
                     if action == "upload":
                         return redirect("cohorts:application_step", pk=application.pk, step=5)
         if action != "upload" and not form.errors:
-            saved = services.application_save_step(application=application, step=5, data={}, by=request.user)
-            if action != "save":
-                _warn_unmet_conditions(request, saved, 5)
+            services.application_save_step(application=application, step=5, data={}, by=request.user)
             return _after_save(application, 5, action)
         messages.error(request, _("Le document n'a pas été ajouté : corrigez les erreurs signalées."))
     documents = application.documents.all()
