@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Company, Entrepreneur, Region
 
 from ..models import Application, DocumentKind, PartnershipType
+from ..selectors_apply import REQUIRED_FIELDS
 from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type, pdf_problem
 from ..territory import diaspora_wording
 
@@ -22,7 +23,7 @@ class FounderForm(forms.ModelForm):
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("gender", "age_band", "education", "country_of_residence"):
+        for name in REQUIRED_FIELDS[1]:
             self.fields[name].required = True
         if programme is not None:
             origin = programme.origin_country
@@ -131,6 +132,12 @@ class PartnershipForm(forms.ModelForm):
             "partnership_sought": forms.Textarea(attrs={"rows": 4}),
             "motivation": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the submission requires is asked (and marked) here, not discovered at the last step.
+        for name in REQUIRED_FIELDS[3]:
+            self.fields[name].required = True
 
 
 class CommitmentsForm(forms.ModelForm):
