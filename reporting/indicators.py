@@ -76,6 +76,7 @@ from mobility.models import (
     VisaFile,
     VisaStatus,
 )
+from mobility.selectors import travelled_application_ids
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
@@ -399,7 +400,7 @@ def _stage_filters(today: datetime.date) -> dict[str, Q]:
         "trained": (Q(status=ApplicationStatus.SELECTED) | Q(decision__outcome=DecisionOutcome.SELECTED))
         & (Q(pk__in=_support_attendance().values("application_id")) | Q(pk__in=CoachingSession.objects.values("application_id"))),
         "visa_granted": Q(pk__in=VisaFile.objects.filter(status=VisaStatus.GRANTED).values("application_id")),
-        "travelled": Q(pk__in=Trip.objects.filter(status=TripStatus.COMPLETED).values("application_id")),
+        "travelled": Q(pk__in=travelled_application_ids()),
         "with_partnership": Q(pk__in=Partnership.objects.values("application_id")),
         "live_6m": Q(pk__in=partnerships.filter(_due(MONTHS_6, today), stage_6m__in=LIVE_STAGES).values("application_id")),
         "live_12m": Q(pk__in=partnerships.filter(_due(MONTHS_12, today), stage_12m__in=LIVE_STAGES).values("application_id")),
@@ -419,7 +420,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
     those with some follow-up after selection. Each stage beyond the row itself is an uncorrelated
     `pk IN (subquery)`."""
     stage_filters = _stage_filters(today)
-    base = _applications(programme, cohort).filter(submitted_at__isnull=False).exclude(status=ApplicationStatus.DRAFT).order_by()
+    base = _applications(programme, cohort).submitted().order_by()
     # One IN over the union (rather than an OR of five INs) lets the database estimate the few hundred
     # rows and join the entrepreneurs and companies by index instead of hashing them all.
     followed_up = Q(
@@ -428,7 +429,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
         .union(
             _support_attendance().order_by().values("application_id"),
             VisaFile.objects.filter(status=VisaStatus.GRANTED).order_by().values("application_id"),
-            Trip.objects.filter(status=TripStatus.COMPLETED).order_by().values("application_id"),
+            travelled_application_ids(),
             Partnership.objects.order_by().values("application_id"),
         )
     )
@@ -547,7 +548,8 @@ def _mobility(programme, cohort) -> Mobility:
     """Four queries: trips, B2B meetings, invitations by status, and the (sent, answered) times."""
     trips = _scoped(Trip.objects.all(), "application", programme, cohort).order_by()
     trip_counts = trips.aggregate(
-        travelled=Count("application__entrepreneur", distinct=True, filter=Q(status=TripStatus.COMPLETED)),
+        # As the funnel's "travelled" stage (mobility.selectors.travelled_application_ids).
+        travelled=Count("application", distinct=True, filter=Q(status=TripStatus.COMPLETED)),
         trips=Count("pk", filter=Q(status=TripStatus.COMPLETED)),
     )
     meetings = _scoped(B2BMeeting.objects.all(), "trip__application", programme, cohort).filter(trip__status=TripStatus.COMPLETED)
