@@ -118,8 +118,10 @@ FUNNEL_STAGES = (
     ("visa_granted", _("Visa accordé")),
     ("travelled", _("Mobilité effectuée")),
     ("with_partnership", _("Au moins un partenariat")),
-    ("live_6m", _("Partenariat vivant à +6 mois")),
-    ("live_12m", _("Partenariat vivant à +12 mois")),
+    # These two count entrepreneurs' applications (one with two live partnerships counts once), where
+    # `Partnerships.live_6m`/`live_12m` count partnerships: the labels say which.
+    ("live_6m", _("Entrepreneur·es avec un partenariat vivant à +6 mois")),
+    ("live_12m", _("Entrepreneur·es avec un partenariat encore vivant à +12 mois")),
 )
 
 
@@ -229,6 +231,7 @@ class Partnerships:
     live_6m: int = 0
     share_live_6m: Decimal | None = None
     measurable_12m: int = 0
+    #: alive at +6 *and* at +12 months (`_live_12m`): never more than `live_6m`
     live_12m: int = 0
     share_live_12m: Decimal | None = None
     #: "cohort"/"sector" -> group key -> partnerships live at +6 months
@@ -367,6 +370,18 @@ def _due(delay: datetime.timedelta, today: datetime.date) -> Q:
     return Q(returned_on__isnull=False, returned_on__lte=today - delay)
 
 
+def _live_6m(today: datetime.date) -> Q:
+    """A followed partnership alive six months after the return (and due: six months have passed)."""
+    return _due(MONTHS_6, today) & Q(stage_6m__in=LIVE_STAGES)
+
+
+def _live_12m(today: datetime.date) -> Q:
+    """A followed partnership *still* alive twelve months after the return: alive at +6 months too, so
+    that the +12 months figure is a subset of the +6 months one and persistence can never rise. One
+    that came alive only between +6 and +12 months is a late partnership, not a persistent one."""
+    return _due(MONTHS_12, today) & Q(stage_6m__in=LIVE_STAGES, stage_12m__in=LIVE_STAGES)
+
+
 def _company_age_band() -> Case:
     """Company age at submission, as the screening judged it: under 2, 2 to 5, over 5 years."""
     return company_age_band_expression(company_age_at_submission(), unknown=UNKNOWN)
@@ -402,8 +417,8 @@ def _stage_filters(today: datetime.date) -> dict[str, Q]:
         "visa_granted": Q(pk__in=VisaFile.objects.filter(status=VisaStatus.GRANTED).values("application_id")),
         "travelled": Q(pk__in=travelled_application_ids()),
         "with_partnership": Q(pk__in=Partnership.objects.values("application_id")),
-        "live_6m": Q(pk__in=partnerships.filter(_due(MONTHS_6, today), stage_6m__in=LIVE_STAGES).values("application_id")),
-        "live_12m": Q(pk__in=partnerships.filter(_due(MONTHS_12, today), stage_12m__in=LIVE_STAGES).values("application_id")),
+        "live_6m": Q(pk__in=partnerships.filter(_live_6m(today)).values("application_id")),
+        "live_12m": Q(pk__in=partnerships.filter(_live_12m(today)).values("application_id")),
     }
 
 
@@ -604,16 +619,16 @@ def _partnerships(programme, cohort, today) -> Partnerships:
         partnership__in=partnerships.values("pk"), to_stage=PartnershipStage.AGREEMENT
     ).values("partnership_id")
     followed = _partnerships_followed(partnerships)
-    due_6m, due_12m = _due(MONTHS_6, today), _due(MONTHS_12, today)
+    due_6m, due_12m = _due(MONTHS_6, today), _due(MONTHS_12, today)  # due at +12 months implies due at +6
     result.live_6m_by = {"cohort": defaultdict(int), "sector": defaultdict(int)}
     for item in followed.values(
         cohort_key=F("application__cohort_id"),
         sector=Coalesce("application__company__sector", Value(UNKNOWN), output_field=CharField()),
     ).annotate(
         measurable_6m=Count("pk", filter=due_6m),
-        live_6m=Count("pk", filter=due_6m & Q(stage_6m__in=LIVE_STAGES)),
+        live_6m=Count("pk", filter=_live_6m(today)),
         measurable_12m=Count("pk", filter=due_12m),
-        live_12m=Count("pk", filter=due_12m & Q(stage_12m__in=LIVE_STAGES)),
+        live_12m=Count("pk", filter=_live_12m(today)),
         agreements=Count("pk", filter=Q(pk__in=signed) | Q(stage__in=LIVE_STAGES)),
     ):
         for name in ("measurable_6m", "live_6m", "measurable_12m", "live_12m", "agreements"):

@@ -249,9 +249,9 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
         [_("Mesure"), _("Valeur")],
         [[_("Partenariats"), partnerships.total], [_("Partenariats vivants aujourd'hui"), partnerships.live],
          [_("Accords signés"), partnerships.agreements],
-         [_("Mesurables à +6 mois"), partnerships.measurable_6m], [_("Vivants à +6 mois"), partnerships.live_6m],
+         [_("Mesurables à +6 mois"), partnerships.measurable_6m], [_("Partenariats vivants à +6 mois"), partnerships.live_6m],
          [_("Part vivante à +6 mois (%)"), partnerships.share_live_6m],
-         [_("Mesurables à +12 mois"), partnerships.measurable_12m], [_("Vivants à +12 mois"), partnerships.live_12m],
+         [_("Mesurables à +12 mois"), partnerships.measurable_12m], [_("Partenariats encore vivants à +12 mois"), partnerships.live_12m],
          [_("Part vivante à +12 mois (%)"), partnerships.share_live_12m],
          [_("Transactions"), partnerships.transactions], [_("Valeur des transactions (EUR)"), partnerships.transactions_eur]],
     )  # fmt: skip
