@@ -843,6 +843,17 @@ CALCULATORS: dict[str, Callable[[IndicatorSet], IndicatorResult]] = {
 }
 
 
+#: Calculators whose value should go down: an indicator created on one of them starts as "to reduce"
+#: (the demo, the migration that introduced `Indicator.direction`); the admin may change it.
+LOWER_IS_BETTER_CALCULATORS = frozenset({
+    "visa.refusal_rate",
+    "visa.median_days",
+    "mobility.invitation_median_days",
+    "efficiency.cost_per_mobility",
+    "efficiency.cost_per_active_partnership",
+})  # fmt: skip
+
+
 def calculate(key: str, indicators: IndicatorSet) -> IndicatorResult | None:
     """The value of one calculator, or None for an unknown key (a typo in the admin must not break a page)."""
     calculator = CALCULATORS.get(key)

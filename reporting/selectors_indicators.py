@@ -48,11 +48,15 @@ class FrameworkIndicator:
 
     @property
     def progress(self) -> Decimal | None:
-        """Actual against the last target, in %."""
+        """Actual against the last target, in %, for an indicator to raise (none for one to reduce)."""
         target = self.latest_target
-        if self.actual is None or target is None or not target.value:
-            return None
-        return (Decimal(self.actual) / target.value * 100).quantize(Decimal("1"))
+        return self.indicator.progress(self.actual, target.value if target else None)
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the actual value meets the last target, in the indicator's direction."""
+        target = self.latest_target
+        return self.indicator.target_met(self.actual, target.value if target else None)
 
 
 @dataclass
@@ -140,9 +144,9 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
             rows.append([
                 objective.code if objective else "", indicator.code, plain_text_in(indicator, "name"), indicator.unit,
                 indicator.baseline, indicator.baseline_year or "",
-                target.value if target else None, target.period_label if target else "",
+                target.value if target else None, indicator.get_direction_display(), target.period_label if target else "",
                 item.actual, {"computed": _("calculée"), "manual": _("saisie")}.get(item.actual_source, ""),
-                item.progress,
+                item.progress, {True: _("oui"), False: _("non")}.get(item.target_met, ""),
             ])  # fmt: skip
     return Table(
         "framework",
@@ -155,10 +159,12 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
             _("Référence"),
             _("Année de référence"),
             _("Cible"),
+            _("Sens"),
             _("Période de la cible"),
             _("Valeur actuelle"),
             _("Source"),
             _("% de la cible"),
+            _("Cible atteinte"),
         ],  # fmt: skip
         rows,
     )
