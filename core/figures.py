@@ -123,6 +123,16 @@ class Figure:
         return "#,##0.0##"
 
 
+def in_unit(value, unit: str = "") -> Figure:
+    """A value in an indicator's unit as a table cell (as `measure` writes it)."""
+    unit = (unit or "").strip()
+    if unit in MONEY_UNITS and MONEY_UNITS[unit] == "EUR":
+        return Figure(value, MONEY)
+    if unit == "%":
+        return Figure(value, PERCENT)
+    return Figure(value, DECIMAL)
+
+
 def as_figure(value) -> Figure | object:
     """A table cell as a Figure: ints are counts, Decimals and floats decimals; others unchanged."""
     if isinstance(value, Figure) or isinstance(value, bool):
