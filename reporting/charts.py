@@ -159,17 +159,17 @@ def visa_outcomes_svg(indicators: IndicatorSet) -> str:
     rows = [
         BarRow(_("Accordés"), [Bar(visa.granted, _number(visa.granted), GREEN)]),
         BarRow(
-            _("Refusés (taux de refus : %(rate)s %%)") % {"rate": _number(visa.refusal_rate, 1)},
+            _("Refusés (taux de refus : %(rate)s)") % {"rate": figures.percent(visa.refusal_rate)},
             [Bar(visa.refused, _number(visa.refused), RED)],
         ),
         BarRow(_("En attente de décision"), [Bar(visa.pending, _number(visa.pending), GREY)]),
     ]
     description = _(
-        "%(granted)s accordés, %(refused)s refusés, %(pending)s en attente ; taux de refus %(rate)s %% ; "
+        "%(granted)s accordés, %(refused)s refusés, %(pending)s en attente ; taux de refus %(rate)s ; "
         "délai médian dépôt–décision %(days)s jours"
     ) % {
-        "granted": visa.granted, "refused": visa.refused, "pending": visa.pending,
-        "rate": _number(visa.refusal_rate, 1), "days": _number(visa.median_days, 1),
+        "granted": figures.count(visa.granted), "refused": figures.count(visa.refused), "pending": figures.count(visa.pending),
+        "rate": figures.percent(visa.refusal_rate), "days": figures.decimal(visa.median_days),
     }  # fmt: skip
     return _svg(
         title=_("Visas"),
