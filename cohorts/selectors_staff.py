@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
 
 from .eligibility import company_age_at_submission
-from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
+from .models import (
+    ELIGIBLE_STATUSES,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    EligibilityCriterion,
+    Review,
+    submitted_condition,
+)
 from .territory import (
     AXIS,
     ELSEWHERE,
@@ -59,7 +67,8 @@ DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
 #: Company age at submission, in years: under 2, 2 to 5, over 5 (`partners.models.CompanyAgeBand`).
 AGE_LABELS = {**dict(CompanyAgeBand.choices), UNKNOWN: _("Non renseigné")}
 
-SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+#: The one definition of a submitted application (as the indicators, the dashboard and the home pages).
+SUBMITTED_FILTER = submitted_condition()
 
 
 def region_labels(cohorts: Iterable[Cohort]) -> dict:

@@ -19,6 +19,7 @@ from partners.demo import DEMO_DOMAIN, RECORDED_AT
 from partners.models import OrganisationKind
 
 from .demo_fr import FRENCH
+from .indicators import LOWER_IS_BETTER_CALCULATORS
 from .models import (
     Conclusion,
     CriterionFinding,
@@ -27,6 +28,7 @@ from .models import (
     Evaluation,
     EvaluationQuestion,
     Indicator,
+    IndicatorDirection,
     IndicatorTarget,
     Lesson,
     ManagementResponse,
@@ -692,6 +694,9 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
             name_fr=name,
             name_en=name_en,
             calculator=calculator,
+            direction=IndicatorDirection.LOWER_IS_BETTER
+            if calculator in LOWER_IS_BETTER_CALCULATORS
+            else IndicatorDirection.HIGHER_IS_BETTER,
             unit=unit,
             disaggregations=disaggregations,
             source="Données de la plateforme",

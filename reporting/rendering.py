@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core import figures
 from core.bilingual import plain_text_in, text_in
 from core.templatetags.bilingual import marked
 
@@ -119,17 +120,10 @@ def calculator_value(indicator_set, key: str):
 
 
 def format_value(value, unit: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-        places = 0 if number == number.to_integral_value() else 1
-        text = formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-    else:
-        text = str(value)
-    if unit and unit not in ("nombre", "number"):
-        text = f"{text} {unit}" if unit != "%" else f"{text} %"
-    return text
+    """A figure in the report, written as every page writes it (core.figures: `39 657 €`, `9,4 %`)."""
+    if value is not None and value != "" and not isinstance(value, int | float | Decimal):
+        return str(value)
+    return figures.measure(value, unit)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -178,7 +172,9 @@ def _indicator_rows(indicators: list[Indicator], evidence: Evidence, language: s
                 "value": format_value(value, indicator.unit) if indicator.calculator else _("saisie manuelle"),
                 "women": format_value(women) if women is not None and indicator.unit in ("nombre", "number") else "",
                 "baseline": format_value(indicator.baseline, indicator.unit) if indicator.baseline is not None else "—",
-                "target": format_value(target.value, indicator.unit) if target else "—",
+                "target": ("≤ " if indicator.lower_is_better else "") + format_value(target.value, indicator.unit)
+                if target
+                else "—",
                 "target_period": target.period_label if target else "",
                 "definition": _localized(indicator, "definition", language) if indicator.definition else "",
                 "source": indicator.source or (_("Données de la plateforme") if indicator.calculator else ""),

@@ -52,7 +52,10 @@ def cohort_data():
     make(cohort=cohort, status=S.INELIGIBLE, gender="man", diaspora=True, failed=[fb])
     make(cohort=cohort, status=S.ELIGIBLE, gender="man", region="thies", snapshot={"company_age": 3})
     make(cohort=cohort, status=S.DRAFT)
-    make(cohort=cohort, status=S.WITHDRAWN, gender="man", region="kolda")
+    # Withdrawn before it was sent: never submitted (one withdrawn after sending would count as submitted,
+    # as on the dashboard and the home pages: cohorts.models.submitted_condition).
+    withdrawn = make(cohort=cohort, status=S.WITHDRAWN, gender="man", region="kolda")
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(submitted_at=None)
     # Another cohort's applicant, outside the scope when the cohort is chosen.
     make(cohort=CohortFactory(programme=cohort.programme), status=S.SELECTED, reviewed=True)
     return cohort, a, b
