@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core import figures
 from mobility.models import LIVE_STAGES
 
-from .indicators import IndicatorSet
+from .indicators import IndicatorSet, calculate
 
 WIDTH = 400
 PADDING = 8
@@ -198,6 +198,30 @@ def budget_vs_spending_svg(indicators: IndicatorSet) -> str:
         description="; ".join(parts),
         rows=rows,
         legend=legend,
+    )
+
+
+def partnership_persistence_svg(indicators: IndicatorSet) -> str:
+    """The programme's impact: the share of partnerships still alive six and twelve months after the
+    mobility, each among those old enough to be measured. The figures are the indicators' own
+    calculators (`reporting.indicators.calculate`), so the chart says what the indicator tables say."""
+    rows, parts = [], []
+    for label, count_key, share_key in (
+        (_("Partenariats vivants à +6 mois"), "partnerships.active_6m", "partnerships.share_active_6m"),
+        (_("Partenariats vivants à +12 mois"), "partnerships.active_12m", "partnerships.share_active_12m"),
+    ):
+        count, share = calculate(count_key, indicators).value, calculate(share_key, indicators).value
+        if share is None:  # none of the partnerships is old enough yet
+            continue
+        text = f"{_number(share, 1)} % ({_number(count)})"
+        rows.append(BarRow(label, [Bar(float(share), text, GREEN)]))
+        parts.append(f"{label} : {text}")
+    return _svg(
+        title=_("Partenariats encore vivants après la mobilité"),
+        scope=_scope(indicators),
+        description="; ".join(parts),
+        rows=rows,
+        maximum=100,
     )
 
 
