@@ -385,7 +385,7 @@ class ApplicationImportResource(resources.Resource):
     Every field a criterion can read has a column (commitments and target markets included)."""
 
     prenom = _column("prenom", TextWidget(), gettext_lazy("prénom de l'entrepreneur·e"), gettext_lazy("Prénom"))
-    nom = _column("nom", TextWidget(), gettext_lazy("nom de l'entrepreneur·e"), gettext_lazy("Nom"))
+    nom = _column("nom", TextWidget(), gettext_lazy("nom de l'entrepreneur·e"), gettext_lazy("Nom de famille"))
     email = _column("email", TextWidget(), gettext_lazy("adresse e-mail"), gettext_lazy("E-mail"))
     genre = _column(
         "genre", ChoiceWidget(Gender.choices, GENDER_SPELLINGS), gettext_lazy("genre (F/M, Femme/Homme…)"), gettext_lazy("Genre")
