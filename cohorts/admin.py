@@ -47,6 +47,7 @@ from .models import (
 from .resources import ApplicationImportResource, ApplicationResource  # the export: the same columns as the staff list
 from .services import application_transition
 from .services.apply import MAX_DOCUMENT_SIZE, document_content_type
+from .services.screening import criterion_value_clean
 
 # --------------------------------------------------------------------------------------------------
 # Shared by the admins of this app and of the apps above it
@@ -225,8 +226,34 @@ class ProgrammePartnerAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class EligibilityCriterionAdminForm(forms.ModelForm):
+    """The value checked against its field as on the staff criteria page (a number, a year, codes)."""
+
+    class Meta:
+        model = EligibilityCriterion
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        field, operator, cohort = (
+            cleaned.get("field"),
+            cleaned.get("operator"),
+            cleaned.get("cohort") or getattr(self.instance, "cohort", None),
+        )
+        if field and operator:
+            country = cohort.programme.origin_country if cohort is not None and cohort.programme_id else None
+            try:
+                cleaned["value"] = criterion_value_clean(
+                    field=field, operator=operator, value=cleaned.get("value", ""), country=country
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 class EligibilityCriterionInline(TranslationTabularInline):
     model = EligibilityCriterion
+    form = EligibilityCriterionAdminForm
     fields = ("order", "field", "operator", "value", "label_fr", "label_en", "is_active")
     extra = 0
 
@@ -255,6 +282,7 @@ class CohortAdmin(TranslationAdmin):
 
 @admin.register(EligibilityCriterion)
 class EligibilityCriterionAdmin(TranslationAdmin):
+    form = EligibilityCriterionAdminForm
     list_display = ("label", "cohort", "field", "operator", "value", "order", "is_active")
     list_filter = ("is_active", "field", ("cohort", CohortListFilter))
     search_fields = ("label_fr", "label_en", "value")
