@@ -177,10 +177,13 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
         headers=[
             _("cohorte"),
             _("critère"),
+            _("ne remplissent pas ce critère"),
             _("exclu·es par ce seul critère"),
             _("dimension"),
             _("groupe"),
             _("candidatures du groupe"),
+            _("ne remplissent pas ce critère, dans le groupe"),
+            _("% du groupe ne le remplissant pas"),
             _("exclu·es du groupe"),
             _("% du groupe"),
         ],  # fmt: skip
@@ -193,10 +196,13 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
                     [
                         str(item.criterion.cohort),
                         plain_text_in(item.criterion, "label"),
+                        item.failing,
                         item.excluded,
                         dimension,
                         group.label,
                         group.applied,
+                        group.failing,
+                        group.failing_share,
                         group.excluded,
                         group.share,
                     ]  # fmt: skip
