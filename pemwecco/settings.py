@@ -288,6 +288,8 @@ JOB_SCAN_SECONDS = env.float("JOB_SCAN_SECONDS", default=2 * JOB_HEARTBEAT_SECON
 JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
+    # Spreadsheets checked but never confirmed (cohorts.services.staff.PENDING_IMPORT_KEPT: one day).
+    "pending-import-files-purge": {"task": "cohorts.pending_import_files_purge", "schedule": 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule")
