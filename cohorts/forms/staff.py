@@ -3,7 +3,7 @@ and the upload of a spreadsheet of applications collected offline."""
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +182,8 @@ class ApplicationImportMappingForm(forms.Form):
                 else _("Colonne vide"),
             )
         self.helper = FormHelper()
-        self.helper.form_class = "row row-cols-1 row-cols-md-2 row-cols-xl-3 g-3"
+        columns = [Div(name, css_class="col") for name in self.fields]
+        self.helper.layout = Layout(Div(*columns, css_class="row row-cols-1 row-cols-md-2 row-cols-xl-3 g-3 mb-3"))
         self.helper.add_input(Submit("map", _("Vérifier avec cette correspondance"), css_class="btn-primary"))
 
     def clean(self):
