@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Gender, Region, Sector
@@ -145,6 +146,8 @@ class ApplicationImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = _cohorts()
         self.helper = FormHelper()
+        # Also shown after the mapping step, whose page has another address.
+        self.helper.form_action = reverse_lazy("cohorts:application_import")
         self.helper.add_input(Submit("preview", _("Vérifier le fichier"), css_class="btn-primary"))
 
     def clean_file(self):

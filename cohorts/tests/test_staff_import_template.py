@@ -181,6 +181,8 @@ def test_headers_that_differ_go_through_the_mapping_step_which_is_kept_on_the_im
     mapping.update(column_5="annee_naissance", column_7="entreprise")
 
     preview = staff_client.post(url, mapping)
+    # The confirmation, shown at the mapping step's address, posts to the import page.
+    assert f'action="{reverse("cohorts:application_import")}"' in preview.content.decode()
     job = _confirm_and_run(staff_client, preview, django_capture_on_commit_callbacks)
 
     assert job.status == ImportStatus.DONE, job.error
