@@ -5,6 +5,7 @@ call that asks for an environmental commitment."""
 
 import io
 import tempfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -45,9 +46,9 @@ def _filled_template(staff) -> str:
         "Engagement environnemental": "Séchage solaire du sel", "Notre référence": "R-001",
     }  # fmt: skip
     sheet.append([values.get(header, "") for header in [*headers, "Notre référence"]])
-    path = tempfile.mktemp(suffix=".xlsx", prefix="collecte-")
+    path = Path(tempfile.mkdtemp(prefix="pem-import-")) / "collecte.xlsx"
     book.save(path)
-    return path
+    return str(path)
 
 
 def test_an_officer_imports_a_filled_template_with_a_column_mapping(browser, live_server):
