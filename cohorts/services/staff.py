@@ -224,6 +224,7 @@ def _derive_values(row: ImportRow, *, default_day: datetime.date) -> None:
     amount = values.get("chiffre_affaires_montant")
     if amount is not None:
         values["chiffre_affaires"] = turnover_band_of(amount)
+        row.defaults["chiffre_affaires"] = _("tranche de chiffre d'affaires déduite du montant exact, qui est enregistré")
     born = values.get("annee_naissance")
     if born is not None and not values.get("tranche_age"):
         day = values.get("date_soumission") or default_day
@@ -232,6 +233,7 @@ def _derive_values(row: ImportRow, *, default_day: datetime.date) -> None:
             row.errors.setdefault("annee_naissance", _("Né·e en %(year)s : moins de 15 ans au dépôt.") % {"year": born})
         else:
             values["tranche_age"] = age_band_of(age)
+            row.defaults["tranche_age"] = _("tranche d'âge déduite de l'année de naissance, à la date de dépôt")
 
 
 def _default_day(cohort: Cohort | None) -> datetime.date:

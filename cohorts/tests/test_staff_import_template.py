@@ -190,6 +190,9 @@ def test_headers_that_differ_go_through_the_mapping_step_which_is_kept_on_the_im
     entrepreneur = Application.objects.get().entrepreneur
     assert entrepreneur.age_band == AgeBand.UNDER_25 and entrepreneur.education == Education.VOCATIONAL
     assert Application.objects.get().company.turnover_xof == 12_500_000
+    assert "tranche d&#x27;âge déduite de l&#x27;année de naissance" in preview.content.decode()
+    status = staff_client.get(reverse("cohorts:application_import_status", kwargs={"pk": job.pk})).content.decode()
+    assert "Naissance → Année de naissance" in status and "Raison soc. → Entreprise" in status
 
 
 def test_a_mapping_without_a_required_field_is_refused_with_its_label(staff_client, cohort):

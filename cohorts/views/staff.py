@@ -399,12 +399,19 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("cohorts:application_import_status", pk=job.pk)
 
 
+def _mapping_rows(mapping: dict) -> list[tuple[str, str]]:
+    """(column of the file, field's label or "" when ignored) of a kept mapping, never its internal names."""
+    labels = ApplicationImportResource.labels()
+    headers, fields = mapping.get("headers") or [], mapping.get("fields") or []
+    return [(header, labels.get(name, "")) for header, name in zip(headers, fields, strict=False)]
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["GET"])
 def application_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where an import stands; htmx asks again for the status block every 2 s until it is finished."""
-    job = get_object_or_404(ApplicationImport.objects.select_related("requested_by"), pk=pk)
-    context = {"job": job, "import_status": ImportStatus}
+    job = get_object_or_404(ApplicationImport.objects.select_related("requested_by", "cohort__programme"), pk=pk)
+    context = {"job": job, "import_status": ImportStatus, "column_mapping": _mapping_rows(job.column_mapping)}
     if request.headers.get("HX-Request") == "true":
         response = render(request, "cohorts/staff/_application_import_status.html", context)
     else:
