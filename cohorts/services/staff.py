@@ -103,13 +103,6 @@ class ImportReport:
         ]
 
 
-#: Fields whose value may be left empty on a row (the others must be given).
-ROW_OPTIONAL = {
-    "ninea", "pays_residence", "region", "formelle", "experience_export", "motivation", "partenariat_recherche",
-    "employes", "forme_juridique", "date_soumission", "marches_vises", "engagement_genre", "engagement_environnemental",
-}  # fmt: skip
-
-
 def _entrepreneur_from(values: dict) -> Entrepreneur:
     return Entrepreneur(
         first_name=values["prenom"],

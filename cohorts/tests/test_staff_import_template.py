@@ -289,3 +289,21 @@ def test_an_amount_that_is_no_amount_is_an_error_on_its_cell(cohort):
 
     assert not report.is_valid
     assert report.errors_by_cell[0][1] == "Chiffre d'affaires (FCFA)" and "montant" in report.errors_by_cell[0][2]
+
+
+def test_the_mapping_page_starts_again_from_the_mapping_last_used(staff_client, cohort):
+    values = [*VALUES[:3], "X?", *VALUES[4:], "Cherche un distributeur"]  # a gender nobody writes: a row error
+    upload = staff_client.post(
+        reverse("cohorts:application_import"), {"file": _upload(_csv([*HEADERS, "Notes"], [values]), "liste.csv")}
+    )
+    token = upload.context["token"]
+    url = reverse("cohorts:application_import_mapping", kwargs={"token": token})
+    form = staff_client.get(url).context["mapping_form"]
+    chosen = {f"column_{index}": form[f"column_{index}"].initial for index in range(len(HEADERS) + 1)}
+    chosen[f"column_{len(HEADERS)}"] = "motivation"
+
+    checked = staff_client.post(url, chosen)
+
+    assert "confirm_form" not in checked.context and checked.context["report"].invalid_rows
+    again = staff_client.get(url).context["mapping_form"]
+    assert again[f"column_{len(HEADERS)}"].initial == "motivation"

@@ -279,14 +279,16 @@ def _import_check(request: HttpRequest, context: dict, *, token: str, entry: dic
     cohort = _pending_cohort(entry)
     report = applications_import_check(dataset=table.dataset(), cohort=cohort)
     context.update(report=report, ignored_columns=table.ignored, token=token, filename=entry["filename"], default_cohort=cohort)
+    # Kept with the mapping just used, so that "change the mapping" starts from it; confirmable only when valid.
+    entry.pop("rows", None)
     if not report.rows:
         context["form"].add_error("file", _("Le fichier ne contient aucune ligne de candidature."))
     elif report.is_valid:
         entry["rows"] = len(report.rows)
-        pending = _pending(request)
-        pending[token] = entry
-        request.session[PENDING_IMPORTS] = pending
         context["confirm_form"] = ApplicationImportConfirmForm(initial={"token": token})
+    pending = _pending(request)
+    pending[token] = entry
+    request.session[PENDING_IMPORTS] = pending
     return render(request, "cohorts/staff/application_import.html", context)
 
 
