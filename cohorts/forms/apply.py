@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Company, Entrepreneur, Region
+from partners.models import Company, Entrepreneur, LegalForm, Region
 
 from ..models import Application, DocumentKind, PartnershipType
 from ..selectors_apply import REQUIRED_FIELDS
@@ -67,6 +67,8 @@ class CompanyForm(forms.ModelForm):
         self.founder = founder
         self.programme = programme
         self.fields["country"].label = _("Pays où l'entreprise est établie")
+        legal_form = self.fields["legal_form"]
+        legal_form.choices = [choice for choice in legal_form.choices if choice[0] != LegalForm.UNSPECIFIED]
         region = self.fields["region"]
         if programme is not None:
             origin = programme.origin_country
