@@ -178,7 +178,8 @@ def _decision_history(application: Application) -> list[HistoryEvent]:
             detail = str(_("Sans toutes les évaluations : %(reason)s") % {"reason": version.override_reason})
         events.append(
             HistoryEvent(
-                at=version.history_date,
+                # The decision's own date (a decision entered later, or loaded, keeps when it was taken).
+                at=version.decided_at or version.history_date,
                 title=str(title % {"outcome": outcomes.get(version.outcome, "")}),
                 by=version.decided_by or version.history_user,
                 detail=detail,

@@ -25,10 +25,11 @@ from core.storage import private_storage
 from .. import selectors_staff
 from ..forms.selection import SelectionBatchForm
 from ..forms.staff import AnalysisFilter, ApplicationFilter, ApplicationImportConfirmForm, ApplicationImportForm
-from ..models import ApplicationImport, ImportStatus, Programme
+from ..models import APPLICATION_TRANSITIONS, ApplicationImport, ApplicationStatus, ImportStatus, Programme
 from ..programme_choice import programme_default, programme_remember
 from ..resources import ApplicationImportResource, ApplicationResource, ImportFileError, read_spreadsheet
 from ..selectors_selection import SELECTION_STATUSES
+from ..services.selection import OUTCOME_STATUS
 from ..services.staff import (
     application_import_blocking,
     application_import_request,
@@ -94,21 +95,36 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Where the decision form of the application page is offered: statuses from which the board's actions
+#: (shortlist, select, waitlist, reject) can still move the application.
+DECIDABLE_STATUSES = frozenset(
+    status
+    for status in SELECTION_STATUSES
+    if APPLICATION_TRANSITIONS[status] & {ApplicationStatus.SHORTLISTED, *OUTCOME_STATUS.values()}
+)
+
+
+def _decision_form(application, data=None) -> SelectionBatchForm:
+    form = SelectionBatchForm(data, cohort=application.cohort)
+    form.fields["reason"].help_text = _("Obligatoire pour une décision ; communiqué à la personne candidate.")
+    return form
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def application_staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One application for the programme team. The decision form is the selection board's, for this
     application alone, and goes through the same services and safeguards (reviews missing, reason)."""
     application = get_for_user_or_404(selectors_staff.application_for_staff_page(), request.user, pk=pk)
-    decidable = application.status in SELECTION_STATUSES
-    form = SelectionBatchForm(cohort=application.cohort) if decidable else None
+    decidable = application.status in DECIDABLE_STATUSES
+    form = _decision_form(application) if decidable else None
     if request.method == "POST":
         if not decidable:
             messages.error(request, _("Aucune décision n'est possible sur une candidature à ce statut."))
             return redirect("cohorts:application_staff_detail", pk=application.pk)
         data = request.POST.copy()
         data.setlist("applications", [str(application.pk)])  # this application, whatever was posted
-        form = SelectionBatchForm(data, cohort=application.cohort)
+        form = _decision_form(application, data)
         if form.is_valid():
             selection_apply(request, form)
             return redirect("cohorts:application_staff_detail", pk=application.pk)
