@@ -107,6 +107,7 @@ DECIDABLE_STATUSES = frozenset(
 def _decision_form(application, data=None) -> SelectionBatchForm:
     form = SelectionBatchForm(data, cohort=application.cohort)
     form.fields["reason"].help_text = _("Obligatoire pour une décision ; communiqué à la personne candidate.")
+    form.fields["override"].help_text = _("À cocher seulement pour décider alors que des évaluations requises manquent.")
     return form
 
 
