@@ -36,7 +36,6 @@ from .models import (
     ConflictOfInterest,
     DecisionOutcome,
     EligibilityCriterion,
-    PartnershipType,
     Review,
     ReviewScore,
     SelectionDecision,
@@ -136,7 +135,6 @@ class HistoryEvent:
 @dataclass
 class StaffApplicationPage:
     application: Application
-    partnership_labels: list[str]
     criteria: list[CriterionResult]
     #: Failed criteria stored at screening that the cohort no longer has (deleted since): their label then.
     removed_failed: list[str]
@@ -147,11 +145,6 @@ class StaffApplicationPage:
     @property
     def score(self):
         return summarise(self.reviews)
-
-
-def partnership_labels(application: Application) -> list[str]:
-    """The partnership types sought, as their names (the stored values are codes)."""
-    return [str(PartnershipType(code).label) for code in application.partnership_types or [] if code in PartnershipType.values]
 
 
 def _screening(application: Application) -> tuple[list[CriterionResult], list[str]]:
@@ -218,7 +211,6 @@ def staff_application_page(application: Application) -> StaffApplicationPage:
     )
     return StaffApplicationPage(
         application=application,
-        partnership_labels=partnership_labels(application),
         criteria=criteria,
         removed_failed=removed_failed,
         reviews=reviews,

@@ -136,6 +136,35 @@ def test_it_links_each_document_to_the_checked_view_to_open_and_to_download(staf
         assert document.file.name not in html
 
 
+def test_a_reviewer_opens_no_document_of_an_application_not_assigned_to_them(client):
+    from cohorts.models import DocumentAccess
+
+    application = reviewed_application(documents=1)
+    elsewhere = ReviewFactory(application=reviewed_application(documents=1))  # assigned in another application
+    document = application.documents.get()
+    client.force_login(elsewhere.reviewer)
+
+    direct = reverse("cohorts:application_document_download", kwargs={"pk": application.pk, "document_pk": document.pk})
+    # The document's id under the application the reviewer is assigned to is not found either.
+    through = reverse(
+        "cohorts:application_document_download", kwargs={"pk": elsewhere.application.pk, "document_pk": document.pk}
+    )
+
+    assert client.get(direct + "?view=1").status_code == 404
+    assert client.get(through).status_code == 404
+    assert not DocumentAccess.objects.exists()
+
+
+def test_the_scoring_page_names_the_partnership_types_never_their_codes(client):
+    application = reviewed_application()
+    review = ReviewFactory(application=application)
+    client.force_login(review.reviewer)
+
+    html = client.get(reverse("cohorts:review_score", args=[review.pk])).content.decode()
+
+    assert "Investissement" in html and "co_development" not in html and "investment" not in html
+
+
 def test_it_shows_the_reviews_with_their_scores_by_criterion(staff_client):
     application = reviewed_application(reviews=2)
     ReviewFactory(application=application, reviewer=reviewer(first_name="Lente", last_name="Ba"))  # not submitted

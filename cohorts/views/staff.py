@@ -134,7 +134,7 @@ def application_staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "application": application,
         "cohort": application.cohort,
-        "partnership_labels": page.partnership_labels,
+        "partnership_labels": application.partnership_type_labels,
         "form": form,
         "missing_reviews": max(application.cohort.min_reviews - page.submitted_count, 0),
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
