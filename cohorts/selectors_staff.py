@@ -35,6 +35,7 @@ from .models import (
     Cohort,
     ConflictOfInterest,
     DecisionOutcome,
+    DocumentAccess,
     EligibilityCriterion,
     Review,
     ReviewScore,
@@ -74,15 +75,19 @@ def failed_labels(application: Application) -> list[str]:
 
 def application_for_staff_page() -> QuerySet[Application]:
     """One application with everything its staff page shows, whatever the number of documents, reviews
-    or transitions: the row with its people, cohort and decision (1 query), then the documents with their
-    number of openings, the reviews with their weighted totals and reviewers, their scores with criteria,
+    or transitions: the row with its people, cohort and decision (1 query), then the documents, who opened
+    them and when, the reviews with their weighted totals and reviewers, their scores with criteria,
     the conflicts, the transitions with their authors, and the cohort's criteria and rubric (1 each)."""
     return Application.objects.select_related(
         "entrepreneur", "company__region", "cohort__programme", "decision__decided_by"
     ).prefetch_related(
         Prefetch(
             "documents",
-            queryset=ApplicationDocument.objects.annotate(access_count=Count("accesses")).order_by("kind", "uploaded_at", "pk"),
+            queryset=ApplicationDocument.objects.order_by("kind", "uploaded_at", "pk").prefetch_related(
+                Prefetch(
+                    "accesses", queryset=DocumentAccess.objects.select_related("user").order_by("-at"), to_attr="page_accesses"
+                )
+            ),
             to_attr="page_documents",
         ),
         Prefetch(

@@ -165,6 +165,18 @@ def test_the_scoring_page_names_the_partnership_types_never_their_codes(client):
     assert "Investissement" in html and "co_development" not in html and "investment" not in html
 
 
+def test_it_lists_who_opened_each_document(staff_client):
+    from cohorts.models import DocumentAccess
+
+    application = reviewed_application(documents=1)
+    document = application.documents.get()
+    DocumentAccess.objects.create(document=document, user=UserFactory(first_name="Ibrahima", last_name="Diop"), inline=True)
+
+    html = staff_client.get(page_url(application)).content.decode()
+
+    assert "ouvert 1 fois" in html and "Ibrahima Diop" in html and "ouvert dans le navigateur" in html
+
+
 def test_it_shows_the_reviews_with_their_scores_by_criterion(staff_client):
     application = reviewed_application(reviews=2)
     ReviewFactory(application=application, reviewer=reviewer(first_name="Lente", last_name="Ba"))  # not submitted
@@ -227,10 +239,14 @@ def _queries(client, application) -> int:
 
 
 def test_the_queries_do_not_grow_with_documents_and_reviews(staff_client):
+    from cohorts.models import DocumentAccess
+
     small = reviewed_application(documents=2, reviews=2)
     large = reviewed_application(documents=10, reviews=10)
     for application in (small, large):
         ConflictOfInterestFactory(application=application)
+        for document in application.documents.all():
+            DocumentAccess.objects.create(document=document, user=UserFactory(), inline=True)
 
     assert _queries(staff_client, small) == _queries(staff_client, large)
 
@@ -239,10 +255,10 @@ def test_the_queries_do_not_grow_with_documents_and_reviews(staff_client):
 def test_the_page_takes_at_most_a_fixed_number_of_queries(staff_client, size, django_assert_max_num_queries):
     application = reviewed_application(documents=size, reviews=size)
     # 1 session, 2 user, 3 SAVEPOINT, 4 the user's groups (role check), 5 the application with its people,
-    # cohort and decision, 6 documents (with their openings counted), 7 reviews (with weighted totals and
-    # reviewers), 8 their scores with criteria, 9 conflicts, 10 transitions, 11 the cohort's eligibility
-    # criteria, 12 the decision's versions, 13 RELEASE SAVEPOINT.
-    with django_assert_max_num_queries(13):
+    # cohort and decision, 6 documents, 7 their openings with who opened them, 8 reviews (with weighted
+    # totals and reviewers), 9 their scores with criteria, 10 conflicts, 11 transitions, 12 the cohort's
+    # eligibility criteria, 13 the decision's versions, 14 RELEASE SAVEPOINT.
+    with django_assert_max_num_queries(14):
         staff_client.get(page_url(application))
 
 
