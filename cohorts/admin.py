@@ -248,17 +248,6 @@ class CohortAdmin(TranslationAdmin):
     date_hierarchy = "call_opens_at"
     inlines = [EligibilityCriterionInline, RubricCriterionInline]
 
-    @admin.display(description=_("fiche de l'équipe"))
-    def staff_page(self, obj: Application) -> str:
-        """The programme team's page of the application: answers, documents, reviews, history, decision."""
-        if obj.pk is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("cohorts:application_staff_detail", args=[obj.pk]),
-            _("Ouvrir la fiche de la candidature"),
-        )
-
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
@@ -664,17 +653,6 @@ class ReviewAdmin(admin.ModelAdmin):
         # Added only through the services (review board, reviewer portal), which check roles and
         # conflicts, move the application to review, and e-mail staff about a conflict.
         return False
-
-    @admin.display(description=_("fiche de l'équipe"))
-    def staff_page(self, obj: Application) -> str:
-        """The programme team's page of the application: answers, documents, reviews, history, decision."""
-        if obj.pk is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("cohorts:application_staff_detail", args=[obj.pk]),
-            _("Ouvrir la fiche de la candidature"),
-        )
 
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related

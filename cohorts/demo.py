@@ -868,7 +868,7 @@ def _reviews_create(rng, specs, applications, rubrics, reviewers, staff) -> None
 
 
 def demo_pdf(lines: list[str]) -> bytes:
-    """A one-page A4 PDF showing `lines` (Helvetica, Latin-1 accents), written with pypdf: a plain PDF that
+    """A one-page A4 PDF showing `lines` (Helvetica, accents in WinAnsi), written with pypdf: a plain PDF that
     the upload checks accept and the browser's viewer shows."""
     import io
 

@@ -41,7 +41,7 @@ from .models import (
     ReviewScore,
     SelectionDecision,
 )
-from .selectors_review import review_total, reviews_with_totals, summarise
+from .selectors_review import ScoreSummary, review_total, reviews_with_totals, summarise
 from .territory import (
     AXIS,
     ELSEWHERE,
@@ -77,7 +77,7 @@ def application_for_staff_page() -> QuerySet[Application]:
     """One application with everything its staff page shows, whatever the number of documents, reviews
     or transitions: the row with its people, cohort and decision (1 query), then the documents, who opened
     them and when, the reviews with their weighted totals and reviewers, their scores with criteria,
-    the conflicts, the transitions with their authors, and the cohort's criteria and rubric (1 each)."""
+    the conflicts, the transitions with their authors, and the cohort's eligibility criteria (1 each)."""
     return Application.objects.select_related(
         "entrepreneur", "company__region", "cohort__programme", "decision__decided_by"
     ).prefetch_related(
@@ -145,11 +145,9 @@ class StaffApplicationPage:
     removed_failed: list[str]
     reviews: list[Review]
     submitted_count: int
+    #: Average and spread of the submitted reviews' weighted totals, as on the boards.
+    score: ScoreSummary
     history: list[HistoryEvent]
-
-    @property
-    def score(self):
-        return summarise(self.reviews)
 
 
 def _screening(application: Application) -> tuple[list[CriterionResult], list[str]]:
@@ -220,6 +218,7 @@ def staff_application_page(application: Application) -> StaffApplicationPage:
         removed_failed=removed_failed,
         reviews=reviews,
         submitted_count=sum(1 for review in reviews if review.submitted_at),
+        score=summarise(reviews),
         history=history,
     )
 

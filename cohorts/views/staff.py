@@ -1,6 +1,7 @@
 """Staff pages: the filterable application list and its export, the page of one application (answers,
-documents, screening, reviews, history, decision), the selection-effect analysis and its export, and the import of applications collected offline (check, then confirm; a worker imports, the
-status page follows it)."""
+documents, screening, reviews, history, decision), the selection-effect analysis and its export, and the
+import of applications collected offline (check, then confirm; a worker imports, the status page follows
+it)."""
 
 import uuid
 
