@@ -3,7 +3,7 @@ governance and budget.
 
 An application's status is read-only here: it moves only through `application_transition`, called by
 the admin actions, so that every move is dated and attributed. Documents are private files: the admin
-shows their original name, never a link.
+never links to the stored file, only to the permission-checked document view (which records each opening).
 """
 
 import hashlib
@@ -12,7 +12,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -333,11 +334,32 @@ class ApplicationDocumentForm(forms.ModelForm):
         return upload
 
 
-class ApplicationDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
+def document_links(document: ApplicationDocument) -> str:
+    """The original name, opening the document in the browser's viewer, and a download link: both through
+    the permission-checked view that records the opening (never the storage path)."""
+    if document.pk is None:
+        return "—"
+    url = reverse("cohorts:application_document_download", kwargs={"pk": document.application_id, "document_pk": document.pk})
+    return format_html(
+        '<a href="{}?view=1" target="_blank" rel="noopener">{}</a> · <a href="{}">{}</a>',
+        url,
+        document.original_name,
+        url,
+        _("télécharger"),
+    )
+
+
+class DocumentLinksMixin:
+    @admin.display(description=_("document"))
+    def open_links(self, obj: ApplicationDocument) -> str:
+        return document_links(obj)
+
+
+class ApplicationDocumentInline(DocumentLinksMixin, PrivateFilesAdminMixin, admin.TabularInline):
     model = ApplicationDocument
     form = ApplicationDocumentForm
-    fields = ("kind", "file", "original_name", "content_type", "size", "uploaded_at", "uploaded_by")
-    readonly_fields = ("original_name", "content_type", "size", "uploaded_at", "uploaded_by")
+    fields = ("kind", "file", "open_links", "content_type", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = ("open_links", "content_type", "size", "uploaded_at", "uploaded_by")
     extra = 0
 
     def get_queryset(self, request):
@@ -446,6 +468,7 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = (
+        "staff_page",
         "status",
         "status_changed_at",
         "submitted_at",
@@ -458,7 +481,7 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("cohort", "entrepreneur", "company", "source", "language")}),
+        (None, {"fields": ("staff_page", "cohort", "entrepreneur", "company", "source", "language")}),
         (
             _("Statut (modifiable seulement par les actions de la liste)"),
             {"fields": ("status", "status_changed_at", "submitted_at", "declaration_accepted_at", "current_step")},
@@ -495,6 +518,17 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         _transition_action(ApplicationStatus.UNDER_REVIEW, _("Passer en évaluation")),
         _transition_action(ApplicationStatus.SHORTLISTED, _("Présélectionner")),
     ]
+
+    @admin.display(description=_("fiche de l'équipe"))
+    def staff_page(self, obj: Application) -> str:
+        """The programme team's page of the application: answers, documents, reviews, history, decision."""
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("cohorts:application_staff_detail", args=[obj.pk]),
+            _("Ouvrir la fiche de la candidature"),
+        )
 
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
@@ -603,15 +637,15 @@ class ApplicationTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationDocument)
-class ApplicationDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
+class ApplicationDocumentAdmin(DocumentLinksMixin, PrivateFilesAdminMixin, admin.ModelAdmin):
     form = ApplicationDocumentForm
     list_display = ("original_name", "kind", "application", "content_type", "size", "uploaded_at", "uploaded_by")
     list_filter = ("kind", "content_type", ("application__cohort", CohortListFilter))
     search_fields = ("original_name", "application__entrepreneur__last_name", "application__entrepreneur__email")
     list_select_related = ("application__entrepreneur", "application__cohort__programme", "uploaded_by")
     autocomplete_fields = ("application",)
-    readonly_fields = ("original_name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
-    fields = ("application", "kind", "file", "original_name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
+    readonly_fields = ("open_links", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
+    fields = ("application", "kind", "file", "open_links", "content_type", "size", "sha256", "uploaded_at", "uploaded_by")
     date_hierarchy = "uploaded_at"
     list_per_page = 50
     show_full_result_count = False

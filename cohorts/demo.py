@@ -12,8 +12,10 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.storage import private_storage
 from partners.demo import DEMO_DOMAIN, RECORDED_AT, aware, person_name, slugify_ascii
 from partners.models import (
     TURNOVER_BAND_FLOOR_MXOF,
@@ -31,6 +33,8 @@ from . import eligibility
 from .models import (
     XOF_PER_EUR,
     Application,
+    ApplicationDocument,
+    ApplicationStatus,
     ApplicationTransition,
     BudgetCategory,
     BudgetLine,
@@ -42,6 +46,7 @@ from .models import (
     ConflictOfInterest,
     Currency,
     DecisionOutcome,
+    DocumentKind,
     EligibilityCriterion,
     Expense,
     IncubatorSubProject,
@@ -568,6 +573,7 @@ def load(rng: random.Random, *, orgs: dict, people, specs: list[dict], entrepren
     rubrics = _rubrics_create(cohorts)
     applications = _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff)
     _reviews_create(rng, specs, applications, rubrics, people.reviewers, staff)
+    _documents_create(applications)
     demo = DemoCohorts(programme=wecco, nzassa=nzassa, cohorts=cohorts, applications=applications, specs=specs, staff=staff)
     _partners_and_members(wecco, nzassa, orgs, people)
     return demo
@@ -861,6 +867,81 @@ def _reviews_create(rng, specs, applications, rubrics, reviewers, staff) -> None
     bulk_create_with_history(decisions, SelectionDecision, default_change_reason=HISTORY_REASON, default_date=RECORDED_AT)
 
 
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF showing `lines` (Helvetica, accents in WinAnsi), written with pypdf: a plain PDF that
+    the upload checks accept and the browser's viewer shows."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    def escaped(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    text = ["BT", "/F1 20 Tf", "72 760 Td", f"({escaped(lines[0])}) Tj", "/F1 12 Tf", "0 -34 Td"]
+    for line in lines[1:]:
+        text += [f"({escaped(line)}) Tj", "0 -18 Td"]
+    text.append("ET")
+    content = DecodedStreamObject()
+    content.set_data("\n".join(text).encode("cp1252", errors="replace"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _documents_create(applications: list[Application]) -> None:
+    """A business plan for each application still under review, so that the jury and the programme team
+    have a document to open in the demo. No randomness here: the rest of the demo stays as it was."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    for app in applications:
+        if app.status != ApplicationStatus.UNDER_REVIEW:
+            continue
+        company = app.company
+        content = demo_pdf(
+            [
+                f"Plan d'affaires – {company.name}",
+                "Document de démonstration : entreprise et chiffres fictifs.",
+                "",
+                f"Secteur : {company.get_sector_display()}",
+                f"Employé·es : {company.employees}",
+                f"Partenariat recherché : {app.partnership_sought}",
+                f"Marchés visés : {app.target_markets}",
+                "",
+                "1. L'entreprise et son marché",
+                "2. Le projet de partenariat avec une entreprise belge",
+                "3. Prévisions sur trois ans",
+            ]
+        )
+        document = ApplicationDocument(
+            application=app,
+            kind=DocumentKind.BUSINESS_PLAN,
+            original_name=f"plan-affaires-{slugify_ascii(company.name)}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=app.submitted_at or app.created_at,
+            uploaded_by_id=app.entrepreneur.user_id,
+        )
+        document.file.save("plan", ContentFile(content), save=True)
+
+
 def _partners_and_members(wecco, nzassa, orgs, people) -> None:
     start = datetime.date(2021, 10, 1)
     roles = [
@@ -1106,6 +1187,15 @@ def delete_demo(programmes) -> None:
     Expense.objects.filter(budget_line__programme__in=programmes).delete()
     applications = Application.objects.filter(cohort__programme__in=programmes)
     app_ids = list(applications.values_list("pk", flat=True))
+    # The rows go with their applications; the stored files are removed once that is committed (a
+    # rolled-back deletion keeps rows that still point at them).
+    stored = list(ApplicationDocument.objects.filter(application_id__in=app_ids).values_list("file", flat=True))
+
+    def delete_files() -> None:
+        for name in filter(None, stored):
+            private_storage().delete(name)
+
+    transaction.on_commit(delete_files)
     decision_ids = list(SelectionDecision.objects.filter(application_id__in=app_ids).values_list("pk", flat=True))
     applications.delete()
     programmes.delete()

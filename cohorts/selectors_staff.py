@@ -1,10 +1,11 @@
-"""Staff reads: the filterable application list and the selection-effect analysis (who the funnel
-keeps at each stage, by group, and which criterion alone pushed whom out), each in a fixed number of
-SQL aggregations whatever the number of applications."""
+"""Staff reads: the filterable application list, the page of one application, and the selection-effect
+analysis (who the funnel keeps at each stage, by group, and which criterion alone pushed whom out), each
+in a fixed number of queries whatever the number of applications, documents or reviews."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import (
     Case,
@@ -12,6 +13,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -19,18 +21,28 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from core.bilingual import Text, text_in
 from partners.models import CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
 
 from .eligibility import company_age_at_submission
 from .models import (
     ELIGIBLE_STATUSES,
     Application,
+    ApplicationDocument,
     ApplicationStatus,
+    ApplicationTransition,
     Cohort,
+    ConflictOfInterest,
+    DecisionOutcome,
+    DocumentAccess,
     EligibilityCriterion,
     Review,
+    ReviewScore,
+    SelectionDecision,
     submitted_condition,
 )
+from .selectors_review import ScoreSummary, review_total, reviews_with_totals, summarise
 from .territory import (
     AXIS,
     ELSEWHERE,
@@ -55,6 +67,161 @@ def applications_for_staff() -> QuerySet[Application]:
 def failed_labels(application: Application) -> list[str]:
     """Labels of the criteria the application failed at its screening (stored on the row)."""
     return [item.get("label", "") for item in application.failed_criteria or [] if isinstance(item, dict)]
+
+
+# --------------------------------------------------------------------------------------------------
+# One application
+# --------------------------------------------------------------------------------------------------
+
+
+def application_for_staff_page() -> QuerySet[Application]:
+    """One application with everything its staff page shows, whatever the number of documents, reviews
+    or transitions: the row with its people, cohort and decision (1 query), then the documents, who opened
+    them and when, the reviews with their weighted totals and reviewers, their scores with criteria,
+    the conflicts, the transitions with their authors, and the cohort's eligibility criteria (1 each)."""
+    return Application.objects.select_related(
+        "entrepreneur", "company__region", "cohort__programme", "decision__decided_by"
+    ).prefetch_related(
+        Prefetch(
+            "documents",
+            queryset=ApplicationDocument.objects.order_by("kind", "uploaded_at", "pk").prefetch_related(
+                Prefetch(
+                    "accesses", queryset=DocumentAccess.objects.select_related("user").order_by("-at"), to_attr="page_accesses"
+                )
+            ),
+            to_attr="page_documents",
+        ),
+        Prefetch(
+            "reviews",
+            queryset=reviews_with_totals()
+            .select_related("reviewer")
+            .prefetch_related(
+                Prefetch(
+                    "scores",
+                    queryset=ReviewScore.objects.select_related("criterion").order_by("criterion__order", "criterion__pk"),
+                    to_attr="page_scores",
+                )
+            )
+            .order_by("assigned_at", "pk"),
+            to_attr="page_reviews",
+        ),
+        Prefetch(
+            "conflicts",
+            queryset=ConflictOfInterest.objects.select_related("reviewer").order_by("declared_at"),
+            to_attr="page_conflicts",
+        ),
+        Prefetch(
+            "transitions",
+            queryset=ApplicationTransition.objects.select_related("by").order_by("at", "pk"),
+            to_attr="page_transitions",
+        ),
+        Prefetch("cohort__criteria", queryset=EligibilityCriterion.objects.order_by("order", "pk"), to_attr="page_criteria"),
+    )
+
+
+@dataclass
+class CriterionResult:
+    """One eligibility criterion of the cohort and whether the application met it at its screening."""
+
+    label: Text
+    met: bool
+
+
+@dataclass
+class HistoryEvent:
+    """One dated line of the application's history: a status change or a step of its decision."""
+
+    at: datetime
+    title: str
+    by: User | None = None
+    detail: str = ""
+    detail_text: Text | None = None
+
+
+@dataclass
+class StaffApplicationPage:
+    application: Application
+    criteria: list[CriterionResult]
+    #: Failed criteria stored at screening that the cohort no longer has (deleted since): their label then.
+    removed_failed: list[str]
+    reviews: list[Review]
+    submitted_count: int
+    #: Average and spread of the submitted reviews' weighted totals, as on the boards.
+    score: ScoreSummary
+    history: list[HistoryEvent]
+
+
+def _screening(application: Application) -> tuple[list[CriterionResult], list[str]]:
+    failed = {item.get("id"): item.get("label", "") for item in application.failed_criteria or [] if isinstance(item, dict)}
+    criteria = application.cohort.page_criteria
+    results = [CriterionResult(label=text_in(criterion, "label"), met=criterion.pk not in failed) for criterion in criteria]
+    known = {criterion.pk for criterion in criteria}
+    return results, [label for pk, label in failed.items() if pk not in known]
+
+
+def _decision_history(application: Application) -> list[HistoryEvent]:
+    """Each saved version of the decision (one query), then its notification (kept on the row)."""
+    events = []
+    versions = (
+        SelectionDecision.history.filter(application_id=application.pk)
+        .select_related("decided_by", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    outcomes = dict(DecisionOutcome.choices)
+    for number, version in enumerate(versions):
+        title = _("Décision enregistrée : %(outcome)s") if number == 0 else _("Décision modifiée : %(outcome)s")
+        detail = ""
+        if version.override_reason:
+            detail = str(_("Sans toutes les évaluations : %(reason)s") % {"reason": version.override_reason})
+        events.append(
+            HistoryEvent(
+                # The decision's own date (a decision entered later, or loaded, keeps when it was taken).
+                at=version.decided_at or version.history_date,
+                title=str(title % {"outcome": outcomes.get(version.outcome, "")}),
+                by=version.decided_by or version.history_user,
+                detail=detail,
+                detail_text=text_in(version, "reason"),
+            )
+        )
+    decision = getattr(application, "decision", None)
+    if decision is not None and decision.notified_at is not None:
+        events.append(HistoryEvent(at=decision.notified_at, title=str(_("Décision notifiée à la personne candidate"))))
+    return events
+
+
+def staff_application_page(application: Application) -> StaffApplicationPage:
+    """What the staff page shows of an application fetched with `application_for_staff_page` (one more
+    query: the decision's versions)."""
+    reviews = application.page_reviews
+    for review in reviews:
+        review.total = review_total(review) if review.submitted_at else None
+    criteria, removed_failed = _screening(application)
+    history = [
+        HistoryEvent(
+            at=transition.at,
+            title=" → ".join(filter(None, [transition.get_from_status_display(), transition.get_to_status_display()])),
+            by=transition.by,
+            detail=transition.note,
+        )
+        for transition in application.page_transitions
+    ]
+    history = sorted(
+        [
+            HistoryEvent(at=application.created_at, title=str(_("Candidature commencée"))),
+            *history,
+            *_decision_history(application),
+        ],
+        key=lambda event: event.at,
+    )
+    return StaffApplicationPage(
+        application=application,
+        criteria=criteria,
+        removed_failed=removed_failed,
+        reviews=reviews,
+        submitted_count=sum(1 for review in reviews if review.submitted_at),
+        score=summarise(reviews),
+        history=history,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from .views import staff
 
 urlpatterns: list = [
     path("equipe/candidatures/", staff.application_list, name="application_list"),
+    path("equipe/candidatures/<int:pk>/", staff.application_staff_detail, name="application_staff_detail"),
     path("equipe/candidatures/export/", staff.application_export, name="application_export"),
     path("equipe/candidatures/import/", staff.application_import, name="application_import"),
     path("equipe/candidatures/import/<int:pk>/", staff.application_import_status, name="application_import_status"),

@@ -451,8 +451,9 @@ def test_a_reader_without_the_change_permission_sees_only_the_masked_number(clie
     assert "•••" in html
 
 
-def test_private_documents_show_their_name_never_a_link(staff_client):
+def test_private_documents_link_to_the_checked_document_view_never_to_the_file(staff_client):
     document = cf.ApplicationDocumentFactory(original_name="statuts-signes.pdf")
+    checked = reverse("cohorts:application_document_download", kwargs={"pk": document.application_id, "document_pk": document.pk})
 
     html = staff_client.get(_url(ApplicationDocument, "change", document.pk)).content.decode()
     application_html = staff_client.get(_url(Application, "change", document.application_id)).content.decode()
@@ -460,6 +461,16 @@ def test_private_documents_show_their_name_never_a_link(staff_client):
     for page in (html, application_html):
         assert "statuts-signes.pdf" in page
         assert document.file.name not in page
+        assert f'href="{checked}?view=1"' in page  # opened in the browser's viewer
+        assert f'href="{checked}"' in page  # downloaded
+
+
+def test_the_application_change_page_links_the_staff_page(staff_client):
+    application = cf.ApplicationFactory()
+
+    html = staff_client.get(_url(Application, "change", application.pk)).content.decode()
+
+    assert reverse("cohorts:application_staff_detail", args=[application.pk]) in html
 
 
 def test_an_uploaded_document_gets_its_name_type_size_and_fingerprint_from_the_file(staff_client, staff):

@@ -74,12 +74,13 @@ def test_a_tampered_filter_value_shows_an_empty_filtered_form_not_an_error(staff
     assert response.context["filter"].form.errors
 
 
-def test_the_list_links_each_application_to_its_admin_page(staff_client):
+def test_the_list_links_each_application_to_its_staff_page_not_to_the_admin(staff_client):
     application = staff_application(cohort=CohortFactory())
 
     html = staff_client.get(reverse("cohorts:application_list")).content.decode()
 
-    assert reverse("admin:cohorts_application_change", args=[application.pk]) in html
+    assert reverse("cohorts:application_staff_detail", args=[application.pk]) in html
+    assert reverse("admin:cohorts_application_change", args=[application.pk]) not in html
 
 
 def test_the_csv_export_holds_the_filtered_rows(staff_client, django_assert_max_num_queries):

@@ -1,4 +1,4 @@
-"""Who may open the staff pages: application list, exports, import (and its status) and selection analysis."""
+"""Who may open the staff pages: application list, the page of one application, exports, import (and its status) and selection analysis."""
 
 from accounts.tests.url_access import only
 
@@ -13,8 +13,18 @@ def _an_import(users) -> dict:
     return {"pk": job.pk}
 
 
+def _an_application(users) -> dict:
+    from cohorts.tests.factories import ApplicationFactory, ReviewFactory
+
+    application = ApplicationFactory(submitted=True, entrepreneur=users["entrepreneur"].entrepreneur)
+    # Even the reviewer assigned to it and its owner are refused: the page is the programme team's.
+    ReviewFactory(application=application, reviewer=users["reviewer"])
+    return {"pk": application.pk}
+
+
 ACCESS = {
     "cohorts:application_list": only("staff"),
+    "cohorts:application_staff_detail": {**only("staff"), "kwargs": _an_application},
     "cohorts:application_export": only("staff"),
     "cohorts:application_import": only("staff"),
     "cohorts:application_import_status": {**only("staff"), "kwargs": _an_import},

@@ -66,6 +66,13 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # Shown again with the ticks and the reason typed: nothing is lost.
         return _board(request, cohort, form)
+    selection_apply(request, form)
+    return redirect("cohorts:selection_board", pk=cohort.pk)
+
+
+def selection_apply(request: HttpRequest, form: SelectionBatchForm) -> None:
+    """Run a valid batch form through the selection services (with their safeguards) and tell the user
+    what was done and what was refused. Shared by the board and the staff page of one application."""
     applications = list(form.cleaned_data["applications"].order_by("pk"))
     action = form.cleaned_data["action"]
     override_reason = form.cleaned_data["override_reason"]
@@ -87,7 +94,6 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
     for application, error in failed:
         messages.error(request, _("%(applicant)s : %(error)s") % {"applicant": application.entrepreneur, "error": error})
-    return redirect("cohorts:selection_board", pk=cohort.pk)
 
 
 @role_required(Role.STAFF)

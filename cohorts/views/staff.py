@@ -1,6 +1,7 @@
-"""Staff pages: the filterable application list and its export, the selection-effect analysis and its
-export, and the import of applications collected offline (check, then confirm; a worker imports, the
-status page follows it)."""
+"""Staff pages: the filterable application list and its export, the page of one application (answers,
+documents, screening, reviews, history, decision), the selection-effect analysis and its export, and the
+import of applications collected offline (check, then confirm; a worker imports, the status page follows
+it)."""
 
 import uuid
 
@@ -16,13 +17,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import role_required
+from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
 from core.bilingual import plain_text_in
 from core.spreadsheets import parse_id, safe_cell, safe_dataset
 from core.storage import private_storage
 
 from .. import selectors_staff
+from ..forms.selection import SelectionBatchForm
 from ..forms.staff import (
     AnalysisFilter,
     ApplicationFilter,
@@ -30,7 +32,7 @@ from ..forms.staff import (
     ApplicationImportForm,
     ApplicationImportMappingForm,
 )
-from ..models import ApplicationImport, Cohort, ImportStatus, Programme
+from ..models import APPLICATION_TRANSITIONS, ApplicationImport, ApplicationStatus, Cohort, ImportStatus, Programme
 from ..programme_choice import programme_default, programme_remember
 from ..resources import (
     ApplicationImportResource,
@@ -40,6 +42,8 @@ from ..resources import (
     import_template,
     spreadsheet_read,
 )
+from ..selectors_selection import SELECTION_STATUSES
+from ..services.selection import OUTCOME_STATUS
 from ..services.staff import (
     PENDING_IMPORT_DIR,
     application_import_blocking,
@@ -47,6 +51,7 @@ from ..services.staff import (
     applications_import_check,
     file_sha256,
 )
+from .selection import selection_apply
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {
@@ -103,6 +108,53 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "cohorts/staff/application_list.html",
         {"filter": filterset, "page": page, "rows": rows, "query": query.urlencode()},
     )
+
+
+#: Where the decision form of the application page is offered: statuses from which the board's actions
+#: (shortlist, select, waitlist, reject) can still move the application.
+DECIDABLE_STATUSES = frozenset(
+    status
+    for status in SELECTION_STATUSES
+    if APPLICATION_TRANSITIONS[status] & {ApplicationStatus.SHORTLISTED, *OUTCOME_STATUS.values()}
+)
+
+
+def _decision_form(application, data=None) -> SelectionBatchForm:
+    form = SelectionBatchForm(data, cohort=application.cohort)
+    form.fields["reason"].help_text = _("Obligatoire pour une décision ; communiqué à la personne candidate.")
+    form.fields["override"].help_text = _("À cocher seulement pour décider alors que des évaluations requises manquent.")
+    return form
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def application_staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One application for the programme team. The decision form is the selection board's, for this
+    application alone, and goes through the same services and safeguards (reviews missing, reason)."""
+    application = get_for_user_or_404(selectors_staff.application_for_staff_page(), request.user, pk=pk)
+    decidable = application.status in DECIDABLE_STATUSES
+    form = _decision_form(application) if decidable else None
+    if request.method == "POST":
+        if not decidable:
+            messages.error(request, _("Aucune décision n'est possible sur une candidature à ce statut."))
+            return redirect("cohorts:application_staff_detail", pk=application.pk)
+        data = request.POST.copy()
+        data.setlist("applications", [str(application.pk)])  # this application, whatever was posted
+        form = _decision_form(application, data)
+        if form.is_valid():
+            selection_apply(request, form)
+            return redirect("cohorts:application_staff_detail", pk=application.pk)
+    page = selectors_staff.staff_application_page(application)
+    context = {
+        "page": page,
+        "application": application,
+        "cohort": application.cohort,
+        "partnership_labels": application.partnership_type_labels,
+        "form": form,
+        "missing_reviews": max(application.cohort.min_reviews - page.submitted_count, 0),
+        "show_fictitious_banner": application.cohort.programme.is_fictitious,
+    }
+    return render(request, "cohorts/staff/application_detail.html", context)
 
 
 @role_required(Role.STAFF)

@@ -385,3 +385,26 @@ def test_each_programme_has_its_country_regions_and_diaspora(wecco):
     submitted = indicators.stage("applications")
     assert submitted.by["diaspora"]["yes"] > 0
     assert indicators.group_label("region", "axis") == "Abidjan–Yamoussoukro"
+
+
+def test_the_jury_has_a_business_plan_to_open_in_each_application_under_review(wecco, client):
+    from django.urls import reverse
+
+    from cohorts.models import DocumentKind, Review
+    from cohorts.services.apply import pdf_problem
+
+    under_review = Application.objects.filter(status=ApplicationStatus.UNDER_REVIEW)
+    assert under_review.exists()
+    for application in under_review:
+        plan = application.documents.get(kind=DocumentKind.BUSINESS_PLAN)
+        with plan.file.open("rb") as handle:
+            assert pdf_problem(handle) is None, plan.original_name
+    # The demo reviewer opens one of the plans waiting for their scores, in the browser's viewer.
+    reviewer = User.objects.get(email="reviewer@demo.pem.example")
+    review = Review.objects.filter(reviewer=reviewer, submitted_at__isnull=True, application__in=under_review).first()
+    plan = review.application.documents.get()
+    client.force_login(reviewer)
+    url = reverse("cohorts:application_document_download", kwargs={"pk": review.application_id, "document_pk": plan.pk})
+    response = client.get(url + "?view=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("inline")
