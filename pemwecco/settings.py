@@ -320,3 +320,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --------------------------------------------------------------------------------------------------
+# Account safety ([6] items 1, 2 and 4): NUL in URLs, sign-up, throttling. Kept in one block.
+# --------------------------------------------------------------------------------------------------
+# A NUL character in a query string is a 400, never a database error (a 500 on PostgreSQL).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.middleware.RejectNulCharactersMiddleware"
+)
