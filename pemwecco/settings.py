@@ -328,3 +328,5 @@ LOGGING = {
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.middleware.RejectNulCharactersMiddleware"
 )
+# Sign-ups whose verification link expired unopened are deleted (accounts.services.signups_expire).
+CELERY_BEAT_SCHEDULE["accounts-signups-expire"] = {"task": "accounts.signups_expire", "schedule": 3600}
