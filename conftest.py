@@ -168,3 +168,12 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the limits per client address (accounts/throttling.py) count
+    in it, and every test client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
+logger = logging.getLogger(__name__)
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password-reset form, but the e-mail goes through the platform's queue (an OutgoingEmail
@@ -15,8 +19,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         from .emails import email_queue
+        from .services import account_email_allowed
 
         user = context.get("user")
+        if not account_email_allowed(email=to_email, kinds=("password_reset",)):
+            logger.info("Password-reset e-mail not sent: limit reached for account %s.", getattr(user, "pk", None))
+            return
         email_queue(
             to=to_email,
             user=user,

@@ -86,9 +86,11 @@ def verification_path(*, user: User, next_url: str = "") -> str:
     return f"{path}?{urlencode({'next': next_url})}" if next_url else path
 
 
-def _account_email_allowed(*, email: str) -> bool:
+def account_email_allowed(*, email: str, kinds: tuple[str, ...] = ACCOUNT_EMAIL_KINDS) -> bool:
+    """Whether the address may get another e-mail of these kinds: fewer than ACCOUNT_EMAILS_PER_ADDRESS
+    within ACCOUNT_EMAILS_WINDOW (the queued e-mails are the count: it holds across workers)."""
     recent = OutgoingEmail.objects.filter(
-        to__iexact=email, kind__in=ACCOUNT_EMAIL_KINDS, created_at__gte=timezone.now() - ACCOUNT_EMAILS_WINDOW
+        to__iexact=email, kind__in=kinds, created_at__gte=timezone.now() - ACCOUNT_EMAILS_WINDOW
     )
     return recent.count() < ACCOUNT_EMAILS_PER_ADDRESS
 
@@ -96,7 +98,7 @@ def _account_email_allowed(*, email: str) -> bool:
 def verification_email_send(*, user: User, next_url: str = "") -> bool:
     """Queue the verification e-mail, in the language the person chose when signing up, unless the
     address had its share of account e-mails this hour. Returns whether one was queued."""
-    if not _account_email_allowed(email=user.email):
+    if not account_email_allowed(email=user.email):
         logger.info("Verification e-mail not sent: limit reached for account %s.", user.pk)
         return False
     email_queue(
@@ -110,7 +112,7 @@ def verification_email_send(*, user: User, next_url: str = "") -> bool:
 
 
 def _account_exists_email_send(*, user: User, language: str) -> None:
-    if not _account_email_allowed(email=user.email):
+    if not account_email_allowed(email=user.email):
         logger.info("Account-exists e-mail not sent: limit reached for account %s.", user.pk)
         return
     email_queue(

@@ -4,6 +4,7 @@ applicants with e-mail verification, and the language switcher. The home page li
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,21 @@ from django.views.i18n import set_language as django_set_language
 
 from . import services
 from .forms import ResendVerificationForm, SignupCompleteForm, SignupForm
+from .throttling import email_request_allowed
+
+
+def _too_many_requests(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    messages.error(request, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+    return render(request, template, context, status=429)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with a limit per client address (the form limits e-mails per address)."""
+
+    def form_valid(self, form):
+        if not email_request_allowed(self.request, scope="password_reset"):
+            return _too_many_requests(self.request, self.template_name, self.get_context_data(form=form))
+        return super().form_valid(form)
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -37,6 +53,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "home")
     form = SignupForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
+        if not email_request_allowed(request, scope="signup"):
+            return _too_many_requests(request, "registration/signup_form.html", {"form": form, "next": next_url})
         data = form.cleaned_data
         services.user_signup(
             first_name=data["first_name"],
@@ -92,6 +110,8 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
     """Ask for a new verification link. The answer is the same whether or not the address has an account."""
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not email_request_allowed(request, scope="resend"):
+            return _too_many_requests(request, "registration/signup_resend.html", {"form": form})
         services.verification_email_resend(email=form.cleaned_data["email"])
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("accounts:signup_done")

@@ -6,6 +6,7 @@ on by variables (DATABASE_URL, CELERY_BROKER_URL / REDIS_URL, AWS_STORAGE_BUCKET
 by a second settings file.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -330,3 +331,21 @@ MIDDLEWARE.insert(
 )
 # Sign-ups whose verification link expired unopened are deleted (accounts.services.signups_expire).
 CELERY_BEAT_SCHEDULE["accounts-signups-expire"] = {"task": "accounts.signups_expire", "schedule": 3600}
+# Login throttling (django-axes): five wrong passwords for one account from one client address lock that
+# combination for 15 minutes. Locking the combination, not the account, means that somebody else cannot
+# lock a person out from elsewhere; a failure during the lockout does not prolong it. Log lines name
+# accounts and addresses by pseudonyms (accounts/throttling.py).
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes asks
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.throttling.client_str"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login with its address and browser
+AXES_ENABLE_ADMIN = False  # staff release a lockout with `manage.py axes_reset_username`
