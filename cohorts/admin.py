@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_exports import SafeExportMixin
 
 from .models import (
     Application,
@@ -390,7 +391,7 @@ def _transition_action(to_status: str, description):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
+class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = ("entrepreneur", "company", "cohort", "status", "submitted_at", "is_eligible", "source")
     list_filter = (

@@ -301,9 +301,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # History: who changed what, when.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# Admin exports: a cell starting with "=" never becomes a live formula in the spreadsheet program.
-# The staff pages' own exports go further (pemwecco/spreadsheets.py).
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Admin exports: see EXPORT_FORMATS in the account-safety block below.
 
 # Security switches that production turns on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
@@ -349,3 +347,6 @@ AXES_CLIENT_STR_CALLABLE = "accounts.throttling.client_str"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login with its address and browser
 AXES_ENABLE_ADMIN = False  # staff release a lockout with `manage.py axes_reset_username`
+# Admin exports (django-import-export) escape every text cell like the staff pages' exports, through the
+# formats of core.admin_exports.SafeExportMixin: the library's own option only drops one leading "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
