@@ -55,6 +55,7 @@ def _test_settings(tmp_path_factory):
         STATIC_ROOT=str(static_root),
         STORAGES=storages,  # the setting_changed receiver empties django's storage cache
         AWS_STORAGE_BUCKET_NAME="",
+        ACCOUNT_EMAIL_ANSWER_SECONDS=0,  # accounts/tests/test_throttling.py sets its own
     )
     overrides.enable()
     previous = _rebind_callable_storages()

@@ -2,9 +2,11 @@
 new verification link, password reset), and the pseudonyms that let the logs tell attempts apart without
 naming anybody: an e-mail address or an IP address is logged as a keyed hash, never in clear."""
 
+import functools
 import hashlib
 import hmac
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,3 +70,22 @@ def email_request_allowed(request: HttpRequest, *, scope: str) -> bool:
         logger.warning("Refused %s request: limit per client reached (ip %s).", scope, pseudonym(client_ip(request)))
         return False
     return True
+
+
+def answered_in_constant_time(view):
+    """A POST to this view is answered no sooner than settings.ACCOUNT_EMAIL_ANSWER_SECONDS after it
+    arrived. Whether an address has an account changes what the view does (create an account, send a
+    link, send "you already have an account", or nothing once the address had its share of e-mails);
+    the page is the same, and this makes its time the same too, so that neither tells who has an account."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.monotonic()
+        response = view(request, *args, **kwargs)
+        if request.method == "POST":
+            remaining = settings.ACCOUNT_EMAIL_ANSWER_SECONDS - (time.monotonic() - started)
+            if remaining > 0:
+                time.sleep(remaining)
+        return response
+
+    return wrapper

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,7 +16,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import services
 from .forms import ResendVerificationForm, SignupCompleteForm, SignupForm
-from .throttling import email_request_allowed
+from .throttling import answered_in_constant_time, email_request_allowed
 
 
 def _too_many_requests(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -23,8 +24,10 @@ def _too_many_requests(request: HttpRequest, template: str, context: dict) -> Ht
     return render(request, template, context, status=429)
 
 
+@method_decorator(answered_in_constant_time, name="dispatch")
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
-    """Django's reset page with a limit per client address (the form limits e-mails per address)."""
+    """Django's reset page with a limit per client address (the form limits e-mails per address), answered
+    in the same time whether the address has an account or not."""
 
     def form_valid(self, form):
         if not email_request_allowed(self.request, scope="password_reset"):
@@ -45,6 +48,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@answered_in_constant_time
 def signup(request: HttpRequest) -> HttpResponse:
     """Applicants start their account here: the page that follows is the same whether or not the address
     has an account already (the e-mail that goes there says which)."""
@@ -106,6 +110,7 @@ def signup_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     return render(request, "registration/signup_complete.html", {"form": form, "email": user.email})
 
 
+@answered_in_constant_time
 def signup_resend(request: HttpRequest) -> HttpResponse:
     """Ask for a new verification link. The answer is the same whether or not the address has an account."""
     form = ResendVerificationForm(request.POST or None)

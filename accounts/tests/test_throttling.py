@@ -4,6 +4,7 @@ admin), somebody elsewhere cannot lock the person out, the lock lifts by itself;
 
 import datetime
 import logging
+import time
 from unittest import mock
 
 import pytest
@@ -144,3 +145,21 @@ def test_one_client_sending_to_many_addresses_is_stopped_with_a_clear_message(cl
     assert all(response.status_code == 302 for response in responses[:10])
     assert responses[10].status_code == 429
     assert "Trop de demandes depuis votre connexion" in responses[10].content.decode()
+
+
+@pytest.mark.parametrize("name", ["accounts:signup", "accounts:signup_resend", "accounts:password_reset"])
+def test_the_answer_takes_the_same_time_whether_the_address_has_an_account_or_not(client, settings, name):
+    settings.ACCOUNT_EMAIL_ANSWER_SECONDS = 0.3
+    UserFactory(email="active@example.sn")
+    UserFactory(email="pending@example.sn", is_active=False, awaiting_verification=True)
+    data = {"first_name": "A", "last_name": "B", "preferred_language": "fr"}
+
+    def duration(email: str) -> float:
+        started = time.monotonic()
+        assert client.post(reverse(name), {**data, "email": email}).status_code == 302
+        return time.monotonic() - started
+
+    durations = {email: duration(email) for email in ("nobody@example.sn", "pending@example.sn", "active@example.sn")}
+
+    assert min(durations.values()) >= 0.3
+    assert max(durations.values()) - min(durations.values()) < 0.1, durations
