@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,10 +23,9 @@ def _too_many_requests(request: HttpRequest, template: str, context: dict) -> Ht
     return render(request, template, context, status=429)
 
 
-@method_decorator(answered_in_constant_time, name="dispatch")
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """Django's reset page with a limit per client address (the form limits e-mails per address), answered
-    in the same time whether the address has an account or not."""
+    in the same time whether the address has an account or not (urls.py wraps it)."""
 
     def form_valid(self, form):
         if not email_request_allowed(self.request, scope="password_reset"):
