@@ -323,9 +323,10 @@ LOGGING = {
 # --------------------------------------------------------------------------------------------------
 # Account safety ([6] items 1, 2 and 4): NUL in URLs, sign-up, throttling. Kept in one block.
 # --------------------------------------------------------------------------------------------------
-# A NUL character in a query string is a 400, never a database error (a 500 on PostgreSQL).
+# A NUL character in a query string is a 400, never a database error (a 500 on PostgreSQL). After the
+# language is chosen, so that the 400 page (templates/400.html) is in the reader's language.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.middleware.RejectNulCharactersMiddleware"
+    MIDDLEWARE.index("accounts.middleware.PreferredLanguageMiddleware") + 1, "core.middleware.RejectNulCharactersMiddleware"
 )
 # Sign-up, new link and password reset answer no sooner than this after the request (accounts/throttling.py):
 # the same time whether the address has an account or not. Above the slowest branch, measured ~50 ms.

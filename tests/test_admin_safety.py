@@ -26,5 +26,9 @@ def test_a_nul_character_in_a_list_search_or_filter_is_a_bad_request(staff_clien
     assert response.status_code == 400
 
 
-def test_a_nul_character_is_refused_on_the_site_pages_too(client):
-    assert client.get("/?next=%00").status_code == 400
+def test_a_nul_character_is_refused_on_the_site_pages_too_with_a_page_in_the_readers_language(client):
+    response = client.get("/?next=%00")
+    assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Invalid request" in client.get("/accounts/login/?q=%00").content.decode()
