@@ -349,6 +349,9 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_CLIENT_STR_CALLABLE = "accounts.throttling.client_str"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# And one client address trying many accounts (password spraying) is locked past this many failures.
+AXES_HANDLER = "accounts.login_throttling.ThrottlingHandler"
+LOGIN_FAILURE_LIMIT_PER_CLIENT = env.int("LOGIN_FAILURE_LIMIT_PER_CLIENT", default=30)
 AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login with its address and browser
 AXES_ENABLE_ADMIN = False  # staff release a lockout with `manage.py axes_reset_username`
 # Admin exports (django-import-export) escape every text cell like the staff pages' exports, through the
