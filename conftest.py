@@ -58,6 +58,7 @@ def _test_settings(tmp_path_factory):
         # Tests log staff in with force_login; the second factor is tested on its own (accounts/tests/
         # test_mfa.py turns it on with the `mfa_enforced` fixture).
         MFA_ENFORCED=False,
+        ACCOUNT_EMAIL_ANSWER_SECONDS=0,  # accounts/tests/test_throttling.py sets its own
     )
     overrides.enable()
     previous = _rebind_callable_storages()
@@ -177,3 +178,12 @@ def _default_language_after_each_test():
 def mfa_enforced(settings):
     """The second factor required, as it is outside tests."""
     settings.MFA_ENFORCED = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the limits per client address (accounts/throttling.py) count
+    in it, and every test client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()

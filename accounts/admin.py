@@ -1,9 +1,12 @@
 """Back office for accounts: users log in by e-mail and hold their roles as groups."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,13 +14,30 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import EmailStatus, OutgoingEmail, User
+from .services import user_password_link_send
 from .services_mfa import mfa_reset
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(forms.ModelForm):
+    """A new account: staff give the person's address and name; the person chooses their password from
+    the link e-mailed when the account is saved (staff never choose somebody else's password)."""
+
     class Meta:
         model = User
-        fields = ("email",)
+        fields = ("email", "first_name", "last_name")
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."), code="duplicate_email")
+        return email
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 class UserEditForm(UserChangeForm):
@@ -39,7 +59,6 @@ class UserAdmin(DjangoUserAdmin):
     date_hierarchy = "date_joined"
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups", "user_permissions")
-    actions = ["reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "phone", "preferred_language", "time_zone")}),
@@ -52,10 +71,48 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "first_name", "last_name", "usable_password", "password1", "password2"),
+                "fields": ("email", "first_name", "last_name"),
             },
         ),
     )
+
+    actions = ["send_password_link", "reset_second_factor"]
+
+    def get_fieldsets(self, request, obj=None):
+        # Somebody else's password is not set here: the action sends them a link to choose it.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk == request.user.pk:
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(field for field in options["fields"] if field != "password")})
+            for name, options in fieldsets
+        ]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Only one's own password is changed here; other people get a link (the action below)."""
+        if str(request.user.pk) != str(unquote(id)):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            user_password_link_send(user=obj)
+
+    @admin.action(description=_("Envoyer un lien de réinitialisation du mot de passe"), permissions=["change"])
+    def send_password_link(self, request, queryset):
+        users = [user for user in queryset if user.is_active and not self._touches_a_superuser(request, user)]
+        for user in users:
+            user_password_link_send(user=user)
+        self.message_user(
+            request,
+            ngettext(
+                "Lien de réinitialisation envoyé à %(count)d personne.",
+                "Lien de réinitialisation envoyé à %(count)d personnes.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
 
     def get_queryset(self, request):
         # One query for the roles of the whole page instead of one per row.

@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
+logger = logging.getLogger(__name__)
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password-reset form, but the e-mail goes through the platform's queue (an OutgoingEmail
@@ -15,8 +19,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         from .emails import email_queue
+        from .services import account_email_allowed
 
         user = context.get("user")
+        if not account_email_allowed(email=to_email, kinds=("password_reset",)):
+            logger.info("Password-reset e-mail not sent: limit reached for account %s.", getattr(user, "pk", None))
+            return
         email_queue(
             to=to_email,
             user=user,
@@ -27,39 +35,38 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class LoginForm(AuthenticationForm):
+    # A sign-up whose link was not opened yet has no password: nothing to tell apart from a wrong one.
     username = forms.EmailField(
         label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError:
-            # Someone who signed up but has not opened the verification link yet gets told so, rather than
-            # "wrong password" (only when the password is right, so this reveals nothing to a guesser).
-            email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-            pending = User.objects.filter(email__iexact=email or "", is_active=False, last_login__isnull=True).first()
-            if pending is not None and password and pending.check_password(password):
-                raise ValidationError(
-                    _(
-                        "Votre adresse e-mail n'est pas encore confirmée : ouvrez le lien que nous vous avons envoyé, "
-                        "ou demandez-en un nouveau."
-                    ),
-                    code="inactive",
-                ) from None
-            raise
-
 
 class SignupForm(forms.Form):
-    """An applicant's account: name, e-mail (their login), password twice, preferred language."""
+    """An applicant's sign-up: name, e-mail (their login), preferred language. The password is chosen
+    from the link e-mailed to that address, so that only the holder of the mailbox sets it."""
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     email = forms.EmailField(
         label=_("Adresse e-mail"),
-        help_text=_("Elle vous servira d'identifiant ; nous y enverrons un lien de confirmation."),
+        help_text=_("Elle vous servira d'identifiant ; nous y enverrons un lien pour choisir votre mot de passe."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Langue préférée"),
+        choices=settings.LANGUAGES,
+        help_text=_("Langue des pages et des e-mails que vous recevrez."),
+    )
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+
+class SignupCompleteForm(forms.Form):
+    """Opened from the verification link: the names typed at sign-up (to correct) and the password."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -71,20 +78,10 @@ class SignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Langue préférée"),
-        choices=settings.LANGUAGES,
-        help_text=_("Langue des pages et des e-mails que vous recevrez."),
-    )
 
-    def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("Un compte existe déjà avec cette adresse. Connectez-vous, ou choisissez « Mot de passe oublié »."),
-                code="duplicate_email",
-            )
-        return email
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
@@ -95,7 +92,7 @@ class SignupForm(forms.Form):
             )
         elif password1:
             candidate = User(
-                email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+                email=self.user.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
             )
             try:
                 password_validation.validate_password(password1, candidate)

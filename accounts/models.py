@@ -61,6 +61,12 @@ class User(AbstractUser):
         _("fictif (démo)"), default=False, help_text=_("Compte de démonstration : personne fictive.")
     )
 
+    awaiting_verification = models.BooleanField(
+        _("inscription en attente de confirmation"),
+        default=False,
+        help_text=_("Compte créé par l'inscription en ligne dont le lien de confirmation n'a pas encore été ouvert."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from core.jobs import JobBusy, JobRetry
 
-from .services import email_deliver
+from .services import email_deliver, signups_expire
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
@@ -16,3 +16,9 @@ def email_send(self, email_id: int) -> bool:
         raise self.retry(countdown=busy.retry_in) from busy
     except JobRetry as retry:
         raise self.retry(countdown=retry.countdown) from retry
+
+
+@shared_task(name="accounts.signups_expire", acks_late=False)
+def signups_expire_task() -> int:
+    """Periodic (beat): sign-ups whose link expired unopened are deleted."""
+    return signups_expire()

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_exports import SafeExportMixin
 
 from .models import (
     Application,
@@ -441,7 +442,7 @@ def _transition_action(to_status: str, description):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
+class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = ("entrepreneur", "company", "cohort", "status", "submitted_at", "is_eligible", "source")
     list_filter = (

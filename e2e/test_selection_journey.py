@@ -207,8 +207,6 @@ def test_applicant_applies_on_a_phone_is_reviewed_selected_and_reads_the_decisio
     fill(phone, "first_name", "Awa")
     fill(phone, "last_name", "Ndiaye")
     fill(phone, "email", APPLICANT_EMAIL)
-    fill(phone, "password1", APPLICANT_PASSWORD)
-    fill(phone, "password2", APPLICANT_PASSWORD)
     language = Select(phone.find_element(By.NAME, "preferred_language")).first_selected_option
     assert language.get_attribute("value") == "fr"
     click_and_load(phone, css(phone, "main form button[type=submit]"))
@@ -220,9 +218,16 @@ def test_applicant_applies_on_a_phone_is_reviewed_selected_and_reads_the_decisio
     (verification,) = [m for m in mailoutbox if APPLICANT_EMAIL in m.to]
     link = re.search(r"(/accounts/signup/verify/\S+)", verification.body)
     assert link, verification.body
+    # The link opens the page where the owner of the mailbox chooses the password; then they log in.
     phone.get(live_server.url + link.group(1))
+    fill(phone, "password1", APPLICANT_PASSWORD)
+    fill(phone, "password2", APPLICANT_PASSWORD)
+    click_and_load(phone, css(phone, "main form button[type=submit]"))
+    assert "compte est activé" in alerts(phone), page_errors(phone)
+    fill(phone, "username", APPLICANT_EMAIL)
+    fill(phone, "password", APPLICANT_PASSWORD)
+    click_and_load(phone, css(phone, "main form button[type=submit]"))
     waiter(phone).until(EC.url_contains(call_path))
-    assert "compte activé" in alerts(phone)
 
     # Start the application from the call's page.
     click_and_load(phone, phone.find_element(By.XPATH, "//main//form//button[normalize-space()='Candidater']"))

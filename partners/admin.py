@@ -4,8 +4,9 @@ regions (and watched region groups) of the programmes' countries."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
+
+from core.admin_exports import SafeExportMixin
 
 from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact, Region, RegionGroup
 
@@ -93,7 +94,7 @@ class OrganisationContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ExportMixin, admin.ModelAdmin):
+class OrganisationAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
     list_filter = ("kind", "country", "belgian_region", "sector", "is_fictitious")
@@ -137,7 +138,7 @@ class FounderInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ExportMixin, admin.ModelAdmin):
+class CompanyAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [CompanyResource]
     list_display = (
         "name",
@@ -172,7 +173,7 @@ class CompanyAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Entrepreneur)
-class EntrepreneurAdmin(ExportMixin, admin.ModelAdmin):
+class EntrepreneurAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [EntrepreneurResource]
     list_display = ("last_name", "first_name", "email", "gender", "age_band", "country_of_residence", "company", "user")
     list_display_links = ("last_name", "first_name")

@@ -56,7 +56,9 @@ def pdf_from_html(*, html: str) -> bytes:
     except (ImportError, OSError) as error:  # OSError: Pango or its libraries are missing
         raise ReportRenderError(_("Le moteur PDF (WeasyPrint) n'est pas disponible : %(error)s") % {"error": error}) from error
     try:
-        return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
+        return HTML(string=html, base_url=None, url_fetcher=_no_fetch_fetcher()).write_pdf()
+    except _ExternalResourceRefused as refused:
+        raise ReportRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": refused.url[:200]}) from None
     except ReportRenderError:
         raise
     except Exception as error:  # WeasyPrint raises many kinds; the job records the reason
@@ -65,8 +67,26 @@ def pdf_from_html(*, html: str) -> bytes:
         ) from error
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    raise ReportRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": url[:200]})
+class _ExternalResourceRefused(BaseException):  # noqa: N818 - not an error of ours: a signal through WeasyPrint
+    """Raised by the fetcher for any URL. A BaseException like WeasyPrint's own `FatalURLFetchingError`:
+    WeasyPrint turns an ordinary exception of a fetcher into a warning and leaves the resource out, so a
+    report would silently differ from what was asked; this one stops the rendering with a clear reason."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = str(url)
+
+
+def _no_fetch_fetcher():
+    """A fetcher refusing every URL, in WeasyPrint's fetcher API (in WeasyPrint 70, the version pinned, a `URLFetcher` whose
+    `fetch` is called; a plain function fails inside WeasyPrint with AttributeError)."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise _ExternalResourceRefused(url)
+
+    return NoFetch(fail_on_errors=True)
 
 
 # --------------------------------------------------------------------------------------------------

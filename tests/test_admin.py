@@ -224,22 +224,19 @@ def test_staff_cannot_raise_their_own_privileges_on_the_user_form(staff_client, 
     assert "groups" in form.fields
 
 
-def test_staff_create_a_user_with_an_email_and_a_password(staff_client):
-    response = staff_client.post(
-        _url(User, "add"),
-        {
-            "email": "Awa.Diop@Example.sn",
-            "first_name": "Awa",
-            "last_name": "Diop",
-            "usable_password": "true",
-            "password1": "a-long-pass-phrase-42",
-            "password2": "a-long-pass-phrase-42",
-        },
-    )
+def test_staff_create_a_user_who_gets_a_link_to_choose_their_password(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            _url(User, "add"), {"email": "Awa.Diop@Example.sn", "first_name": "Awa", "last_name": "Diop"}
+        )
 
     assert response.status_code == 302
     user = User.objects.get(email__iexact="awa.diop@example.sn")
-    assert user.check_password("a-long-pass-phrase-42")
+    assert not user.has_usable_password()
+    assert [m.to for m in mailoutbox] == [["awa.diop@example.sn"]]
+    assert "/accounts/password/reset/" in mailoutbox[0].body
 
 
 # --------------------------------------------------------------------------------------------------

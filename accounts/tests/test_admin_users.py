@@ -31,12 +31,14 @@ def test_staff_cannot_edit_a_superuser_but_may_view_them(client, superuser):
     assert superuser.email != "mine@example.org"
 
 
-def test_staff_still_manage_ordinary_accounts(client):
+def test_staff_still_edit_ordinary_accounts_but_not_their_password(client):
     client.force_login(UserFactory(roles=["staff"]))
     colleague = UserFactory()
-    assert client.get(f"/admin/accounts/user/{colleague.pk}/password/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{colleague.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{colleague.pk}/password/").status_code == 403
 
 
-def test_a_superuser_may_change_another_superuser(client, superuser):
+def test_a_superuser_may_edit_another_superuser_but_not_choose_their_password(client, superuser):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    assert client.get(f"/admin/accounts/user/{superuser.pk}/password/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{superuser.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{superuser.pk}/password/").status_code == 403

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
@@ -55,4 +56,5 @@ def test_an_object_outside_the_users_reach_is_a_404():
 
 def test_email_login_is_case_insensitive(client):
     UserFactory(email="awa.diop@example.org")
-    assert client.login(username="Awa.Diop@Example.org", password="pw-for-tests-1")
+    client.post(reverse("accounts:login"), {"username": "Awa.Diop@Example.org", "password": "pw-for-tests-1"})
+    assert client.get(reverse("home")).wsgi_request.user.email == "awa.diop@example.org"
