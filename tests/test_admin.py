@@ -41,6 +41,8 @@ READ_ONLY_MODELS = {
     cohorts_models.ScreeningJob,
     # Reviews and conflicts are added through the services (review board, reviewer portal), not here.
     cohorts_models.Review, cohorts_models.ConflictOfInterest, cohorts_models.DocumentAccess,
+    # Personal data: the retention job, a person's exports and anonymisations are records of what was done.
+    mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
 }  # fmt: skip
 
 
@@ -100,6 +102,11 @@ ROW_FACTORIES = {
     cohorts_models.BudgetLine: cf.BudgetLineFactory,
     cohorts_models.Expense: cf.ExpenseFactory,
     mobility_models.MobilityPlan: mf.MobilityPlanFactory,
+    mobility_models.RetentionRun: lambda: mobility_models.RetentionRun.objects.create(run_on=datetime.date(2026, 1, 5)),
+    mobility_models.PersonalDataExport: lambda: mobility_models.PersonalDataExport.objects.create(user=UserFactory()),
+    mobility_models.Anonymisation: lambda: mobility_models.Anonymisation.objects.create(
+        entrepreneur=pf.EntrepreneurFactory(), by=UserFactory(roles=[Role.STAFF]), reason="demande"
+    ),
     mobility_models.TargetPartner: mf.TargetPartnerFactory,
     mobility_models.VisaFile: mf.VisaFileFactory,
     mobility_models.VisaDocument: mf.VisaDocumentFactory,

@@ -13,6 +13,7 @@ from cohorts.models import ApplicationImport, ScreeningJob
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs
 from core.jobs import JobStatus
+from mobility.models import PersonalDataExport, RetentionRun
 from reporting.models import ReportJob
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,17 @@ def a_screening(**fields):
     return ScreeningJob.objects.create(cohort=CohortFactory(), **fields)
 
 
-MAKERS = [an_email, an_import, a_report, a_screening]
+def a_retention_run(**fields):
+    return RetentionRun.objects.create(run_on=timezone.localdate() - timedelta(days=RetentionRun.objects.count()), **fields)
+
+
+def an_export(**fields):
+    from accounts.tests.factories import UserFactory
+
+    return PersonalDataExport.objects.create(user=UserFactory(), **fields)
+
+
+MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export]
 
 
 @pytest.fixture(params=MAKERS, ids=lambda maker: maker.__name__)
@@ -47,7 +58,7 @@ def ago(seconds: float):
 
 
 def test_every_job_model_is_registered():
-    assert set(jobs.job_models()) == {OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob}
+    assert set(jobs.job_models()) == {OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob, RetentionRun, PersonalDataExport}
 
 
 def test_a_queued_job_is_claimed_once(make):
