@@ -10,8 +10,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    base36_to_int,
+    url_has_allowed_host_and_scheme,
+    urlencode,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.utils.translation import gettext as _
 
 from core.jobs import JobRetry, job_claim, job_finish, job_heartbeat, job_retry_later
@@ -21,14 +28,26 @@ from .models import OutgoingEmail, Role, User
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
-    """Like the password-reset token (valid PASSWORD_RESET_TIMEOUT, three days by default, and dead once
-    the password or last login changes) with its own salt, so that neither kind of link opens the other,
-    and dead once the account is active, so that a link works only once."""
+    """Like the password-reset token (dead once the password or last login changes) with its own salt, so
+    that neither kind of link opens the other, and dead once the account is active, so that a link works
+    only once. Valid SIGNUP_VERIFICATION_TIMEOUT (three days), not the reset links' hour."""
 
     key_salt = "accounts.services_signup.EmailVerificationTokenGenerator"
 
-    def _make_hash_value(self, user, timestamp):
-        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+    def check_token(self, user, token) -> bool:
+        # Django's own check also limits the age to PASSWORD_RESET_TIMEOUT (one hour): same checks, own limit.
+        if not (user and token):
+            return False
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if self._num_seconds(self._now()) - timestamp > settings.SIGNUP_VERIFICATION_TIMEOUT:
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
 
 
 email_verification_token = EmailVerificationTokenGenerator()

@@ -365,8 +365,9 @@ SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "accounts.middleware.SessionTimeoutMiddleware"
 )
-# Password-reset links are valid one hour.
+# Password-reset links are valid one hour; sign-up verification links three days (accounts.services).
 PASSWORD_RESET_TIMEOUT = 3600
+SIGNUP_VERIFICATION_TIMEOUT = 3 * 24 * 3600
 # ---- end of headers and sessions ----------------------------------------------------------------------------
 
 LOGGING = {
