@@ -370,6 +370,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 SIGNUP_VERIFICATION_TIMEOUT = 3 * 24 * 3600
 # ---- end of headers and sessions ----------------------------------------------------------------------------
 
+# ---- Backups ([6] item 7): `make backup` writes here (core.backups); the keys are never in a backup. --------
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
