@@ -60,6 +60,12 @@ def idle_limit_for(user) -> int:
     return settings.SESSION_IDLE_SECONDS
 
 
+def session_clock_start(sender, request: HttpRequest, user, **kwargs) -> None:
+    """On login (user_logged_in): the session starts now, and was last seen now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
+
+
 class SessionTimeoutMiddleware:
     """Logs a person out after a period without any request (idle timeout, shorter for the roles that see
     personal or evaluation data) and after an absolute lifetime counted from the login, then sends them to
@@ -81,12 +87,15 @@ class SessionTimeoutMiddleware:
         now = time.time()
         started = session.get(SESSION_STARTED_KEY)
         seen = session.get(SESSION_SEEN_KEY)
-        if started is None:  # the first request of this login
+        if started is None:  # a session opened before this middleware existed: its clocks start now
             session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = now
             return None
         if now - started > settings.SESSION_MAX_AGE_SECONDS:
             return _("Votre session a atteint sa durée maximale. Veuillez vous reconnecter.")
-        if seen is not None and now - seen > idle_limit_for(user):
+        idle = now - seen if seen is not None else 0
+        # The person's roles (a query) matter only once the shorter of the two limits has passed.
+        shortest = min(settings.SESSION_IDLE_SECONDS_SENSITIVE, settings.SESSION_IDLE_SECONDS)
+        if idle > shortest and idle > idle_limit_for(user):
             return _("Votre session a expiré après une période d'inactivité. Veuillez vous reconnecter.")
         if seen is None or now - seen >= SEEN_GRANULARITY_SECONDS:
             session[SESSION_SEEN_KEY] = now

@@ -42,7 +42,7 @@ def clock():
 def logged_in(client, *roles):
     client.force_login(UserFactory(roles=list(roles)))
     page = reverse("accounts:password_change")
-    assert client.get(page).status_code == 200  # the first request starts the clock
+    assert client.get(page).status_code == 200  # the login started the clocks
     return page
 
 
