@@ -15,7 +15,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install install-test demo demo-code demo-reset lint test check translations clean
+.PHONY: help install install-test demo demo-code demo-reset lint test check translations clean backup restore
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
@@ -23,6 +23,8 @@ help:
 	@echo "make test   install, compile translations, lint, check the layers, run the whole test suite (PYTEST_ARGS='...' to narrow)"
 	@echo "make lint   ruff (lint and format check) and the import-linter layer contract"
 	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
+	@echo "make backup  the database, private and public files in backups/pem-backup-<time>/ (BACKUP_DIR=...); NOT the encryption keys"
+	@echo "make restore FROM=backups/pem-backup-<time>  put a backup back into an empty database (RESTORE_ARGS=--replace over one)"
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
@@ -75,11 +77,20 @@ test: install-test translations lint
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	@# --deploy in production mode, with the switches a production host sets: any warning fails.
+	@# --deploy in production mode with the README's production minimum (HSTS is on by default): any warning fails.
 	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=pem.example \
 		FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-		SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+		SECURE_SSL_REDIRECT=1 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups (core/backups.py): PostgreSQL through pg_dump/pg_restore, SQLite through its online backup, the
+# local file folders as tar archives. The encryption keys (FIELD_ENCRYPTION_KEYS) are never in a backup.
+backup: install
+	$(PY) manage.py backup_create $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/pem-backup-<time> [RESTORE_ARGS=--replace]" >&2; exit 2; }
+	$(PY) manage.py backup_restore "$(FROM)" $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .celery-broker

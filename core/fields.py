@@ -8,13 +8,18 @@ from django.conf import settings
 from django.db import models
 
 
-def _fernet() -> MultiFernet:
+def encryption_keys() -> list[str]:
+    """The Fernet keys in use, newest first."""
     keys = list(settings.FIELD_ENCRYPTION_KEYS)
     if not keys:
         # Derived from SECRET_KEY so a laptop works without configuration; production sets its own keys.
         digest = hashlib.sha256(("pem-field-encryption:" + settings.SECRET_KEY).encode()).digest()
         keys = [base64.urlsafe_b64encode(digest).decode()]
-    return MultiFernet([Fernet(key) for key in keys])
+    return keys
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in encryption_keys()])
 
 
 class UnreadableSecret(str):

@@ -1,8 +1,11 @@
 """Project middleware: the own 404 and 500 pages of the demo (Django's technical pages list the URL patterns
-or a traceback, which a person trying the demo must not see), and the refusal of NUL characters in URLs."""
+or a traceback, which a person trying the demo must not see), the refusal of NUL characters in URLs, and the
+security headers Django does not set itself."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
 
@@ -37,3 +40,22 @@ class RejectNulCharactersMiddleware:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             raise BadRequest("NUL character in the query string")
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: a Permissions-Policy (no camera, microphone,
+    geolocation... for any page) and `Cache-Control: no-store` on every page shown to a logged-in person and
+    on the login and password pages (settings.NO_STORE_URL_NAMES), so that no browser or proxy cache keeps a
+    copy of personal data for the next person at a shared computer. Must come after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if (user is not None and user.is_authenticated) or (match and match.view_name in settings.NO_STORE_URL_NAMES):
+            add_never_cache_headers(response)
+        return response

@@ -61,6 +61,8 @@ def start_chromium(width: int = WINDOW[0], height: int = WINDOW[1], accept_langu
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
+    # The console (driver.get_log("browser")) is kept: CSP violations show there.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_window_size(width, height)
     driver.implicitly_wait(0)

@@ -335,11 +335,69 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# HSTS on by default in production (one year); SECURE_HSTS_SECONDS=0 turns it off (e.g. while trying TLS out).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# ---- Headers and sessions ([6] item 5) ---------------------------------------------------------------------
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, no inline script, no eval;
+# styles keep 'unsafe-inline' (style="" attributes in crispy, admin and the server-drawn SVG charts, htmx's
+# indicator style). Views that set their own policy (documents served sandboxed) keep theirs: the
+# middleware never replaces an existing header.
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons (menu, select arrow) as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy on every response and `Cache-Control: no-store` on every page of a logged-in user and
+# on the login and password pages (core.middleware.SecurityHeadersMiddleware).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "core.middleware.SecurityHeadersMiddleware"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+NO_STORE_URL_NAMES = [
+    "accounts:login",
+    "admin:login",
+    "accounts:password_reset",
+    "accounts:password_reset_confirm",
+    "accounts:signup",
+    "accounts:signup_verify",
+]
+# Sessions: logged out after SESSION_IDLE_SECONDS without a request (staff, evaluators and the committee:
+# SESSION_IDLE_SECONDS_SENSITIVE), and SESSION_MAX_AGE_SECONDS after logging in whatever the activity
+# (accounts.middleware.SessionTimeoutMiddleware, after the messages middleware: it leaves a message).
+SESSION_IDLE_SECONDS_SENSITIVE = env.int("SESSION_IDLE_SECONDS_SENSITIVE", default=30 * 60)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=8 * 3600)
+SESSION_MAX_AGE_SECONDS = env.int("SESSION_MAX_AGE_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1, "accounts.middleware.SessionTimeoutMiddleware"
+)
+# Password-reset links are valid one hour; sign-up verification links three days (accounts.services.VERIFICATION_DAYS).
+PASSWORD_RESET_TIMEOUT = 3600
+# ---- end of headers and sessions ----------------------------------------------------------------------------
+
+# ---- Backups ([6] item 7): `make backup` writes here (core.backups); the keys are never in a backup. --------
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 LOGGING = {
     "version": 1,
