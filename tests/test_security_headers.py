@@ -69,7 +69,9 @@ def check_page(path: str, response, *, logged_in: bool) -> tuple[list[str], list
     """The problems of one response, and the links it offers."""
     problems = []
     policy = response.get("Content-Security-Policy", "")
-    script_src = next((part for part in policy.split(";") if part.strip().startswith("script-src")), "")
+    directives = {part.strip().split(" ")[0]: part.strip() for part in policy.split(";") if part.strip()}
+    # Scripts fall back on default-src when script-src is absent (the documents' sandbox: default-src 'none').
+    script_src = directives.get("script-src") or directives.get("default-src", "")
     if not policy:
         problems.append(f"{path}: no Content-Security-Policy")
     elif "'unsafe-inline'" in script_src or "'unsafe-eval'" in script_src or not script_src:
