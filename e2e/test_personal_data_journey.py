@@ -32,7 +32,12 @@ def test_an_entrepreneur_downloads_their_data(browser, live_server, width):
     if width < 992:
         click(browser, browser.find_element(By.CSS_SELECTOR, ".navbar-toggler"))
     click(browser, browser.find_element(By.CSS_SELECTOR, ".dropdown-toggle.pem-account"))
-    click(browser, WebDriverWait(browser, 10).until(lambda d: [e for e in d.find_elements(By.LINK_TEXT, "Mes données") if e.is_displayed()])[0])
+    click(
+        browser,
+        WebDriverWait(browser, 10).until(lambda d: [e for e in d.find_elements(By.LINK_TEXT, "Mes données") if e.is_displayed()])[
+            0
+        ],
+    )
     click(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Préparer mon export']"))
     link = WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "Télécharger le zip"))[0]
     shot(browser, f"my-data-{width}")

@@ -1,0 +1,153 @@
+"""Writes on coaching: a coach logs and edits their sessions with the entrepreneurs assigned to them,
+with action items; an entrepreneur or their coach marks an action done. Every check that protects the
+records is here, whatever page or import calls it."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cohorts.models import Application
+from partners.models import Coach
+
+from .models import ActionItem, ActionOwner, CoachAssignment, CoachingSession, CoachingTopic, SessionKind
+
+#: A session lasts 5 minutes to 12 hours (a Boostcamp day); it is logged within a year.
+MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
+OLDEST_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    title: str
+    owner: str = ActionOwner.ENTREPRENEUR
+    due_on: datetime.date | None = None
+
+
+def coach_is_assigned(*, coach: Coach, application: Application) -> bool:
+    return CoachAssignment.objects.filter(coach=coach, application=application, ended_on__isnull=True).exists()
+
+
+def _validate(*, held_on: datetime.date, duration_minutes: int, kind: str, topic_tags: list[str], actions: list[ActionSpec]):
+    errors = {}
+    today = timezone.localdate()
+    if held_on > today:
+        errors["held_on"] = _("Une séance déjà tenue ne peut pas être datée dans le futur.")
+    elif held_on < today - datetime.timedelta(days=OLDEST_DAYS):
+        errors["held_on"] = _("Cette date a plus d'un an : vérifiez l'année.")
+    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
+        errors["duration_minutes"] = _("Une séance dure de %(min)s minutes à %(max)s heures.") % {
+            "min": MIN_MINUTES,
+            "max": MAX_MINUTES // 60,
+        }
+    if kind not in SessionKind.values:
+        errors["kind"] = _("Type de séance inconnu.")
+    if set(topic_tags) - set(CoachingTopic.values):
+        errors["topic_tags"] = _("Thème inconnu.")
+    for action in actions:
+        if action.owner not in ActionOwner.values:
+            errors["actions"] = _("Responsable d'action inconnu.")
+        if action.due_on and action.due_on < held_on:
+            errors["actions"] = _("L'échéance d'une action ne peut précéder la séance.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def coaching_session_log(
+    *,
+    coach: Coach,
+    application: Application,
+    held_on: datetime.date,
+    duration_minutes: int,
+    kind: str = SessionKind.INDIVIDUAL,
+    topic_tags: list[str] | None = None,
+    summary: str = "",
+    private_notes: str = "",
+    actions: list[ActionSpec] | None = None,
+    client_token: uuid.UUID | None = None,
+    by: User | None = None,
+) -> tuple[CoachingSession, bool]:
+    """Record a session of `coach` with an entrepreneur assigned to them, and its action items.
+
+    Returns (session, created). The same `client_token` sent again (a retry after a dropped connection)
+    returns the session recorded the first time, unchanged: never two sessions for one form.
+    Raises PermissionDenied when the coach is not assigned, ValidationError on bad values.
+    """
+    topic_tags, actions = list(topic_tags or []), [a for a in (actions or []) if a.title.strip()]
+    if client_token is not None:
+        existing = CoachingSession.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            if existing.coach_id != coach.pk:
+                raise PermissionDenied
+            return existing, False
+    if not coach_is_assigned(coach=coach, application=application):
+        raise PermissionDenied
+    _validate(held_on=held_on, duration_minutes=duration_minutes, kind=kind, topic_tags=topic_tags, actions=actions)
+    try:
+        with transaction.atomic():
+            session = CoachingSession.objects.create(
+                application=application,
+                coach=coach,
+                kind=kind,
+                held_on=held_on,
+                duration_minutes=duration_minutes,
+                topic_tags=topic_tags,
+                topics=summary.strip(),
+                private_notes=private_notes.strip(),
+                client_token=client_token,
+                logged_by=by,
+            )
+            ActionItem.objects.bulk_create(
+                [
+                    ActionItem(application=application, session=session, title=a.title.strip(), owner=a.owner, due_on=a.due_on)
+                    for a in actions
+                ]
+            )
+    except IntegrityError:  # the same form sent twice at the same moment: the other request recorded it
+        return CoachingSession.objects.get(client_token=client_token), False
+    return session, True
+
+
+@transaction.atomic
+def coaching_session_update(
+    *,
+    session: CoachingSession,
+    by: User,
+    held_on: datetime.date,
+    duration_minutes: int,
+    kind: str,
+    topic_tags: list[str],
+    summary: str,
+    private_notes: str,
+) -> CoachingSession:
+    """A coach corrects one of their own sessions; the history keeps every version."""
+    locked = CoachingSession.objects.select_for_update().select_related("coach").get(pk=session.pk)
+    if locked.coach.user_id != by.pk:
+        raise PermissionDenied
+    _validate(held_on=held_on, duration_minutes=duration_minutes, kind=kind, topic_tags=topic_tags, actions=[])
+    locked.held_on, locked.duration_minutes, locked.kind = held_on, duration_minutes, kind
+    locked.topic_tags, locked.topics, locked.private_notes = list(topic_tags), summary.strip(), private_notes.strip()
+    locked._change_reason = _("Modifiée par le coach")
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def action_item_set_done(*, item: ActionItem, by: User, done: bool = True) -> ActionItem:
+    """The entrepreneur concerned, or a coach assigned to them, ticks an action done (or not done)."""
+    locked = ActionItem.objects.select_for_update().select_related("application__entrepreneur").get(pk=item.pk)
+    is_entrepreneur = locked.application.entrepreneur.user_id == by.pk
+    is_coach = CoachAssignment.objects.filter(coach__user=by, application=locked.application, ended_on__isnull=True).exists()
+    if not (is_entrepreneur or is_coach):
+        raise PermissionDenied
+    if done and locked.done_at is None:
+        locked.done_at, locked.done_by = timezone.now(), by
+    elif not done:
+        locked.done_at, locked.done_by = None, None
+    locked.save(update_fields=["done_at", "done_by"])
+    return locked
