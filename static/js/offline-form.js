@@ -41,7 +41,12 @@
         if (response.url.indexOf("/accounts/login") !== -1) { return; }  // logged out: keep it for after login
         localStorage.removeItem(item.key);
         notice(false);
-        if (response.ok && response.redirected && window.location.href === item.value.url) { window.location.assign(response.url); }
+        if (response.ok && response.redirected && window.location.href === item.value.url) {
+          response.text().then(function (html) {
+            document.open(); document.write(html); document.close();
+            window.history.replaceState(null, "", response.url);
+          });
+        }
       }).catch(function () { notice(true); });
     });
   }
@@ -58,8 +63,10 @@
     if (button) { button.disabled = true; }
     send(url, entries).then(function (response) {
       return response.text().then(function (html) {
-        if (response.redirected) { window.location.assign(response.url); return; }
-        document.open(); document.write(html); document.close();  // the form again, with its errors
+        // The page the server answered with (the entrepreneur's page and its message, or the form with
+        // its errors), shown as if the browser had posted the form itself.
+        document.open(); document.write(html); document.close();
+        if (response.redirected) { window.history.replaceState(null, "", response.url); }
       });
     }).catch(function () {
       localStorage.setItem(PREFIX + form.dataset.offlineKey + ":" + token, JSON.stringify({ url: url, entries: entries }));
