@@ -1,10 +1,12 @@
 """Read queries of the coaching app: what a coach's home page lists, in a fixed number of queries."""
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.utils import timezone
 
-from cohorts.models import Application
+from cohorts.models import Application, ApplicationStatus, Cohort
+from partners.models import Coach
 
 from .models import ActionItem, CoachAssignment, CoachingSession
 
@@ -89,4 +91,93 @@ def entrepreneur_applications_with_coaching(user) -> QuerySet:
         .filter(Q(coach_assignments__isnull=False) | Q(coaching_sessions__isnull=False))
         .select_related("cohort__programme")
         .distinct()
+    )
+
+
+#: An entrepreneur without a session for this many days is flagged on the staff overview.
+QUIET_DAYS = 30
+
+
+def coached_applications(cohort) -> QuerySet[Application]:
+    """A cohort's selected entrepreneurs (and any other with a coach), each with their sessions, hours,
+    last session, open and overdue actions and active coaches: a fixed number of queries."""
+    today = timezone.localdate()
+    actions = ActionItem.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
+    count = Func(F("pk"), function="COUNT")
+    return (
+        Application.objects.filter(cohort=cohort)
+        .filter(
+            Q(status=ApplicationStatus.SELECTED) | Q(coach_assignments__ended_on__isnull=True, coach_assignments__isnull=False)
+        )
+        .distinct()
+        .select_related("entrepreneur", "company")
+        .annotate(
+            sessions_count=Coalesce(
+                Subquery(
+                    CoachingSession.objects.filter(application=OuterRef("pk"))
+                    .values("application")
+                    .annotate(n=count)
+                    .values("n")[:1]
+                ),
+                Value(0),
+            ),
+            minutes=Coalesce(
+                Subquery(
+                    CoachingSession.objects.filter(application=OuterRef("pk"))
+                    .values("application")
+                    .annotate(total=Sum("duration_minutes"))
+                    .values("total")[:1]
+                ),
+                Value(0),
+            ),
+            last_session_on=Subquery(
+                CoachingSession.objects.filter(application=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+            ),
+            open_actions=Coalesce(Subquery(actions.values("application").annotate(n=count).values("n")[:1]), Value(0)),
+            overdue_actions=Coalesce(
+                Subquery(actions.filter(due_on__lt=today).values("application").annotate(n=count).values("n")[:1]), Value(0)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "coach_assignments",
+                queryset=CoachAssignment.objects.filter(ended_on__isnull=True)
+                .select_related("coach__user")
+                .order_by("-is_lead", "pk"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk")
+    )
+
+
+def is_quiet(application, today=None) -> bool:
+    today = today or timezone.localdate()
+    return application.last_session_on is None or (today - application.last_session_on).days > QUIET_DAYS
+
+
+def coach_workload(cohort) -> list[dict]:
+    """Minutes of coaching per coach and month for a cohort's entrepreneurs: [{coach, month, minutes}]."""
+    return list(
+        CoachingSession.objects.filter(application__cohort=cohort)
+        .annotate(month=TruncMonth("held_on"))
+        .values("coach", "coach__user__first_name", "coach__user__last_name", "month")
+        .annotate(minutes=Sum("duration_minutes"), sessions=Count("pk"))
+        .order_by("month", "coach__user__last_name", "coach")
+    )
+
+
+def active_coaches() -> QuerySet[Coach]:
+    return (
+        Coach.objects.filter(is_active=True)
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def cohorts_with_coaching() -> QuerySet[Cohort]:
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(selected=Count("applications", filter=Q(applications__status=ApplicationStatus.SELECTED)))
+        .order_by("-programme__pk", "-number")
     )

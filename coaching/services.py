@@ -151,3 +151,31 @@ def action_item_set_done(*, item: ActionItem, by: User, done: bool = True) -> Ac
         locked.done_at, locked.done_by = None, None
     locked.save(update_fields=["done_at", "done_by"])
     return locked
+
+
+@transaction.atomic
+def coach_assign(*, applications: list[Application], coach: Coach, is_lead: bool, by: User) -> int:
+    """Assign `coach` to each application (selected entrepreneurs of a cohort); already assigned ones
+    keep their assignment. A lead coach replaces the previous lead. Returns how many were new."""
+    created = 0
+    for application in applications:
+        assignment = CoachAssignment.objects.filter(application=application, coach=coach, ended_on__isnull=True).first()
+        if assignment is None:
+            assignment = CoachAssignment.objects.create(application=application, coach=coach, assigned_by=by, is_lead=is_lead)
+            created += 1
+        if is_lead:
+            CoachAssignment.objects.filter(application=application, ended_on__isnull=True, is_lead=True).exclude(
+                pk=assignment.pk
+            ).update(is_lead=False)
+            if not assignment.is_lead:
+                assignment.is_lead = True
+                assignment.save(update_fields=["is_lead"])
+    return created
+
+
+def coach_assignment_end(*, assignment: CoachAssignment, by: User) -> CoachAssignment:
+    """End an assignment today (its sessions stay); the coach no longer reaches the entrepreneur."""
+    if assignment.ended_on is None:
+        assignment.ended_on = max(timezone.localdate(), assignment.assigned_on)
+        assignment.save(update_fields=["ended_on"])
+    return assignment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "coaching"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("coach/seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("accompagnement/", views.my_coaching, name="my_coaching"),
     path("accompagnement/actions/<int:pk>/", views.action_toggle, name="action_toggle"),
+    # Staff
+    path("equipe/coaching/", views_staff.cohort_list, name="cohort_list"),
+    path("equipe/coaching/cohortes/<int:cohort_pk>/", views_staff.cohort_overview, name="cohort_overview"),
+    path("equipe/coaching/cohortes/<int:cohort_pk>/affecter/", views_staff.cohort_assign, name="cohort_assign"),
+    path("equipe/coaching/cohortes/<int:cohort_pk>/export/", views_staff.cohort_export, name="cohort_export"),
+    path("equipe/coaching/affectations/<int:pk>/terminer/", views_staff.assignment_end, name="assignment_end"),
 ]

@@ -36,7 +36,9 @@ class Counter:
 
 def assignment_with_entrepreneur():
     user = UserFactory(roles=[Role.ENTREPRENEUR], first_name="Aminata")
-    return CoachAssignmentFactory(application__entrepreneur=EntrepreneurFactory(user=user, first_name="Aminata", last_name="Ndiaye"))
+    return CoachAssignmentFactory(
+        application__entrepreneur=EntrepreneurFactory(user=user, first_name="Aminata", last_name="Ndiaye")
+    )
 
 
 def test_a_coach_logs_a_session_with_an_action_in_under_a_minute_and_the_entrepreneur_ticks_it(browser, live_server):

@@ -27,3 +27,9 @@ def topic_labels(session) -> str:
 def getitem(form, name: str):
     """A form's bound field by name (for fields built in a loop)."""
     return form[name]
+
+
+@register.filter
+def getlist(data, key: str) -> list[str]:
+    """The values of a query dict's key (a re-shown form's ticked boxes)."""
+    return data.getlist(key) if hasattr(data, "getlist") else []

@@ -30,3 +30,25 @@ ACCESS = {
     # POST only: a GET is refused (405) to the entrepreneur and the coach, hidden (404) from the others.
     "coaching:action_toggle": {**only("entrepreneur", "coach", status=405), "kwargs": an_action},
 }
+
+
+def a_cohort(users: dict) -> dict:
+    from cohorts.tests.factories import CohortFactory
+
+    return {"cohort_pk": CohortFactory().pk}
+
+
+def an_assignment(users: dict) -> dict:
+    return {"pk": CoachAssignmentFactory().pk}
+
+
+ACCESS.update(
+    {
+        "coaching:cohort_list": only("staff"),
+        "coaching:cohort_overview": {**only("staff"), "kwargs": a_cohort},
+        "coaching:cohort_export": {**only("staff"), "kwargs": a_cohort},
+        # POST only: a GET is refused (405) to staff, hidden (404) from the others.
+        "coaching:cohort_assign": {**only("staff", status=405), "kwargs": a_cohort},
+        "coaching:assignment_end": {**only("staff", status=405), "kwargs": an_assignment},
+    }
+)
