@@ -3,8 +3,21 @@ one bar per month, stacked by coach, in hours."""
 
 from dataclasses import dataclass, field
 
-#: Colour-blind-safe palette (Okabe-Ito), cycled when there are more coaches.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Colour-blind-safe palette (Okabe-Ito, then Paul Tol's muted colours), cycled past twelve coaches.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+]
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 40, 40, 10
 
 

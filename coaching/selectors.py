@@ -157,14 +157,23 @@ def is_quiet(application, today=None) -> bool:
 
 
 def coach_workload(cohort) -> list[dict]:
-    """Minutes of coaching per coach and month for a cohort's entrepreneurs: [{coach, month, minutes}]."""
-    return list(
-        CoachingSession.objects.filter(application__cohort=cohort)
-        .annotate(month=TruncMonth("held_on"))
-        .values("coach", "coach__user__first_name", "coach__user__last_name", "month")
-        .annotate(minutes=Sum("duration_minutes"), sessions=Count("pk"))
-        .order_by("month", "coach__user__last_name", "coach")
-    )
+    """Hours a coach gave a cohort, per month: [{coach, names, month, minutes, sessions}]. A group session
+    or Boostcamp logged for each attendee counts once for the coach (its event's duration once)."""
+    sessions = CoachingSession.objects.filter(application__cohort=cohort).annotate(month=TruncMonth("held_on"))
+    keys = ("coach", "coach__user__first_name", "coach__user__last_name", "month")
+    totals: dict[tuple, dict] = {}
+
+    def add(row: dict, minutes: int, count: int) -> None:
+        key = tuple(row[k] for k in keys)
+        entry = totals.setdefault(key, {**{k: row[k] for k in keys}, "minutes": 0, "sessions": 0})
+        entry["minutes"] += minutes
+        entry["sessions"] += count
+
+    for row in sessions.filter(event__isnull=True).values(*keys).annotate(minutes=Sum("duration_minutes"), n=Count("pk")):
+        add(row, row["minutes"], row["n"])
+    for row in sessions.filter(event__isnull=False).values(*keys, "event").annotate(minutes=Max("duration_minutes")):
+        add(row, row["minutes"], 1)
+    return sorted(totals.values(), key=lambda r: (r["month"], r["coach__user__last_name"], r["coach"]))
 
 
 def active_coaches() -> QuerySet[Coach]:

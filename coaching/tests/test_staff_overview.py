@@ -15,7 +15,7 @@ from accounts.tests.factories import UserFactory
 from coaching.charts import workload_chart
 from coaching.models import ActionItem, CoachAssignment
 from coaching.selectors import coach_workload
-from coaching.tests.factories import CoachingSessionFactory
+from coaching.tests.factories import CoachingSessionFactory, GroupEventFactory
 from cohorts.models import ApplicationStatus
 from cohorts.tests.factories import ApplicationFactory, CohortFactory
 from partners.tests.factories import CoachFactory
@@ -60,15 +60,22 @@ def test_workload_figures_on_a_hand_built_data_set():
     for coach, day, minutes in [(anna, march, 60), (anna, march, 90), (bob, march, 30), (anna, april, 120)]:
         CoachingSessionFactory(application=application, coach=coach, held_on=day, duration_minutes=minutes)
     CoachingSessionFactory(coach=anna, held_on=march, duration_minutes=480)  # another cohort: not counted
+    # A Boostcamp day logged for three attendees: 8 hours of Bob's time, not 24.
+    boostcamp = GroupEventFactory(cohort=cohort)
+    for _n in range(3):
+        attendee = selected(cohort, 1)[0]
+        CoachingSessionFactory(
+            application=attendee, coach=bob, held_on=april, duration_minutes=480, event=boostcamp, kind="boostcamp"
+        )
     rows = {(row["coach"], row["month"].month): (row["minutes"], row["sessions"]) for row in coach_workload(cohort)}
-    assert rows == {(anna.pk, 3): (150, 2), (bob.pk, 3): (30, 1), (anna.pk, 4): (120, 1)}
+    assert rows == {(anna.pk, 3): (150, 2), (bob.pk, 3): (30, 1), (anna.pk, 4): (120, 1), (bob.pk, 4): (480, 1)}
     chart = workload_chart(coach_workload(cohort))
-    assert [(name, hours) for _colour, name, hours in chart.legend] == [("Anna A", 4.5), ("Bob B", 0.5)]
+    assert [(name, hours) for _colour, name, hours in chart.legend] == [("Anna A", 4.5), ("Bob B", 8.5)]
     march_bars = [bar for bar in chart.bars if bar.x == chart.bars[0].x]
-    april_bar = [bar for bar in chart.bars if bar.x != chart.bars[0].x][0]
-    assert len(march_bars) == 2
-    # 3 h in March against 2 h in April: the bars' heights keep that ratio.
-    assert round(sum(bar.height for bar in march_bars) / april_bar.height, 2) == 1.5
+    april_bars = [bar for bar in chart.bars if bar.x != chart.bars[0].x]
+    assert len(march_bars) == 2 and len(april_bars) == 2
+    # 3 h in March against 10 h in April: the stacked bars' heights keep that ratio.
+    assert round(sum(bar.height for bar in march_bars) / sum(bar.height for bar in april_bars), 2) == 0.3
 
 
 def test_the_overview_flags_quiet_entrepreneurs_and_overdue_actions_and_exports_them(staff_client):
