@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -43,9 +44,10 @@ from .models import (
     ScreeningJob,
     SelectionDecision,
 )
-from .resources import ApplicationResource  # the same columns as the staff list's export
+from .resources import ApplicationImportResource, ApplicationResource  # the export: the same columns as the staff list
 from .services import application_transition
 from .services.apply import MAX_DOCUMENT_SIZE, document_content_type
+from .services.screening import criterion_value_clean
 
 # --------------------------------------------------------------------------------------------------
 # Shared by the admins of this app and of the apps above it
@@ -224,8 +226,34 @@ class ProgrammePartnerAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class EligibilityCriterionAdminForm(forms.ModelForm):
+    """The value checked against its field as on the staff criteria page (a number, a year, codes)."""
+
+    class Meta:
+        model = EligibilityCriterion
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        field, operator, cohort = (
+            cleaned.get("field"),
+            cleaned.get("operator"),
+            cleaned.get("cohort") or getattr(self.instance, "cohort", None),
+        )
+        if field and operator:
+            country = cohort.programme.origin_country if cohort is not None and cohort.programme_id else None
+            try:
+                cleaned["value"] = criterion_value_clean(
+                    field=field, operator=operator, value=cleaned.get("value", ""), country=country
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 class EligibilityCriterionInline(TranslationTabularInline):
     model = EligibilityCriterion
+    form = EligibilityCriterionAdminForm
     fields = ("order", "field", "operator", "value", "label_fr", "label_en", "is_active")
     extra = 0
 
@@ -254,6 +282,7 @@ class CohortAdmin(TranslationAdmin):
 
 @admin.register(EligibilityCriterion)
 class EligibilityCriterionAdmin(TranslationAdmin):
+    form = EligibilityCriterionAdminForm
     list_display = ("label", "cohort", "field", "operator", "value", "order", "is_active")
     list_filter = ("is_active", "field", ("cohort", CohortListFilter))
     search_fields = ("label_fr", "label_en", "value")
@@ -497,8 +526,9 @@ class ApplicationImportAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     list_select_related = ("requested_by",)
     fields = (
         "original_name", "status", "row_count", "created_count", "error", "sha256", "requested_by", "requested_at",
-        "started_at", "finished_at",
+        "started_at", "finished_at", "cohort", "mapping_display",
     )  # fmt: skip
+    readonly_fields = ("mapping_display",)
     date_hierarchy = "requested_at"
     list_per_page = 50
     show_full_result_count = False
@@ -511,6 +541,22 @@ class ApplicationImportAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("correspondance des colonnes"))
+    def mapping_display(self, obj: ApplicationImport) -> str:
+        """Each column of the file and the field it went to (or "ignorée"), never the stored JSON."""
+        mapping = obj.column_mapping or {}
+        if not mapping.get("headers"):
+            return _("Colonnes reconnues d'après leur en-tête")
+        labels = ApplicationImportResource.labels()
+        return format_html_join(
+            "",
+            "<div>{} → {}</div>",
+            (
+                (header, labels.get(name) or _("ignorée"))
+                for header, name in zip(mapping["headers"], mapping.get("fields", []), strict=False)
+            ),
+        )
 
 
 @admin.register(ScreeningJob)

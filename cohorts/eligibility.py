@@ -15,13 +15,28 @@ from .models import CriterionField, CriterionOperator, EligibilityCriterion
 from .territory import is_diaspora
 
 #: Fields compared as numbers; the others as text codes or booleans.
-NUMERIC_FIELDS = {CriterionField.COMPANY_AGE, CriterionField.TURNOVER_FLOOR, CriterionField.EMPLOYEES}
+NUMERIC_FIELDS = {
+    CriterionField.COMPANY_AGE,
+    CriterionField.YEAR_FOUNDED,
+    CriterionField.TURNOVER_FLOOR,
+    CriterionField.TURNOVER_AMOUNT,
+    CriterionField.EMPLOYEES,
+}
 BOOLEAN_FIELDS = {
     CriterionField.IS_FORMAL,
     CriterionField.HAS_EXPORT_EXPERIENCE,
     CriterionField.IS_DIASPORA,
     CriterionField.ENVIRONMENTAL_COMMITMENT,
 }
+
+
+def turnover_xof(company: Company | None) -> int:
+    """The exact turnover in FCFA when it is known, else the floor of the band (0 without a company)."""
+    if company is None:
+        return 0
+    if company.turnover_xof is not None:
+        return company.turnover_xof
+    return TURNOVER_BAND_FLOOR_MXOF.get(company.turnover_band, 0) * 1_000_000
 
 
 def profile_of(
@@ -36,6 +51,8 @@ def profile_of(
     The region is its internal code; diaspora is relative to the programme's `origin_country`."""
     return {
         "company_age": company.age_in_years(on) if company else 0,
+        "year_founded": company.year_founded if company else 0,
+        "turnover_xof": turnover_xof(company),
         "is_formal": bool(company and company.is_formal),
         "turnover_floor_mxof": TURNOVER_BAND_FLOOR_MXOF.get(company.turnover_band, 0) if company else 0,
         "employees": company.employees if company else 0,

@@ -15,6 +15,7 @@ from .models import (
     ConflictOfInterest,
     Programme,
     Review,
+    submitted_condition,
 )
 
 #: Statuses of an application that has been submitted and not withdrawn (as `ApplicationQuerySet.submitted`).
@@ -32,9 +33,11 @@ def open_calls() -> QuerySet[Cohort]:
 
 
 def cohorts_with_counts() -> QuerySet[Cohort]:
-    """Cohorts annotated with their funnel counts, all computed in the one query that lists them."""
+    """Cohorts annotated with their funnel counts, all computed in the one query that lists them. The
+    conditions are the indicators' (`submitted_condition`, `ELIGIBLE_STATUSES`, status selected), so a
+    home page and the dashboard cannot disagree."""
     return Cohort.objects.annotate(
-        submitted_count=Count("applications", filter=Q(applications__status__in=SUBMITTED_STATUSES), distinct=True),
+        submitted_count=Count("applications", filter=submitted_condition("applications__"), distinct=True),
         eligible_count=Count("applications", filter=Q(applications__status__in=ELIGIBLE_STATUSES), distinct=True),
         selected_count=Count("applications", filter=Q(applications__status=ApplicationStatus.SELECTED), distinct=True),
     ).order_by("number")

@@ -16,6 +16,7 @@ from .models import (
     Cohort,
     CriterionField,
     EligibilityCriterion,
+    submitted_condition,
 )
 from .selectors import SUBMITTED_STATUSES
 from .territory import AXIS, ELSEWHERE, in_watched_group, region_split_labels
@@ -41,7 +42,7 @@ def cohorts_for_screening() -> QuerySet[Cohort]:
         Cohort.objects.select_related("programme")
         .annotate(
             active_criteria_count=Count("criteria", filter=Q(criteria__is_active=True), distinct=True),
-            submitted_count=Count("applications", filter=Q(applications__status__in=SUBMITTED_STATUSES), distinct=True),
+            submitted_count=Count("applications", filter=submitted_condition("applications__"), distinct=True),
         )
         .order_by("-programme__starts_on", "programme__name", "number")
     )

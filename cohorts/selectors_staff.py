@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
 
 from .eligibility import company_age_at_submission
-from .models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, EligibilityCriterion, Review
+from .models import (
+    ELIGIBLE_STATUSES,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    EligibilityCriterion,
+    Review,
+    submitted_condition,
+)
 from .territory import (
     AXIS,
     ELSEWHERE,
@@ -59,7 +67,8 @@ DIASPORA_LABELS = {True: _("Diaspora"), False: _("Hors diaspora")}
 #: Company age at submission, in years: under 2, 2 to 5, over 5 (`partners.models.CompanyAgeBand`).
 AGE_LABELS = {**dict(CompanyAgeBand.choices), UNKNOWN: _("Non renseigné")}
 
-SUBMITTED_FILTER = ~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+#: The one definition of a submitted application (as the indicators, the dashboard and the home pages).
+SUBMITTED_FILTER = submitted_condition()
 
 
 def region_labels(cohorts: Iterable[Cohort]) -> dict:
@@ -119,18 +128,25 @@ class GroupExclusion:
     label: str
     applied: int
     excluded: int
+    failing: int = 0
 
     @property
     def share(self) -> float | None:
         return round(100 * self.excluded / self.applied, 1) if self.applied else None
 
+    @property
+    def failing_share(self) -> float | None:
+        return round(100 * self.failing / self.applied, 1) if self.applied else None
+
 
 @dataclass
 class CriterionExclusion:
-    """How many applicants this criterion alone excluded (it was the only one they failed), by group."""
+    """How many applicants fail this criterion (with others or not), and how many it alone excluded
+    (it was the only one they failed), overall and by group."""
 
     criterion: EligibilityCriterion
     excluded: int = 0
+    failing: int = 0
     groups: dict[str, list[GroupExclusion]] = field(default_factory=dict)
 
 
@@ -246,8 +262,10 @@ def _exclusion_groups(regions: dict) -> list[tuple[str, object, dict]]:
 def criterion_exclusions(
     applications: QuerySet[Application], cohorts: Iterable[Cohort], groups: FunnelGroups
 ) -> list[CriterionExclusion]:
-    """For each eligibility criterion of `cohorts`, the ineligible applicants whose only failed
-    criterion it is, per gender, region group and diaspora, with the share of each group excluded.
+    """For each eligibility criterion of `cohorts`, the ineligible applicants who fail it (`failing`)
+    and those whose only failed criterion it is (`excluded`), per gender, region group and diaspora,
+    with the share of each group. The first says how strict a criterion is, the second what removing it
+    alone would change; a criterion can fail many people yet exclude none alone.
 
     Two queries: the criteria, and the failed-criteria lists of the ineligible applications, read
     in one `values_list` and counted in Python (the JSON lists are short, and "a list of exactly one
@@ -269,22 +287,32 @@ def criterion_exclusions(
             applied[(item["cohort_id"], group, item[group])] += item["applied"]
 
     excluded: dict[tuple, int] = defaultdict(int)
+    failing: dict[tuple, int] = defaultdict(int)
     rows = (
         applications.filter(SUBMITTED_FILTER, cohort_id__in=cohort_ids, status=ApplicationStatus.INELIGIBLE)
         .order_by()
         .values_list("failed_criteria", "entrepreneur__gender", diaspora_flag(), region_split())
     )
     for failed, gender, diaspora, region in rows:
-        if not isinstance(failed, list) or len(failed) != 1 or not isinstance(failed[0], dict):
+        if not isinstance(failed, list):
             continue
-        criterion_id = failed[0].get("id")
-        excluded[(criterion_id, None, None)] += 1
-        for group, key in (("gender", gender), ("region", region), ("diaspora", diaspora)):
-            excluded[(criterion_id, group, key)] += 1
+        ids = {item.get("id") for item in failed if isinstance(item, dict)}
+        keys = ((None, None), ("gender", gender), ("region", region), ("diaspora", diaspora))
+        for criterion_id in ids:
+            for group, key in keys:
+                failing[(criterion_id, group, key)] += 1
+        if len(failed) == 1 and len(ids) == 1:
+            (criterion_id,) = ids
+            for group, key in keys:
+                excluded[(criterion_id, group, key)] += 1
 
     result = []
     for criterion in criteria:
-        item = CriterionExclusion(criterion=criterion, excluded=excluded[(criterion.pk, None, None)])
+        item = CriterionExclusion(
+            criterion=criterion,
+            excluded=excluded[(criterion.pk, None, None)],
+            failing=failing[(criterion.pk, None, None)],
+        )
         for group, _label, labels in exclusion_groups:
             item.groups[group] = [
                 GroupExclusion(
@@ -292,6 +320,7 @@ def criterion_exclusions(
                     label=str(label),
                     applied=applied[(criterion.cohort_id, group, key)],
                     excluded=excluded[(criterion.pk, group, key)],
+                    failing=failing[(criterion.pk, group, key)],
                 )
                 for key, label in labels.items()
                 if key != UNKNOWN or applied[(criterion.cohort_id, group, key)]

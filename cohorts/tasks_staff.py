@@ -5,7 +5,7 @@ from django.db import DatabaseError
 
 from core.jobs import JobBusy
 
-from .services.staff import application_import_execute
+from .services.staff import application_import_execute, pending_import_files_purge
 
 
 @shared_task(
@@ -25,3 +25,10 @@ def application_import_run(self, import_id: int) -> str | None:
     except DatabaseError as error:  # the database was unreachable before the job could be claimed or recorded
         raise self.retry(exc=error) from error
     return job.status if job is not None else None
+
+
+@shared_task(name="cohorts.pending_import_files_purge", acks_late=True, reject_on_worker_lost=True)
+def pending_import_files_purge_task() -> int:
+    """Run by Celery beat (hourly): remove the uploaded files never confirmed within a day. Safe to run
+    twice or concurrently: a file already removed is skipped."""
+    return pending_import_files_purge()

@@ -198,6 +198,25 @@ class TurnoverBand(models.TextChoices):
 TURNOVER_BAND_FLOOR_MXOF = {"lt10m": 0, "10-50m": 10, "50-100m": 50, "100-500m": 100, "500m+": 500}
 
 
+def turnover_band_of(amount_xof: int) -> str:
+    """The band an exact turnover (FCFA) falls in: the highest band whose floor it reaches."""
+    millions = amount_xof / 1_000_000
+    return max((floor, band) for band, floor in TURNOVER_BAND_FLOOR_MXOF.items() if millions >= floor)[1]
+
+
+def age_band_of(age: int) -> str:
+    """The age band of an age in years (e.g. computed from a year of birth)."""
+    for limit, band in (
+        (25, AgeBand.UNDER_25),
+        (35, AgeBand.FROM_25_TO_34),
+        (45, AgeBand.FROM_35_TO_44),
+        (55, AgeBand.FROM_45_TO_54),
+    ):
+        if age < limit:
+            return band
+    return AgeBand.OVER_55
+
+
 class LegalForm(models.TextChoices):
     SOLE = "ei", _("Entreprise individuelle")
     SARL = "sarl", _("SARL / SUARL")
@@ -207,6 +226,8 @@ class LegalForm(models.TextChoices):
     ASSOCIATION = "association", _("Association")
     FOREIGN = "foreign", _("Société de droit étranger")
     INFORMAL = "informal", _("Non enregistrée (informelle)")
+    #: Only for imported files that do not say it; the application form never offers it.
+    UNSPECIFIED = "unspecified", _("Non précisée")
 
 
 class Company(models.Model):
@@ -231,6 +252,12 @@ class Company(models.Model):
     country = CountryField(_("pays du siège"))
     year_founded = models.PositiveSmallIntegerField(_("année de création"))
     turnover_band = models.CharField(_("chiffre d'affaires"), max_length=16, choices=TurnoverBand.choices)
+    turnover_xof = models.PositiveBigIntegerField(
+        _("chiffre d'affaires exact (FCFA)"),
+        null=True,
+        blank=True,
+        help_text=_("Quand il est connu (par exemple donné dans un fichier importé) ; la tranche en découle."),
+    )
     employees = models.PositiveIntegerField(_("nombre d'employé·es"), default=0)
     has_export_experience = models.BooleanField(_("expérience à l'export"), default=False)
     description = models.TextField(_("activité"), blank=True)

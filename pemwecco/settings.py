@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
     # Personal data past its retention period, and expired exports: one job a day (idempotent).
     "retention": {"task": "mobility.retention_schedule", "schedule": 6 * 3600},
+    # Spreadsheets checked but never confirmed (cohorts.services.staff.PENDING_IMPORT_KEPT: one day).
+    "pending-import-files-purge": {"task": "cohorts.pending_import_files_purge", "schedule": 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=BASE_DIR / ".celery-broker" / "beat-schedule")

@@ -83,8 +83,8 @@ class IndicatorAdminForm(forms.ModelForm):
 @admin.register(Indicator)
 class IndicatorAdmin(TranslationAdmin):
     form = IndicatorAdminForm
-    list_display = ("code", "name", "programme", "objective", "unit", "calculator", "baseline", "order")
-    list_filter = ("programme", ("calculator", admin.EmptyFieldListFilter))
+    list_display = ("code", "name", "programme", "objective", "unit", "direction", "calculator", "baseline", "order")
+    list_filter = ("programme", "direction", ("calculator", admin.EmptyFieldListFilter))
     search_fields = ("code", "name_fr", "name_en", "definition_fr", "definition_en")
     list_select_related = ("programme", "objective")
     autocomplete_fields = ("programme", "objective")

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core import figures
 from mobility.models import LIVE_STAGES
 
-from .indicators import IndicatorSet
+from .indicators import IndicatorSet, calculate
 
 WIDTH = 400
 PADDING = 8
@@ -44,9 +44,7 @@ class BarRow:
 
 
 def _number(value, places: int = 0) -> str:
-    if value is None:
-        return "—"
-    return number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
+    return figures.number(value, places)
 
 
 def _svg(*, title: str, scope: str, description: str, rows: list[BarRow], maximum: float | None = None,
@@ -114,7 +112,9 @@ def funnel_svg(indicators: IndicatorSet) -> str:
     first = indicators.funnel[0].total if indicators.funnel else 0
     rows = []
     for stage in indicators.funnel:
-        share = f" ({_number(Decimal(100 * stage.total) / first, 0)} %)" if first and stage is not indicators.funnel[0] else ""
+        share = (
+            f" ({figures.percent(Decimal(100 * stage.total) / first, 0)})" if first and stage is not indicators.funnel[0] else ""
+        )
         rows.append(BarRow(stage.label, [Bar(stage.total, f"{_number(stage.total)}{share}")]))
     description = "; ".join(f"{stage.label} : {stage.total}" for stage in indicators.funnel)
     return _svg(title=_("Entonnoir"), scope=_scope(indicators), description=description, rows=rows)
@@ -126,7 +126,7 @@ def women_by_stage_svg(indicators: IndicatorSet) -> str:
     for stage in indicators.funnel:
         women = stage.by.get("gender", {}).get("woman", 0)
         share = stage.share("gender", "woman")
-        text = f"{_number(share, 1)} % ({women}/{stage.total})" if share is not None else "—"
+        text = f"{figures.percent(share)} ({women}/{stage.total})" if share is not None else "—"
         rows.append(BarRow(stage.label, [Bar(float(share) if share is not None else 0, text, PURPLE)]))
         parts.append(f"{stage.label} : {text}")
     return _svg(
@@ -159,17 +159,17 @@ def visa_outcomes_svg(indicators: IndicatorSet) -> str:
     rows = [
         BarRow(_("Accordés"), [Bar(visa.granted, _number(visa.granted), GREEN)]),
         BarRow(
-            _("Refusés (taux de refus : %(rate)s %%)") % {"rate": _number(visa.refusal_rate, 1)},
+            _("Refusés (taux de refus : %(rate)s)") % {"rate": figures.percent(visa.refusal_rate)},
             [Bar(visa.refused, _number(visa.refused), RED)],
         ),
         BarRow(_("En attente de décision"), [Bar(visa.pending, _number(visa.pending), GREY)]),
     ]
     description = _(
-        "%(granted)s accordés, %(refused)s refusés, %(pending)s en attente ; taux de refus %(rate)s %% ; "
+        "%(granted)s accordés, %(refused)s refusés, %(pending)s en attente ; taux de refus %(rate)s ; "
         "délai médian dépôt–décision %(days)s jours"
     ) % {
-        "granted": visa.granted, "refused": visa.refused, "pending": visa.pending,
-        "rate": _number(visa.refusal_rate, 1), "days": _number(visa.median_days, 1),
+        "granted": figures.count(visa.granted), "refused": figures.count(visa.refused), "pending": figures.count(visa.pending),
+        "rate": figures.percent(visa.refusal_rate), "days": figures.decimal(visa.median_days),
     }  # fmt: skip
     return _svg(
         title=_("Visas"),
@@ -187,10 +187,10 @@ def budget_vs_spending_svg(indicators: IndicatorSet) -> str:
     for year, planned, spent in efficiency.by_year:
         bars = []
         if planned is not None:
-            bars.append(Bar(float(planned), f"{_number(planned)} €", BLUE))
-        bars.append(Bar(float(spent), f"{_number(spent)} €", ORANGE))
+            bars.append(Bar(float(planned), figures.money(planned), BLUE))
+        bars.append(Bar(float(spent), figures.money(spent), ORANGE))
         rows.append(BarRow(str(year), bars))
-        parts.append(f"{year} : " + (f"{_number(planned)} € / " if planned is not None else "") + f"{_number(spent)} €")
+        parts.append(f"{year} : " + (f"{figures.money(planned)} / " if planned is not None else "") + figures.money(spent))
     legend = [(ORANGE, _("dépenses"))] if indicators.cohort else [(BLUE, _("budget")), (ORANGE, _("dépenses"))]
     return _svg(
         title=_("Budget et dépenses par année (EUR)"),
@@ -198,6 +198,30 @@ def budget_vs_spending_svg(indicators: IndicatorSet) -> str:
         description="; ".join(parts),
         rows=rows,
         legend=legend,
+    )
+
+
+def partnership_persistence_svg(indicators: IndicatorSet) -> str:
+    """The programme's impact: the share of partnerships still alive six and twelve months after the
+    mobility, each among those old enough to be measured. The figures are the indicators' own
+    calculators (`reporting.indicators.calculate`), so the chart says what the indicator tables say."""
+    rows, parts = [], []
+    for label, count_key, share_key in (
+        (_("Partenariats vivants à +6 mois"), "partnerships.active_6m", "partnerships.share_active_6m"),
+        (_("Partenariats vivants à +12 mois"), "partnerships.active_12m", "partnerships.share_active_12m"),
+    ):
+        count, share = calculate(count_key, indicators).value, calculate(share_key, indicators).value
+        if share is None:  # none of the partnerships is old enough yet
+            continue
+        text = f"{_number(share, 1)} % ({_number(count)})"
+        rows.append(BarRow(label, [Bar(float(share), text, GREEN)]))
+        parts.append(f"{label} : {text}")
+    return _svg(
+        title=_("Partenariats encore vivants après la mobilité"),
+        scope=_scope(indicators),
+        description="; ".join(parts),
+        rows=rows,
+        maximum=100,
     )
 
 

@@ -19,6 +19,7 @@ from partners.demo import DEMO_DOMAIN, RECORDED_AT
 from partners.models import OrganisationKind
 
 from .demo_fr import FRENCH
+from .indicators import LOWER_IS_BETTER_CALCULATORS
 from .models import (
     Conclusion,
     CriterionFinding,
@@ -27,6 +28,7 @@ from .models import (
     Evaluation,
     EvaluationQuestion,
     Indicator,
+    IndicatorDirection,
     IndicatorTarget,
     Lesson,
     ManagementResponse,
@@ -115,6 +117,52 @@ OBJECTIVES = [
     ),
 ]
 #: code, objective, name, name_en, calculator, unit, disaggregations, baseline, target
+#: What each demo indicator counts, as the annex of the PDF reports and the indicators page explain it.
+DEFINITIONS = {
+    "I1": (
+        "Candidatures soumises aux appels du programme, toutes cohortes, qu'elles aient été jugées éligibles ou non.",
+        "Applications submitted to the programme's calls, all cohorts, whether found eligible or not.",
+    ),
+    "I2": (
+        "Candidatures retenues par le comité de sélection (une entreprise par candidature).",
+        "Applications chosen by the selection committee (one company per application).",
+    ),
+    "I3": (
+        "Entreprises dont au moins un voyage de mobilité en Belgique est terminé.",
+        "Companies with at least one completed mobility trip to Belgium.",
+    ),
+    "I4": (
+        "Entreprises belges différentes rencontrées en rendez-vous B2B pendant les mobilités (chacune comptée une fois).",
+        "Different Belgian companies met in B2B meetings during the trips (each counted once).",
+    ),
+    "I5": (
+        "Partenariats encore à un stade vivant (accord signé, première transaction ou actif) six mois après le retour "
+        "de mobilité, parmi ceux dont le retour date d'au moins six mois.",
+        "Partnerships still at a live stage (agreement signed, first transaction or active) six months after the return "
+        "from the trip, among those whose return is at least six months old.",
+    ),
+    "I6": (
+        "Candidat·es éligibles qui se déclarent membres de la diaspora sénégalaise en Belgique.",
+        "Eligible applicants who declare themselves members of the Senegalese diaspora in Belgium.",
+    ),
+    "I7": (
+        "Visas refusés sur l'ensemble des visas accordés ou refusés (les demandes en attente ne comptent pas).",
+        "Visas refused out of all visas granted or refused (applications awaiting a decision are not counted).",
+    ),
+    "I8": (
+        "Incubateurs et structures d'accompagnement sénégalais partenaires du programme.",
+        "Senegalese incubators and support organisations partnering the programme.",
+    ),
+    "I9": (
+        "Réunions du comité de pilotage tenues à ce jour.",
+        "Steering committee meetings held to date.",
+    ),
+    "I10": (
+        "Dépenses du programme (EUR) divisées par le nombre d'entrepreneur·es ayant effectué leur mobilité.",
+        "Programme spending (EUR) divided by the number of entrepreneurs who completed their trip.",
+    ),
+}
+
 INDICATORS = [
     (
         "I1",
@@ -691,10 +739,15 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict) -> Evaluation:
             code=code,
             name_fr=name,
             name_en=name_en,
+            definition_fr=DEFINITIONS[code][0],
+            definition_en=DEFINITIONS[code][1],
             calculator=calculator,
+            direction=IndicatorDirection.LOWER_IS_BETTER
+            if calculator in LOWER_IS_BETTER_CALCULATORS
+            else IndicatorDirection.HIGHER_IS_BETTER,
             unit=unit,
             disaggregations=disaggregations,
-            source="Données de la plateforme",
+            source="",  # computed: the reports say "platform data" in their own language
             order=order,
             baseline=baseline,
             baseline_year=2021 if baseline is not None else None,

@@ -76,9 +76,6 @@ SECTORS = [
     ),
 ]
 
-#: Indicators whose value should go down (IATI `ascending="0"`).
-DESCENDING_CALCULATORS = {"visa.refusal_rate", "efficiency.cost_per_mobility", "efficiency.cost_per_active_partnership"}
-
 #: Texts of the file, fixed in both languages (an IATI file carries both, whatever the user's language).
 TEXTS = {
     "general": {
@@ -457,7 +454,7 @@ def _indicator(
     today: datetime.date,
 ) -> None:
     attributes = {"measure": "2" if indicator.unit.strip() == "%" else "1"}  # 1 unit, 2 percentage
-    attributes["ascending"] = "0" if indicator.calculator in DESCENDING_CALCULATORS else "1"
+    attributes["ascending"] = "0" if indicator.lower_is_better else "1"  # the indicator's own direction
     element = etree.SubElement(result, "indicator", attributes)
     _narratives(
         etree.SubElement(element, "title"),

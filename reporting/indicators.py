@@ -76,6 +76,7 @@ from mobility.models import (
     VisaFile,
     VisaStatus,
 )
+from mobility.selectors import travelled_application_ids
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
@@ -117,8 +118,10 @@ FUNNEL_STAGES = (
     ("visa_granted", _("Visa accordé")),
     ("travelled", _("Mobilité effectuée")),
     ("with_partnership", _("Au moins un partenariat")),
-    ("live_6m", _("Partenariat vivant à +6 mois")),
-    ("live_12m", _("Partenariat vivant à +12 mois")),
+    # These two count entrepreneurs' applications (one with two live partnerships counts once), where
+    # `Partnerships.live_6m`/`live_12m` count partnerships: the labels say which.
+    ("live_6m", _("Entrepreneur·es avec un partenariat vivant à +6 mois")),
+    ("live_12m", _("Entrepreneur·es avec un partenariat encore vivant à +12 mois")),
 )
 
 
@@ -228,6 +231,7 @@ class Partnerships:
     live_6m: int = 0
     share_live_6m: Decimal | None = None
     measurable_12m: int = 0
+    #: alive at +6 *and* at +12 months (`_live_12m`): never more than `live_6m`
     live_12m: int = 0
     share_live_12m: Decimal | None = None
     #: "cohort"/"sector" -> group key -> partnerships live at +6 months
@@ -366,6 +370,18 @@ def _due(delay: datetime.timedelta, today: datetime.date) -> Q:
     return Q(returned_on__isnull=False, returned_on__lte=today - delay)
 
 
+def _live_6m(today: datetime.date) -> Q:
+    """A followed partnership alive six months after the return (and due: six months have passed)."""
+    return _due(MONTHS_6, today) & Q(stage_6m__in=LIVE_STAGES)
+
+
+def _live_12m(today: datetime.date) -> Q:
+    """A followed partnership *still* alive twelve months after the return: alive at +6 months too, so
+    that the +12 months figure is a subset of the +6 months one and persistence can never rise. One
+    that came alive only between +6 and +12 months is a late partnership, not a persistent one."""
+    return _due(MONTHS_12, today) & Q(stage_6m__in=LIVE_STAGES, stage_12m__in=LIVE_STAGES)
+
+
 def _company_age_band() -> Case:
     """Company age at submission, as the screening judged it: under 2, 2 to 5, over 5 years."""
     return company_age_band_expression(company_age_at_submission(), unknown=UNKNOWN)
@@ -399,10 +415,10 @@ def _stage_filters(today: datetime.date) -> dict[str, Q]:
         "trained": (Q(status=ApplicationStatus.SELECTED) | Q(decision__outcome=DecisionOutcome.SELECTED))
         & (Q(pk__in=_support_attendance().values("application_id")) | Q(pk__in=CoachingSession.objects.values("application_id"))),
         "visa_granted": Q(pk__in=VisaFile.objects.filter(status=VisaStatus.GRANTED).values("application_id")),
-        "travelled": Q(pk__in=Trip.objects.filter(status=TripStatus.COMPLETED).values("application_id")),
+        "travelled": Q(pk__in=travelled_application_ids()),
         "with_partnership": Q(pk__in=Partnership.objects.values("application_id")),
-        "live_6m": Q(pk__in=partnerships.filter(_due(MONTHS_6, today), stage_6m__in=LIVE_STAGES).values("application_id")),
-        "live_12m": Q(pk__in=partnerships.filter(_due(MONTHS_12, today), stage_12m__in=LIVE_STAGES).values("application_id")),
+        "live_6m": Q(pk__in=partnerships.filter(_live_6m(today)).values("application_id")),
+        "live_12m": Q(pk__in=partnerships.filter(_live_12m(today)).values("application_id")),
     }
 
 
@@ -419,7 +435,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
     those with some follow-up after selection. Each stage beyond the row itself is an uncorrelated
     `pk IN (subquery)`."""
     stage_filters = _stage_filters(today)
-    base = _applications(programme, cohort).filter(submitted_at__isnull=False).exclude(status=ApplicationStatus.DRAFT).order_by()
+    base = _applications(programme, cohort).submitted().order_by()
     # One IN over the union (rather than an OR of five INs) lets the database estimate the few hundred
     # rows and join the entrepreneurs and companies by index instead of hashing them all.
     followed_up = Q(
@@ -428,7 +444,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
         .union(
             _support_attendance().order_by().values("application_id"),
             VisaFile.objects.filter(status=VisaStatus.GRANTED).order_by().values("application_id"),
-            Trip.objects.filter(status=TripStatus.COMPLETED).order_by().values("application_id"),
+            travelled_application_ids(),
             Partnership.objects.order_by().values("application_id"),
         )
     )
@@ -547,7 +563,8 @@ def _mobility(programme, cohort) -> Mobility:
     """Four queries: trips, B2B meetings, invitations by status, and the (sent, answered) times."""
     trips = _scoped(Trip.objects.all(), "application", programme, cohort).order_by()
     trip_counts = trips.aggregate(
-        travelled=Count("application__entrepreneur", distinct=True, filter=Q(status=TripStatus.COMPLETED)),
+        # As the funnel's "travelled" stage (mobility.selectors.travelled_application_ids).
+        travelled=Count("application", distinct=True, filter=Q(status=TripStatus.COMPLETED)),
         trips=Count("pk", filter=Q(status=TripStatus.COMPLETED)),
     )
     meetings = _scoped(B2BMeeting.objects.all(), "trip__application", programme, cohort).filter(trip__status=TripStatus.COMPLETED)
@@ -602,16 +619,16 @@ def _partnerships(programme, cohort, today) -> Partnerships:
         partnership__in=partnerships.values("pk"), to_stage=PartnershipStage.AGREEMENT
     ).values("partnership_id")
     followed = _partnerships_followed(partnerships)
-    due_6m, due_12m = _due(MONTHS_6, today), _due(MONTHS_12, today)
+    due_6m, due_12m = _due(MONTHS_6, today), _due(MONTHS_12, today)  # due at +12 months implies due at +6
     result.live_6m_by = {"cohort": defaultdict(int), "sector": defaultdict(int)}
     for item in followed.values(
         cohort_key=F("application__cohort_id"),
         sector=Coalesce("application__company__sector", Value(UNKNOWN), output_field=CharField()),
     ).annotate(
         measurable_6m=Count("pk", filter=due_6m),
-        live_6m=Count("pk", filter=due_6m & Q(stage_6m__in=LIVE_STAGES)),
+        live_6m=Count("pk", filter=_live_6m(today)),
         measurable_12m=Count("pk", filter=due_12m),
-        live_12m=Count("pk", filter=due_12m & Q(stage_12m__in=LIVE_STAGES)),
+        live_12m=Count("pk", filter=_live_12m(today)),
         agreements=Count("pk", filter=Q(pk__in=signed) | Q(stage__in=LIVE_STAGES)),
     ):
         for name in ("measurable_6m", "live_6m", "measurable_12m", "live_12m", "agreements"):
@@ -824,6 +841,17 @@ CALCULATORS: dict[str, Callable[[IndicatorSet], IndicatorResult]] = {
     "efficiency.cost_per_mobility": _value(lambda i: i.efficiency.cost_per_mobility),
     "efficiency.cost_per_active_partnership": _value(lambda i: i.efficiency.cost_per_active_partnership),
 }
+
+
+#: Calculators whose value should go down: an indicator created on one of them starts as "to reduce"
+#: (the demo, the migration that introduced `Indicator.direction`); the admin may change it.
+LOWER_IS_BETTER_CALCULATORS = frozenset({
+    "visa.refusal_rate",
+    "visa.median_days",
+    "mobility.invitation_median_days",
+    "efficiency.cost_per_mobility",
+    "efficiency.cost_per_active_partnership",
+})  # fmt: skip
 
 
 def calculate(key: str, indicators: IndicatorSet) -> IndicatorResult | None:

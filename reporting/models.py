@@ -1,6 +1,8 @@
 """Results framework, the DAC evaluation and report jobs. `reporting` reads every other app and
 writes only these models."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -77,6 +79,13 @@ class Disaggregation(models.TextChoices):
     COHORT = "cohort", _("Cohorte")
 
 
+class IndicatorDirection(models.TextChoices):
+    """Which way an indicator should move: a refusal rate or a cost is better lower, a count higher."""
+
+    HIGHER_IS_BETTER = "higher", _("À augmenter (plus c'est haut, mieux c'est)")
+    LOWER_IS_BETTER = "lower", _("À réduire (plus c'est bas, mieux c'est)")
+
+
 class Indicator(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="indicators")
     objective = models.ForeignKey(
@@ -96,6 +105,16 @@ class Indicator(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     baseline = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
+    direction = models.CharField(
+        _("sens"),
+        max_length=10,
+        choices=IndicatorDirection.choices,
+        default=IndicatorDirection.HIGHER_IS_BETTER,
+        help_text=_(
+            "À réduire : la cible est un maximum (taux de refus, coût), atteinte quand la valeur est inférieure ou égale. "
+            "À augmenter : la cible est un minimum."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     objects = ProgrammeScopedQuerySet.as_manager()
@@ -112,6 +131,24 @@ class Indicator(models.Model):
     @property
     def is_manual(self) -> bool:
         return not self.calculator
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == IndicatorDirection.LOWER_IS_BETTER
+
+    def target_met(self, actual, target) -> bool | None:
+        """Whether `actual` meets `target` in the indicator's direction (None when either is missing):
+        a 9.4 % refusal rate meets a "10 % at most" target."""
+        if actual is None or target is None:
+            return None
+        return Decimal(actual) <= Decimal(target) if self.lower_is_better else Decimal(actual) >= Decimal(target)
+
+    def progress(self, actual, target) -> Decimal | None:
+        """Actual as a share of the target, in %, for an indicator to raise; none for one to reduce (a
+        maximum is met or not: "94 % of the target" would read as falling short)."""
+        if self.lower_is_better or actual is None or not target:
+            return None
+        return (Decimal(actual) / Decimal(target) * 100).quantize(Decimal("1"))
 
 
 class IndicatorTarget(models.Model):

@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import figures
 from core.bilingual import plain_text_in, text_in
 from core.templatetags.bilingual import marked
 
@@ -71,18 +73,69 @@ def _no_fetch(url: str, *args, **kwargs):
 # The platform's evidence: computed indicators and charts
 # --------------------------------------------------------------------------------------------------
 
-#: Charts drawn beside each criterion's findings (function name in reporting.charts).
+#: Charts drawn beside each criterion's findings (function name in reporting.charts). Impact is shown by
+#: what lasts after the mobility (partnerships still alive at +6 and +12 months), not by the applications.
 CRITERION_CHARTS = {
     DacCriterion.RELEVANCE: ["women_by_stage_svg"],
     DacCriterion.COHERENCE: [],
     DacCriterion.EFFECTIVENESS: ["funnel_svg", "visa_outcomes_svg"],
     DacCriterion.EFFICIENCY: ["budget_vs_spending_svg"],
     DacCriterion.SUSTAINABILITY: ["partnerships_by_stage_svg"],
-    DacCriterion.IMPACT: [],
+    DacCriterion.IMPACT: ["partnership_persistence_svg"],
 }
 #: The charts' font in the PDF (Debian's fonts-dejavu-core).
 PDF_FONT = "font-family:'DejaVu Sans',sans-serif"
-ALL_CHARTS = ["funnel_svg", "women_by_stage_svg", "visa_outcomes_svg", "partnerships_by_stage_svg", "budget_vs_spending_svg"]
+ALL_CHARTS = [
+    "funnel_svg",
+    "women_by_stage_svg",
+    "visa_outcomes_svg",
+    "partnerships_by_stage_svg",
+    "partnership_persistence_svg",
+    "budget_vs_spending_svg",
+]
+#: The caption of each chart when a report shows it as a numbered figure.
+CHART_CAPTIONS = {
+    "funnel_svg": gettext_lazy("Parcours des candidat·es, du dépôt au partenariat vivant à +12 mois"),
+    "women_by_stage_svg": gettext_lazy("Part des femmes à chaque étape du parcours"),
+    "visa_outcomes_svg": gettext_lazy("Décisions sur les demandes de visa"),
+    "partnerships_by_stage_svg": gettext_lazy("Partenariats par étape"),
+    "partnership_persistence_svg": gettext_lazy("Partenariats encore vivants six et douze mois après la mobilité"),
+    "budget_vs_spending_svg": gettext_lazy("Budget et dépenses par année (EUR)"),
+}
+
+
+@dataclass
+class Figure:
+    """A chart as a report shows it: numbered in the order of the document, with its caption."""
+
+    number: int
+    name: str
+    caption: str
+    svg: str
+
+
+def figure_rows(figures: list[Figure]) -> list[list[Figure]]:
+    """Figures two by two: a report shows them side by side, one row never split over two pages."""
+    return [figures[start : start + 2] for start in range(0, len(figures), 2)]
+
+
+class FigureNumbering:
+    """Hands out figure numbers in the order the report's builder asks for its charts, which is the
+    order the template shows them."""
+
+    def __init__(self, evidence: "Evidence"):
+        self.evidence = evidence
+        self.count = 0
+
+    def take(self, names: list[str]) -> list[Figure]:
+        figures = []
+        for name in names:
+            svg = self.evidence.charts.get(name)
+            if not svg:
+                continue
+            self.count += 1
+            figures.append(Figure(number=self.count, name=name, caption=str(CHART_CAPTIONS[name]), svg=svg))
+        return figures
 
 
 @dataclass
@@ -119,17 +172,10 @@ def calculator_value(indicator_set, key: str):
 
 
 def format_value(value, unit: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-        places = 0 if number == number.to_integral_value() else 1
-        text = formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-    else:
-        text = str(value)
-    if unit and unit not in ("nombre", "number"):
-        text = f"{text} {unit}" if unit != "%" else f"{text} %"
-    return text
+    """A figure in the report, written as every page writes it (core.figures: `39 657 €`, `9,4 %`)."""
+    if value is not None and value != "" and not isinstance(value, int | float | Decimal):
+        return str(value)
+    return figures.measure(value, unit)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -178,7 +224,9 @@ def _indicator_rows(indicators: list[Indicator], evidence: Evidence, language: s
                 "value": format_value(value, indicator.unit) if indicator.calculator else _("saisie manuelle"),
                 "women": format_value(women) if women is not None and indicator.unit in ("nombre", "number") else "",
                 "baseline": format_value(indicator.baseline, indicator.unit) if indicator.baseline is not None else "—",
-                "target": format_value(target.value, indicator.unit) if target else "—",
+                "target": ("≤ " if indicator.lower_is_better else "") + format_value(target.value, indicator.unit)
+                if target
+                else "—",
                 "target_period": target.period_label if target else "",
                 "definition": _localized(indicator, "definition", language) if indicator.definition else "",
                 "source": indicator.source or (_("Données de la plateforme") if indicator.calculator else ""),
@@ -268,6 +316,8 @@ def _common_context(job: ReportJob, *, title: str, subtitle: str) -> dict:
         "subtitle": subtitle,
         "data_as_of": data_as_of,
         "generated_at": generated_at,
+        "figure_source": _("Source : plateforme PEM, données au %(date)s")
+        % {"date": formats.date_format(data_as_of, "SHORT_DATE_FORMAT")},
         "css": {
             "snapshot": mark_safe(_css_string(_("Données arrêtées au %(when)s") % {"when": as_of_text})),  # noqa: S308
             "generated": mark_safe(  # noqa: S308
@@ -276,6 +326,22 @@ def _common_context(job: ReportJob, *, title: str, subtitle: str) -> dict:
             "page": mark_safe(_css_string(_("Page"))),  # noqa: S308
             "of": mark_safe(_css_string(_("sur"))),  # noqa: S308
         },
+    }
+
+
+def data_period_note(evaluation: Evaluation | None, data_as_of) -> str:
+    """When the platform's figures are dated after the evaluated period, say so next to them: they also
+    count what happened after the evaluation and may differ from its findings. Empty otherwise."""
+    if evaluation is None or evaluation.period_end >= timezone.localtime(data_as_of).date():
+        return ""
+    return _(
+        "Période évaluée : du %(start)s au %(end)s. Les chiffres et graphiques de la plateforme sont arrêtés au "
+        "%(as_of)s : ils comptent aussi ce qui s'est passé après la période évaluée et peuvent donc différer des "
+        "constats de l'évaluation."
+    ) % {
+        "start": formats.date_format(evaluation.period_start, "DATE_FORMAT"),
+        "end": formats.date_format(evaluation.period_end, "DATE_FORMAT"),
+        "as_of": formats.date_format(timezone.localtime(data_as_of), "DATE_FORMAT"),
     }
 
 
@@ -290,6 +356,7 @@ def dac_context(job: ReportJob) -> dict:
     )
     rows_by_code = {row["indicator"].code: row for row in _indicator_rows(indicators, evidence, job.language)}
     questions = list(evaluation.questions.all())
+    numbering = FigureNumbering(evidence)
     criteria = []
     for row in _grade_rows(evaluation):
         criterion = row["grade"].criterion
@@ -305,7 +372,7 @@ def dac_context(job: ReportJob) -> dict:
                 "anchor": f"criterion-{criterion}",
                 "questions": [q.code for q in linked],
                 "indicators": [rows_by_code[c] for c in codes if c in rows_by_code],
-                "charts": [evidence.charts[name] for name in CRITERION_CHARTS.get(criterion, []) if evidence.charts.get(name)],
+                "figure_rows": figure_rows(numbering.take(CRITERION_CHARTS.get(criterion, []))),
             }
         )
     toc = [
@@ -322,8 +389,10 @@ def dac_context(job: ReportJob) -> dict:
         ("lessons", _("Leçons apprises"), []),
         ("annex", _("Annexe : indicateurs, définitions et sources"), []),
     ]
+    common = _common_context(job, title=plain_text_in(evaluation, "title"), subtitle=programme.name)
     return {
-        **_common_context(job, title=plain_text_in(evaluation, "title"), subtitle=programme.name),
+        **common,
+        "data_period_note": data_period_note(evaluation, common["data_as_of"]),
         "evaluation": evaluation,
         "toc": toc,
         "criteria": criteria,
@@ -345,6 +414,7 @@ def cohort_context(job: ReportJob) -> dict:
         programme=programme, cohort=cohort, calculators={i.calculator for i in indicators if i.calculator}, charts=ALL_CHARTS
     )
     rows = _indicator_rows(indicators, evidence, job.language)
+    numbering = FigureNumbering(evidence)
     toc = [
         ("cohort", _("La cohorte"), []),
         ("funnel", _("Parcours des candidat·es"), []),
@@ -359,7 +429,18 @@ def cohort_context(job: ReportJob) -> dict:
         "indicators": rows,
         "computed": [r for r in rows if r["computed"]],
         "evidence": evidence,
+        "figure_rows": {  # in the order of the report's sections, which is the order of their numbers
+            "funnel": figure_rows(numbering.take(["funnel_svg", "women_by_stage_svg"])),
+            "mobility": figure_rows(
+                numbering.take(["visa_outcomes_svg", "partnerships_by_stage_svg", "partnership_persistence_svg"])
+            ),
+            "efficiency": figure_rows(numbering.take(["budget_vs_spending_svg"])),
+        },
     }
+
+
+#: The steering committee's charts: the path of the applicants, the partnerships and what lasts of them, the money.
+COMMITTEE_CHARTS = ["funnel_svg", "partnerships_by_stage_svg", "partnership_persistence_svg", "budget_vs_spending_svg"]
 
 
 def committee_context(job: ReportJob) -> dict:
@@ -369,7 +450,7 @@ def committee_context(job: ReportJob) -> dict:
     evidence = platform_evidence(
         programme=programme,
         calculators={i.calculator for i in indicators if i.calculator},
-        charts=["funnel_svg", "partnerships_by_stage_svg", "budget_vs_spending_svg"],
+        charts=COMMITTEE_CHARTS,
     )
     rows = _indicator_rows(indicators, evidence, job.language)
     recommendations = _recommendation_rows(evaluation) if evaluation else []
@@ -377,8 +458,11 @@ def committee_context(job: ReportJob) -> dict:
     if evaluation:
         toc += [("grades", _("Notes par critère CAD"), []), ("follow-up", _("Suivi des recommandations"), [])]
     toc += [("charts", _("Graphiques"), []), ("annex", _("Annexe : indicateurs, définitions et sources"), [])]
+    common = _common_context(job, title=_("Note au comité de pilotage"), subtitle=programme.name)
     return {
-        **_common_context(job, title=_("Note au comité de pilotage"), subtitle=programme.name),
+        **common,
+        "data_period_note": data_period_note(evaluation, common["data_as_of"]),
+        "figure_rows": figure_rows(FigureNumbering(evidence).take(COMMITTEE_CHARTS)),
         "toc": toc,
         "evaluation": evaluation,
         "grades": _grade_rows(evaluation) if evaluation else [],

@@ -9,7 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Programme
+from core import figures
 from core.bilingual import plain_text_in
+from core.figures import MONEY, PERCENT, Figure, as_figure, in_unit
 from mobility.models import PartnershipStage
 
 from .indicators import DIMENSION_LABELS, FUNNEL_STAGES, IndicatorResult, IndicatorSet, calculate
@@ -48,11 +50,15 @@ class FrameworkIndicator:
 
     @property
     def progress(self) -> Decimal | None:
-        """Actual against the last target, in %."""
+        """Actual against the last target, in %, for an indicator to raise (none for one to reduce)."""
         target = self.latest_target
-        if self.actual is None or target is None or not target.value:
-            return None
-        return (Decimal(self.actual) / target.value * 100).quantize(Decimal("1"))
+        return self.indicator.progress(self.actual, target.value if target else None)
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the actual value meets the last target, in the indicator's direction."""
+        target = self.latest_target
+        return self.indicator.target_met(self.actual, target.value if target else None)
 
 
 @dataclass
@@ -122,12 +128,22 @@ class Table:
     rows: list[list]
 
     def cells(self) -> list[list[tuple[object, bool]]]:
-        """(value, is a number) per cell, for the page: numbers aligned right, None shown as a dash."""
+        """(text, is a number) per cell, for the page: figures written by core.figures and aligned right,
+        None shown as a dash."""
         return [
-            [("—" if cell is None else cell, cell is None or (isinstance(cell, int | float | Decimal) and not isinstance(cell, bool)))
+            [(figures.DASH, True) if cell is None else (str(figure), True) if isinstance(figure := as_figure(cell), Figure)
+             else (cell, False)
              for cell in row]
             for row in self.rows
         ]  # fmt: skip
+
+
+def _eur(value) -> Figure:
+    return Figure(value, MONEY)
+
+
+def _pct(value) -> Figure:
+    return Figure(value, PERCENT)
 
 
 def _framework_table(framework: list[FrameworkObjective]) -> Table:
@@ -139,10 +155,11 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
             target = item.latest_target
             rows.append([
                 objective.code if objective else "", indicator.code, plain_text_in(indicator, "name"), indicator.unit,
-                indicator.baseline, indicator.baseline_year or "",
-                target.value if target else None, target.period_label if target else "",
-                item.actual, {"computed": _("calculée"), "manual": _("saisie")}.get(item.actual_source, ""),
-                item.progress,
+                in_unit(indicator.baseline, indicator.unit), str(indicator.baseline_year or ""),
+                in_unit(target.value if target else None, indicator.unit), indicator.get_direction_display(),
+                target.period_label if target else "",
+                in_unit(item.actual, indicator.unit), {"computed": _("calculée"), "manual": _("saisie")}.get(item.actual_source, ""),
+                _pct(item.progress), {True: _("oui"), False: _("non")}.get(item.target_met, ""),
             ])  # fmt: skip
     return Table(
         "framework",
@@ -155,10 +172,12 @@ def _framework_table(framework: list[FrameworkObjective]) -> Table:
             _("Référence"),
             _("Année de référence"),
             _("Cible"),
+            _("Sens"),
             _("Période de la cible"),
             _("Valeur actuelle"),
             _("Source"),
             _("% de la cible"),
+            _("Cible atteinte"),
         ],  # fmt: skip
         rows,
     )
@@ -215,7 +234,7 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
         [_("Mesure"), _("Valeur")],
         [[_("Dossiers"), visa.files], [_("Déposés"), visa.submitted], [_("Accordés"), visa.granted],
          [_("Refusés"), visa.refused], [_("En attente de décision"), visa.pending],
-         [_("Taux de refus (%)"), visa.refusal_rate], [_("Délai médian dépôt → décision (jours)"), visa.median_days]]
+         [_("Taux de refus (%)"), _pct(visa.refusal_rate)], [_("Délai médian dépôt → décision (jours)"), visa.median_days]]
         + [[_("Refus : %(reason)s") % {"reason": row.label}, row.count] for row in visa.by_reason],
     )  # fmt: skip
 
@@ -228,7 +247,7 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
          [_("Entreprises belges distinctes rencontrées"), mobility.belgian_companies_met],
          [_("Rendez-vous B2B"), mobility.meetings], [_("Rendez-vous par entrepreneur·e"), mobility.meetings_per_entrepreneur],
          [_("Invitations envoyées"), mobility.invitations_sent], [_("Invitations avec réponse"), mobility.invitations_answered],
-         [_("Taux de réponse aux invitations (%)"), mobility.invitation_response_rate],
+         [_("Taux de réponse aux invitations (%)"), _pct(mobility.invitation_response_rate)],
          [_("Délai médian de réponse (jours)"), mobility.invitation_median_days]]
         + [[_("Invitations : %(status)s") % {"status": row.label}, row.count] for row in mobility.invitations_by_status],
     )  # fmt: skip
@@ -249,11 +268,11 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
         [_("Mesure"), _("Valeur")],
         [[_("Partenariats"), partnerships.total], [_("Partenariats vivants aujourd'hui"), partnerships.live],
          [_("Accords signés"), partnerships.agreements],
-         [_("Mesurables à +6 mois"), partnerships.measurable_6m], [_("Vivants à +6 mois"), partnerships.live_6m],
-         [_("Part vivante à +6 mois (%)"), partnerships.share_live_6m],
-         [_("Mesurables à +12 mois"), partnerships.measurable_12m], [_("Vivants à +12 mois"), partnerships.live_12m],
-         [_("Part vivante à +12 mois (%)"), partnerships.share_live_12m],
-         [_("Transactions"), partnerships.transactions], [_("Valeur des transactions (EUR)"), partnerships.transactions_eur]],
+         [_("Mesurables à +6 mois"), partnerships.measurable_6m], [_("Partenariats vivants à +6 mois"), partnerships.live_6m],
+         [_("Part vivante à +6 mois (%)"), _pct(partnerships.share_live_6m)],
+         [_("Mesurables à +12 mois"), partnerships.measurable_12m], [_("Partenariats encore vivants à +12 mois"), partnerships.live_12m],
+         [_("Part vivante à +12 mois (%)"), _pct(partnerships.share_live_12m)],
+         [_("Transactions"), partnerships.transactions], [_("Valeur des transactions (EUR)"), _eur(partnerships.transactions_eur)]],
     )  # fmt: skip
 
     meso = indicators.meso
@@ -262,10 +281,10 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
         _("Niveaux méso et macro (programme entier)"),
         [_("Mesure"), _("Valeur")],
         [[_("Incubateurs sénégalais impliqués"), meso.incubators], [_("Incubateurs impliqués (tous pays)"), meso.incubators_total],
-         [_("Sous-projets d'incubateurs"), meso.sub_projects], [_("Budget des sous-projets (EUR)"), meso.sub_projects_budget_eur],
+         [_("Sous-projets d'incubateurs"), meso.sub_projects], [_("Budget des sous-projets (EUR)"), _eur(meso.sub_projects_budget_eur)],
          [_("Membres du comité de pilotage"), meso.committee_members],
          [_("Réunions du comité tenues"), meso.committee_meetings],
-         [_("Taux de présence au comité (%)"), meso.attendance_rate]]
+         [_("Taux de présence au comité (%)"), _pct(meso.attendance_rate)]]
         + [[_("Sous-projets : %(status)s") % {"status": row.label}, row.count] for row in meso.sub_projects_by_status],
     )  # fmt: skip
 
@@ -274,18 +293,18 @@ def indicator_tables(indicators: IndicatorSet, framework: list[FrameworkObjectiv
         "budget",
         _("Budget et dépenses par année et catégorie (EUR)"),
         [_("Année"), _("Catégorie"), _("Budget (EUR)"), _("Dépenses (EUR)"), _("Taux d'exécution (%)")],
-        [[year, label, planned, spent, (spent / planned * 100).quantize(Decimal("0.1")) if planned else None]
+        [[str(year), label, _eur(planned), _eur(spent), _pct((spent / planned * 100) if planned else None)]
          for year, _key, label, planned, spent in efficiency.by_year_and_category]
-        + [[_("Total"), "", efficiency.budget_eur, efficiency.spending_eur,
-            (efficiency.spending_eur / efficiency.budget_eur * 100).quantize(Decimal("0.1")) if efficiency.budget_eur else None]],
+        + [[_("Total"), "", _eur(efficiency.budget_eur), _eur(efficiency.spending_eur),
+            _pct((efficiency.spending_eur / efficiency.budget_eur * 100) if efficiency.budget_eur else None)]],
     )  # fmt: skip
     tables["efficiency"] = Table(
         "efficiency",
         _("Efficience"),
         [_("Mesure"), _("Valeur")],
-        [[_("Dépenses (EUR)"), efficiency.spending_eur], [_("Mobilités (entrepreneur·es parti·es)"), mobility.travelled],
-         [_("Coût par mobilité (EUR)"), efficiency.cost_per_mobility],
+        [[_("Dépenses (EUR)"), _eur(efficiency.spending_eur)], [_("Mobilités (entrepreneur·es parti·es)"), mobility.travelled],
+         [_("Coût par mobilité (EUR)"), _eur(efficiency.cost_per_mobility)],
          [_("Partenariats vivants"), partnerships.live],
-         [_("Coût par partenariat vivant (EUR)"), efficiency.cost_per_active_partnership]],
+         [_("Coût par partenariat vivant (EUR)"), _eur(efficiency.cost_per_active_partnership)]],
     )  # fmt: skip
     return tables

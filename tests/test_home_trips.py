@@ -1,4 +1,4 @@
-"""The home page's "trips made" figures: counted by `mobility`, merged per cohort by the project-level
+"""The home page's "mobilities made" figures: counted by `mobility`, merged per cohort by the project-level
 view, in one query whatever the number of cohorts. (`cohorts` itself never reads trips.)"""
 
 import pytest
@@ -9,7 +9,7 @@ from cohorts import selectors as cohort_selectors
 from cohorts.models import ApplicationStatus
 from cohorts.tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, ProgrammeMembershipFactory
 from mobility.models import TripStatus
-from mobility.selectors import completed_trip_counts_by_cohort
+from mobility.selectors import travelled_counts_by_cohort
 from mobility.tests.factories import TripFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def selected_application(cohort):
     return ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.SELECTED)
 
 
-def test_completed_trips_are_counted_per_cohort_in_one_query(django_assert_num_queries):
+def test_applications_that_travelled_are_counted_per_cohort_in_one_query(django_assert_num_queries):
     cohort_a, cohort_b, cohort_c = CohortFactory(), CohortFactory(), CohortFactory()
     first, second = selected_application(cohort_a), selected_application(cohort_a)
     TripFactory(application=first, status=TripStatus.COMPLETED)
@@ -33,10 +33,10 @@ def test_completed_trips_are_counted_per_cohort_in_one_query(django_assert_num_q
     TripFactory(application=selected_application(cohort_c), status=TripStatus.PLANNED)
 
     with django_assert_num_queries(1):
-        counts = completed_trip_counts_by_cohort()
+        counts = travelled_counts_by_cohort()
 
-    assert counts == {cohort_a.pk: 3, cohort_b.pk: 1}
-    assert completed_trip_counts_by_cohort([cohort_b.pk, cohort_c.pk]) == {cohort_b.pk: 1}
+    assert counts == {cohort_a.pk: 2, cohort_b.pk: 1}  # a second trip is not a second mobility
+    assert travelled_counts_by_cohort([cohort_b.pk, cohort_c.pk]) == {cohort_b.pk: 1}
 
 
 def test_cohort_counts_no_longer_read_the_trips_table():
@@ -61,7 +61,7 @@ def test_staff_and_committee_homes_show_completed_trips_per_cohort(client):
         cohorts = {cohort.name: cohort for p in response.context[key] if p == programme for cohort in p.cohorts.all()}
         assert cohorts["Cohorte partie"].travelled_count == 1
         assert cohorts["Cohorte restée"].travelled_count == 0
-    assert "1 voyages" in response.content.decode() and "0 voyages" in response.content.decode()
+    assert "1 mobilités effectuées" in response.content.decode() and "0 mobilités effectuées" in response.content.decode()
 
 
 def make_staff_rows(n):

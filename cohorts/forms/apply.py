@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Company, Entrepreneur, Region
+from partners.models import Company, Entrepreneur, LegalForm, Region
 
 from ..models import Application, DocumentKind, PartnershipType
+from ..selectors_apply import REQUIRED_FIELDS
 from ..services.apply import MAX_DOCUMENT_SIZE, document_content_type, pdf_problem
 from ..territory import diaspora_wording
 
@@ -22,7 +23,7 @@ class FounderForm(forms.ModelForm):
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("gender", "age_band", "education", "country_of_residence"):
+        for name in REQUIRED_FIELDS[1]:
             self.fields[name].required = True
         if programme is not None:
             origin = programme.origin_country
@@ -66,6 +67,8 @@ class CompanyForm(forms.ModelForm):
         self.founder = founder
         self.programme = programme
         self.fields["country"].label = _("Pays où l'entreprise est établie")
+        legal_form = self.fields["legal_form"]
+        legal_form.choices = [choice for choice in legal_form.choices if choice[0] != LegalForm.UNSPECIFIED]
         region = self.fields["region"]
         if programme is not None:
             origin = programme.origin_country
@@ -131,6 +134,12 @@ class PartnershipForm(forms.ModelForm):
             "partnership_sought": forms.Textarea(attrs={"rows": 4}),
             "motivation": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the submission requires is asked (and marked) here, not discovered at the last step.
+        for name in REQUIRED_FIELDS[3]:
+            self.fields[name].required = True
 
 
 class CommitmentsForm(forms.ModelForm):

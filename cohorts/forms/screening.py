@@ -24,9 +24,9 @@ class CriterionForm(forms.ModelForm):
         }
         help_texts = {
             "value": _(
-                "Un nombre pour l'âge, le chiffre d'affaires ou les employé·es ; rien pour « est vrai » / "
-                "« est faux » ; un ou plusieurs codes séparés par des virgules pour les listes (voir les codes "
-                "autorisés en haut de la page)."
+                "Un nombre pour l'âge, le chiffre d'affaires ou les employé·es, une année pour l'année de création "
+                "(« ≤ 2022 » : créée en 2022 ou avant) ; rien pour « est vrai » / « est faux » ; une ou plusieurs "
+                "valeurs séparées par des virgules pour les listes (voir les valeurs autorisées en haut de la page)."
             ),
         }
 

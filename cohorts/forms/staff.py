@@ -3,14 +3,16 @@ and the upload of a spreadsheet of applications collected offline."""
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Gender, Region, Sector
 
 from ..models import Application, ApplicationSource, ApplicationStatus, Cohort, Programme
+from ..resources import ApplicationImportResource, SourceTable
 from ..territory import diaspora_condition
 
 #: Larger spreadsheets are refused: 5 MB holds tens of thousands of rows of applications.
@@ -30,6 +32,11 @@ def _filter_helper() -> FormHelper:
 
 def _cohorts() -> QuerySet[Cohort]:
     return Cohort.objects.select_related("programme__watched_region_group").order_by("programme__code", "number")
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Cohort) -> str:
+        return f"{obj.programme.name} – {obj.name}"  # the programme's name, never its code
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -127,10 +134,20 @@ class ApplicationImportForm(forms.Form):
         help_text=_("5 Mo au plus. CSV en UTF-8 ou Windows-1252 (Latin-1), séparateur virgule ou point-virgule."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+    cohort = CohortChoiceField(
+        label=_("Cohorte des lignes qui n'en indiquent pas"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("— chaque ligne indique son programme et sa cohorte —"),
+        help_text=_("Choisissez-la si votre fichier n'a pas de colonnes « Programme » et « Cohorte »."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = _cohorts()
         self.helper = FormHelper()
+        # Also shown after the mapping step, whose page has another address.
+        self.helper.form_action = reverse_lazy("cohorts:application_import")
         self.helper.add_input(Submit("preview", _("Vérifier le fichier"), css_class="btn-primary"))
 
     def clean_file(self):
@@ -144,6 +161,41 @@ class ApplicationImportForm(forms.Form):
         if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
             raise forms.ValidationError(_("Format non pris en charge : envoyez un fichier .csv ou .xlsx."), code="bad_extension")
         return upload
+
+
+class ApplicationImportMappingForm(forms.Form):
+    """The column-mapping step: for each column of the file, the field it holds or « ignorer ».
+    Proposed from the headers; refused while a required field has no column or a field has two."""
+
+    def __init__(self, *args, table: SourceTable, cohort_chosen: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table, self.cohort_chosen = table, cohort_chosen
+        choices = [("", _("— ignorer cette colonne —"))] + [
+            (column.column_name, column.header) for column in ApplicationImportResource.columns()
+        ]
+        for index, header in enumerate(table.headers):
+            examples = [str(row[index]) for row in table.rows[:3] if index < len(row) and row[index] not in (None, "")]
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or _("(colonne sans en-tête)"),
+                choices=choices,
+                required=False,
+                initial=table.fields[index],
+                help_text=(_("Exemples : %(values)s") % {"values": " · ".join(value[:40] for value in examples)})
+                if examples
+                else _("Colonne vide"),
+            )
+        self.helper = FormHelper()
+        columns = [Div(name, css_class="col") for name in self.fields]
+        self.helper.layout = Layout(Div(*columns, css_class="row row-cols-1 row-cols-md-2 row-cols-xl-3 g-3 mb-3"))
+        self.helper.add_input(Submit("map", _("Vérifier avec cette correspondance"), css_class="btn-primary"))
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = [cleaned.get(f"column_{index}") or "" for index in range(len(self.table.headers))]
+        self.mapped = SourceTable(headers=self.table.headers, rows=self.table.rows, fields=fields)
+        for problem in self.mapped.problems(cohort_chosen=self.cohort_chosen):
+            self.add_error(None, problem)
+        return cleaned
 
 
 class ApplicationImportConfirmForm(forms.Form):

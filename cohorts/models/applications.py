@@ -65,6 +65,13 @@ ELIGIBLE_STATUSES = (
 )
 
 
+def submitted_condition(prefix: str = "") -> Q:
+    """The one definition of a submitted application, for every page, export and report: it was sent
+    (it has a submission date) and is not a draft. An application withdrawn after submission still
+    counts: it was received. `prefix` reaches the application through a relation ("applications__")."""
+    return Q(**{f"{prefix}submitted_at__isnull": False}) & ~Q(**{f"{prefix}status": ApplicationStatus.DRAFT})
+
+
 class PartnershipType(models.TextChoices):
     EXPORT = "export", _("Export")
     REPRESENTATION = "representation", _("Représentation / distribution")
@@ -95,7 +102,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(visible).distinct()
 
     def submitted(self) -> "ApplicationQuerySet":
-        return self.exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        return self.filter(submitted_condition())
 
     def eligible(self) -> "ApplicationQuerySet":
         return self.filter(status__in=ELIGIBLE_STATUSES)
@@ -391,4 +398,5 @@ __all__ = [
     "ReviewScore",
     "SelectionDecision",
     "application_document_path",
+    "submitted_condition",
 ]

@@ -45,6 +45,21 @@ class ApplicationImport(Job):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    column_mapping = models.JSONField(
+        _("correspondance des colonnes"),
+        default=dict,
+        blank=True,
+        help_text=_("La colonne du fichier retenue pour chaque champ (vide : colonnes reconnues d'après leur en-tête)."),
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("cohorte par défaut"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("La cohorte des lignes qui n'en indiquent pas."),
+    )
 
     class Meta:
         verbose_name = _("import de candidatures")

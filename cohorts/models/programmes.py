@@ -224,8 +224,12 @@ class CriterionField(models.TextChoices):
     """What an eligibility criterion can test, in the applicant's and company's answers."""
 
     COMPANY_AGE = "company_age", _("Âge de l'entreprise (années)")
+    #: "Founded in year X or before": a meaning that does not drift with the submission year.
+    YEAR_FOUNDED = "year_founded", _("Année de création de l'entreprise")
     IS_FORMAL = "is_formal", _("Entreprise formelle")
     TURNOVER_FLOOR = "turnover_floor_mxof", _("Chiffre d'affaires (plancher de la tranche, M FCFA)")
+    #: The exact amount when the applicant (or an imported file) gave it, else the floor of the band.
+    TURNOVER_AMOUNT = "turnover_xof", _("Chiffre d'affaires (FCFA ; montant exact, à défaut plancher de la tranche)")
     EMPLOYEES = "employees", _("Nombre d'employé·es")
     SECTOR = "sector", _("Secteur")
     REGION = "region", _("Région")

@@ -129,11 +129,13 @@ def criterion_value_clean(*, field: str, operator: str, value: str, country: obj
         return ""
     if field in NUMERIC_FIELDS:
         try:
-            number = float(value.replace(",", ".").replace(" ", "").replace("\u202f", ""))
+            number = float(value.replace(",", ".").replace(" ", "").replace("\u202f", "").replace("\u00a0", ""))
         except ValueError:
             raise ValidationError({"value": _("Saisissez un nombre (par exemple 2 ou 2,5).")}, code="not_a_number") from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ValidationError({"value": _("Saisissez un nombre (par exemple 2 ou 2,5).")}, code="not_a_number")
+        if field == CriterionField.YEAR_FOUNDED and not (number.is_integer() and 1900 <= number <= 2100):
+            raise ValidationError({"value": _("Saisissez une année (par exemple 2022).")}, code="not_a_year")
         return str(int(number)) if number.is_integer() else repr(number)
     lookup = _code_lookup(field, country)
     items = [item.strip() for item in value.split(",") if item.strip()]

@@ -14,17 +14,19 @@ import logging
 from dataclasses import dataclass, field
 
 import tablib
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.jobs import job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
-from partners.models import Company, Entrepreneur, LegalForm, Region
+from core.storage import private_storage
+from partners.models import Company, Entrepreneur, LegalForm, Region, age_band_of, turnover_band_of
 
 from ..models import Application, ApplicationImport, ApplicationSource, ApplicationStatus, Cohort, ImportStatus
 from ..resources import ApplicationImportResource, _fold, read_spreadsheet
@@ -57,6 +59,8 @@ class ImportRow:
     cohort: Cohort | None = None
     entrepreneur_exists: bool = False
     company_exists: bool = False
+    #: Defaults applied to this row (field -> what was taken), reported by the check.
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +83,25 @@ class ImportReport:
     def invalid_rows(self) -> list[ImportRow]:
         return [row for row in self.rows if row.errors]
 
+    @property
+    def errors_by_cell(self) -> list[tuple[int, str, str]]:
+        """(line, field's header in the reader's language, message) for every error."""
+        labels = ApplicationImportResource.labels()
+        return [(row.line, labels.get(name, name), message) for row in self.invalid_rows for name, message in row.errors.items()]
+
+    @property
+    def defaults_applied(self) -> list[str]:
+        """One sentence per default the check applied, with how many rows it concerns."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            for sentence in row.defaults.values():
+                counts[sentence] = counts.get(sentence, 0) + 1
+        return [
+            ngettext("%(sentence)s (%(count)s ligne)", "%(sentence)s (%(count)s lignes)", count)
+            % {"sentence": sentence, "count": count}
+            for sentence, count in counts.items()
+        ]
+
 
 def _entrepreneur_from(values: dict) -> Entrepreneur:
     return Entrepreneur(
@@ -98,12 +121,13 @@ def _company_from(values: dict) -> Company:
         name=values["entreprise"],
         legal_form=values["forme_juridique"],
         ninea=values["ninea"],
-        is_formal=formal if formal is not None else values["forme_juridique"] != LegalForm.INFORMAL,
+        is_formal=formal if formal is not None else values["forme_juridique"] not in (LegalForm.INFORMAL, LegalForm.UNSPECIFIED),
         sector=values["secteur"],
         region=values.get("region_row"),
         country=values.get("company_country") or "",
         year_founded=values["annee_creation"] or 0,
         turnover_band=values["chiffre_affaires"],
+        turnover_xof=values.get("chiffre_affaires_montant"),
         employees=values["employes"] or 0,
         has_export_experience=bool(values["experience_export"]),
     )
@@ -148,16 +172,86 @@ def _model_errors(instance, columns: dict[str, str], exclude: list[str]) -> dict
     return {}
 
 
-def applications_import_check(*, dataset: tablib.Dataset) -> ImportReport:
-    """Check every row without writing anything: values by column, the cohort, the model rules,
-    duplicates inside the file and applications that already exist. A fixed number of queries."""
+def _required_errors(row: ImportRow, *, cohort_chosen: bool) -> None:
+    """An empty required value is an error on its cell (in a group, on the group's first field)."""
+    values, resource = row.values, ApplicationImportResource
+    required = str(forms.Field.default_error_messages["required"])
+    for name in resource.REQUIRED:
+        if values.get(name) in (None, ""):
+            row.errors.setdefault(name, required)
+    for group in resource.ONE_OF:
+        if all(values.get(name) in (None, "") for name in group):
+            labels = resource.labels()
+            message = _("Indiquez : %(names)s.") % {"names": _(" ou ").join(labels[name] for name in group)}
+            row.errors.setdefault(group[0], message)
+    if not cohort_chosen:
+        for name in resource.COHORT:
+            if values.get(name) in (None, ""):
+                row.errors.setdefault(name, required)
+
+
+def _programmes_by_name(cohorts: list[Cohort]) -> dict[str, list[Cohort]]:
+    """Cohorts by their programme's folded code and name."""
+    table: dict[str, list[Cohort]] = {}
+    for cohort in cohorts:
+        programme = cohort.programme
+        for name in {programme.code, programme.name} - {None, ""}:
+            table.setdefault(_fold(name), []).append(cohort)
+    return table
+
+
+def _derive_values(row: ImportRow, *, default_day: datetime.date) -> None:
+    """Stored values from what people keep: a band from an exact turnover, an age band from a year of
+    birth (at the submission year), the defaults for a missing submission date and legal form."""
+    values = row.values
+    if values.get("date_soumission") is None and "date_soumission" not in row.errors:
+        values["date_soumission"] = default_day
+        row.defaults["date_soumission"] = _("date de dépôt absente : %(date)s retenu") % {
+            "date": formats.date_format(default_day, "SHORT_DATE_FORMAT")
+        }
+    if not values.get("forme_juridique") and "forme_juridique" not in row.errors:
+        values["forme_juridique"] = LegalForm.UNSPECIFIED
+        row.defaults["forme_juridique"] = _("forme juridique absente : « %(label)s » retenue") % {
+            "label": LegalForm.UNSPECIFIED.label
+        }
+    amount = values.get("chiffre_affaires_montant")
+    if amount is not None:
+        values["chiffre_affaires"] = turnover_band_of(amount)
+        row.defaults["chiffre_affaires"] = _("tranche de chiffre d'affaires déduite du montant exact, qui est enregistré")
+    born = values.get("annee_naissance")
+    if born is not None and not values.get("tranche_age"):
+        day = values.get("date_soumission") or default_day
+        age = day.year - born
+        if age < 15:
+            row.errors.setdefault("annee_naissance", _("Né·e en %(year)s : moins de 15 ans au dépôt.") % {"year": born})
+        else:
+            values["tranche_age"] = age_band_of(age)
+            row.defaults["tranche_age"] = _("tranche d'âge déduite de l'année de naissance, à la date de dépôt")
+
+
+def _default_day(cohort: Cohort | None) -> datetime.date:
+    """The submission date of a row that gives none: today, or the call's closing day once it is past."""
+    today = timezone.localdate()
+    if cohort is None:
+        return today
+    return min(today, timezone.localdate(cohort.call_closes_at))
+
+
+def applications_import_check(*, dataset: tablib.Dataset, cohort: Cohort | None = None) -> ImportReport:
+    """Check every row without writing anything: values by field, the cohort (the row's, else `cohort`
+    chosen for the whole file), the model rules, duplicates inside the file and applications that already
+    exist. Defaults and conversions (age band, turnover band) are applied and reported. A fixed number
+    of queries."""
     resource = ApplicationImportResource()
     rows = []
     for line, raw in enumerate(dataset.dict, start=2):
         values, errors = resource.clean_row(dict(raw))
-        rows.append(ImportRow(line=line, values=values, errors=errors))
+        row = ImportRow(line=line, values=values, errors=errors)
+        _required_errors(row, cohort_chosen=cohort is not None)
+        rows.append(row)
 
-    cohorts = {(cohort.programme.code.lower(), cohort.number): cohort for cohort in Cohort.objects.select_related("programme")}
+    all_cohorts = list(Cohort.objects.select_related("programme"))
+    programmes = _programmes_by_name(all_cohorts)
     emails = {str(row.values.get("email") or "").lower() for row in rows} - {""}
     entrepreneurs = {
         entrepreneur.email_lower: entrepreneur
@@ -178,12 +272,16 @@ def applications_import_check(*, dataset: tablib.Dataset) -> ImportReport:
     for row in rows:
         values = row.values
         if values.get("programme") and values.get("cohorte") is not None and "cohorte" not in row.errors:
-            row.cohort = cohorts.get((values["programme"].lower(), values["cohorte"]))
+            candidates = programmes.get(_fold(values["programme"]), [])
+            row.cohort = next((found for found in candidates if found.number == values["cohorte"]), None)
             if row.cohort is None:
-                row.errors["cohorte"] = _("Aucune cohorte n° %(number)s dans le programme « %(code)s ».") % {
+                row.errors["cohorte"] = _("Aucune cohorte n° %(number)s dans le programme « %(name)s ».") % {
                     "number": values["cohorte"],
-                    "code": values["programme"],
+                    "name": values["programme"],
                 }
+        elif not values.get("programme") and values.get("cohorte") is None and cohort is not None:
+            row.cohort = cohort
+        _derive_values(row, default_day=_default_day(row.cohort))
         if row.cohort is not None:
             _place_row(row, regions)
         date = values.get("date_soumission")
@@ -216,13 +314,13 @@ def _submitted_at(day: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def applications_import(*, dataset: tablib.Dataset, by: User) -> ImportReport:
+def applications_import(*, dataset: tablib.Dataset, by: User, cohort: Cohort | None = None) -> ImportReport:
     """Create the entrepreneurs (without account), companies and applications of the file, submit
     each application at its collection date and screen it on the cohort's criteria.
 
     Nothing is written when a row has an error (the report then lists them). Existing entrepreneurs
     (same e-mail, any case) and companies (same NINEA) are reused, not modified."""
-    report = applications_import_check(dataset=dataset)
+    report = applications_import_check(dataset=dataset, cohort=cohort)
     if not report.is_valid:
         return report
     # The rows were validated above (model rules included, with the same values), so the instances
@@ -255,6 +353,9 @@ def applications_import(*, dataset: tablib.Dataset, by: User) -> ImportReport:
             source=ApplicationSource.IMPORT,
             motivation=values["motivation"],
             partnership_sought=values["partenariat_recherche"],
+            target_markets=values["marches_vises"][:250],
+            gender_commitment=values["engagement_genre"],
+            environmental_commitment=values["engagement_environnemental"],
         )
         application._change_reason = _("Import d'un fichier (ligne %(line)s)") % {"line": row.line}
         application.save()
@@ -299,7 +400,15 @@ def _already_imported_error(existing: ApplicationImport) -> ValidationError:
     )
 
 
-def application_import_request(*, content: bytes, filename: str, row_count: int, by: User) -> ApplicationImport:
+def application_import_request(
+    *,
+    content: bytes,
+    filename: str,
+    row_count: int,
+    by: User,
+    column_mapping: dict | None = None,
+    cohort: Cohort | None = None,
+) -> ApplicationImport:
     """Keep a checked file in private storage and queue its import (run after the commit).
 
     Raises ValidationError when the same content is already queued, running or imported: checked
@@ -309,7 +418,13 @@ def application_import_request(*, content: bytes, filename: str, row_count: int,
     if existing is not None:
         raise _already_imported_error(existing)
     job = ApplicationImport(
-        original_name=filename[:255], sha256=sha256, row_count=row_count, requested_by=by, status=ImportStatus.QUEUED
+        original_name=filename[:255],
+        sha256=sha256,
+        row_count=row_count,
+        requested_by=by,
+        status=ImportStatus.QUEUED,
+        column_mapping=column_mapping or {},
+        cohort=cohort,
     )
     job.file.save(filename, ContentFile(content), save=False)
     try:
@@ -353,8 +468,10 @@ def import_errors_summary(report: ImportReport) -> str:
         )
         % {"count": len(errors)}
     ]
+    labels = ApplicationImportResource.labels()
     lines += [
-        _("Ligne %(line)s, colonne « %(column)s » : %(message)s") % {"line": line, "column": column, "message": message}
+        _("Ligne %(line)s, colonne « %(column)s » : %(message)s")
+        % {"line": line, "column": labels.get(column, column), "message": message}
         for line, column, message in errors[:ERRORS_SHOWN]
     ]
     if len(errors) > ERRORS_SHOWN:
@@ -381,9 +498,14 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
                 content = handle.read()
             if file_sha256(content) != job.sha256:
                 raise ValueError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
-            dataset = read_spreadsheet(content=content, filename=job.original_name)
+            dataset = read_spreadsheet(
+                content=content,
+                filename=job.original_name,
+                mapping=job.column_mapping or None,
+                cohort_chosen=job.cohort_id is not None,
+            )
             with transaction.atomic():
-                report = applications_import(dataset=dataset, by=by)
+                report = applications_import(dataset=dataset, by=by, cohort=job.cohort)
                 if not report.is_valid:
                     raise ImportRecheckFailed(report)
                 if not job_finish(job=job, created_count=len(report.created), row_count=len(report.rows)):
@@ -405,3 +527,37 @@ class JobLost(Exception):
 
 def _import_failed(job: ApplicationImport, error: str) -> None:
     job_fail(job=job, reason=error or _("Erreur inconnue."), created_count=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Files checked but never confirmed
+# --------------------------------------------------------------------------------------------------
+
+#: Where an uploaded file waits (private storage) between the check and the confirmation.
+PENDING_IMPORT_DIR = "imports/pending"
+#: How long an unconfirmed file is kept: the person had a day to confirm it.
+PENDING_IMPORT_KEPT = datetime.timedelta(days=1)
+
+
+def pending_import_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploaded files that were never confirmed and are older than PENDING_IMPORT_KEPT; the
+    number deleted. Idempotent (a file already gone is skipped), so beat may run it twice. A confirmed
+    file was moved to the import's own file, and an import's file is never under this folder."""
+    storage = private_storage()
+    limit = (now or timezone.now()) - PENDING_IMPORT_KEPT
+    try:
+        _folders, names = storage.listdir(PENDING_IMPORT_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{PENDING_IMPORT_DIR}/{name}"
+        try:
+            if storage.get_modified_time(path) < limit:
+                storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:  # removed meanwhile (confirmed, or another run)
+            continue
+    if deleted:
+        logger.info("Removed %s unconfirmed import file(s) older than %s", deleted, PENDING_IMPORT_KEPT)
+    return deleted

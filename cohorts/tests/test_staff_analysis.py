@@ -52,7 +52,10 @@ def cohort_data():
     make(cohort=cohort, status=S.INELIGIBLE, gender="man", diaspora=True, failed=[fb])
     make(cohort=cohort, status=S.ELIGIBLE, gender="man", region="thies", snapshot={"company_age": 3})
     make(cohort=cohort, status=S.DRAFT)
-    make(cohort=cohort, status=S.WITHDRAWN, gender="man", region="kolda")
+    # Withdrawn before it was sent: never submitted (one withdrawn after sending would count as submitted,
+    # as on the dashboard and the home pages: cohorts.models.submitted_condition).
+    withdrawn = make(cohort=cohort, status=S.WITHDRAWN, gender="man", region="kolda")
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(submitted_at=None)
     # Another cohort's applicant, outside the scope when the cohort is chosen.
     make(cohort=CohortFactory(programme=cohort.programme), status=S.SELECTED, reviewed=True)
     return cohort, a, b
@@ -177,3 +180,25 @@ def test_other_roles_get_a_404(client):
     client.force_login(UserFactory(roles=["reviewer"]))
     assert client.get(reverse("cohorts:selection_analysis")).status_code == 404
     assert client.get(reverse("cohorts:selection_analysis_export")).status_code == 404
+
+
+def test_each_criterion_shows_who_fails_it_and_who_it_alone_excludes(client, cohort_data):
+    cohort, a, b = cohort_data
+
+    exclusions = {
+        item.criterion.pk: item for item in selection_analysis(Application.objects.filter(cohort=cohort), [cohort]).exclusions
+    }
+
+    # A is failed by 3, 4 and 5 (all women) but excludes only 3 and 4 alone (5 also fails B).
+    by_a = exclusions[a.pk]
+    assert (by_a.failing, by_a.excluded) == (3, 2)
+    women = {group.key: group for group in by_a.groups["gender"]}["woman"]
+    assert (women.failing, women.failing_share, women.excluded) == (3, 60.0, 2)
+    # B is failed by 5 and 8, and excludes 8 alone.
+    assert (exclusions[b.pk].failing, exclusions[b.pk].excluded) == (2, 1)
+    client.force_login(UserFactory(roles=["staff"]))
+    html = client.get(reverse("cohorts:selection_analysis"), {"cohort": cohort.pk}).content.decode()
+    assert "3 ne le remplissent pas" in html and "2 exclu·es par lui seul" in html
+    assert "Ne remplissent pas ce critère" in html and "Exclu·es par ce seul critère" in html
+    csv_text = client.get(reverse("cohorts:selection_analysis_export"), {"format": "csv", "cohort": cohort.pk}).content
+    assert "ne remplissent pas ce critère" in csv_text.decode("utf-8-sig")

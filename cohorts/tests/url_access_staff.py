@@ -18,6 +18,9 @@ ACCESS = {
     "cohorts:application_export": only("staff"),
     "cohorts:application_import": only("staff"),
     "cohorts:application_import_status": {**only("staff"), "kwargs": _an_import},
+    "cohorts:application_import_template": {**only("staff"), "kwargs": {"file_format": "xlsx"}},
+    # A token that is not waiting in the session: back to the import page with a message.
+    "cohorts:application_import_mapping": {**only("staff", status=302), "kwargs": {"token": "0" * 32}},
     "cohorts:selection_analysis": only("staff"),
     "cohorts:selection_analysis_export": only("staff"),
 }

@@ -6,6 +6,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
+from core.bilingual import plain_text_in
 
 from .. import selectors, selectors_apply
 from ..forms import apply as forms
@@ -82,12 +84,28 @@ def partnership_type_labels(application: Application) -> list[str]:
 
 
 def _step_context(application: Application, step: int, **extra) -> dict:
+    """What a step page shows. A step is ticked complete only once passed, with every required answer
+    and every condition of the call on its answers met; a passed step that lacks either is flagged."""
     missing = selectors_apply.application_missing_fields(application)
-    steps = [
-        {"number": number, "title": title, "complete": number not in missing and number < application.current_step}
-        for number, title in APPLY_STEPS
-    ]
+    conditions = selectors_apply.call_conditions(application)
+    unmet = selectors_apply.application_unmet_conditions(application, conditions=conditions)
+    steps = []
+    for number, title in APPLY_STEPS:
+        passed = number < application.current_step
+        flagged = passed and (number in missing or number in unmet)
+        steps.append({"number": number, "title": title, "complete": passed and not flagged, "flagged": flagged})
+    passed = step < application.current_step
+    form = extra.get("form")
+    step_missing = missing.get(step, []) if passed else []
+    if step_missing and isinstance(form, ModelForm) and step in selectors_apply.REQUIRED_FIELDS:
+        # Named as the form asks them ("Pourquoi souhaitez-vous participer ?"), not by the stored field's name.
+        step_missing = [
+            str(form.fields[name].label)
+            for name in selectors_apply.REQUIRED_FIELDS[step]
+            if name in form.fields and not getattr(form.instance, name, None)
+        ] or step_missing
     return {
+        "has_required": form is not None and any(field.required for field in form.fields.values()),
         "application": application,
         "cohort": application.cohort,
         "step": step,
@@ -96,10 +114,33 @@ def _step_context(application: Application, step: int, **extra) -> dict:
         "last_step": LAST_STEP,
         "progress": round(100 * step / LAST_STEP),
         "missing": sorted(missing.items()),
+        # This step, once saved: what it still lacks, and the call's conditions its answers do not meet;
+        # before that, the call's conditions on its answers, to know them while filling it in.
+        "step_missing": step_missing,
+        "step_unmet": unmet.get(step, []) if passed else [],
+        "step_conditions": conditions.get(step, []) if not passed else [],
+        "unmet": sorted(unmet.items()),
         "partnership_labels": partnership_type_labels(application),
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
         **extra,
     }
+
+
+def _warn_unmet_conditions(request: HttpRequest, application: Application, step: int) -> None:
+    """Leaving a step whose answers fail a condition of the call: say so now, not at the screening."""
+    unmet = selectors_apply.application_unmet_conditions(application).get(step)
+    if unmet:
+        messages.warning(
+            request,
+            _(
+                "Étape %(step)s : condition de l'appel non remplie (%(conditions)s). En l'état, votre candidature "
+                "serait jugée non éligible."
+            )
+            % {
+                "step": step,
+                "conditions": ", ".join(_("« %(condition)s »") % {"condition": plain_text_in(c, "label")} for c in unmet),
+            },
+        )
 
 
 def _step_form(application: Application, step: int, data=None):
@@ -135,12 +176,16 @@ def application_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     if step in STEP_FORMS:
         form = _step_form(application, step, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.application_save_step(application=application, step=step, data=form.cleaned_data, by=request.user)
+            saved = services.application_save_step(application=application, step=step, data=form.cleaned_data, by=request.user)
             if action == "save":
                 messages.success(
                     request, _("Brouillon enregistré. Vous pourrez le reprendre plus tard, depuis n'importe quel appareil.")
                 )
+            else:
+                _warn_unmet_conditions(request, saved, step)
             return _after_save(application, step, action)
+        if request.method == "POST" and action == "back" and not form.has_changed():
+            return _after_save(application, step, action)  # nothing typed here: going back loses nothing
         if request.method == "POST":
             messages.error(request, _("Cette étape n'a pas été enregistrée : corrigez les erreurs signalées."))
         return render(request, "cohorts/apply/step.html", _step_context(application, step, form=form))
@@ -150,22 +195,27 @@ def application_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
 
 def _documents_step(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    """The documents step is one form: a file chosen there is added (and checked) whichever button is
+    pressed, so that "Enregistrer et continuer" never drops it; a refused file keeps the page, with why."""
     form = forms.DocumentForm()
-    if request.method == "POST" and action == "upload":
-        form = forms.DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.application_document_add(
-                    application=application, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
-                )
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(request, _("Document ajouté."))
-                return redirect("cohorts:application_step", pk=application.pk, step=5)
-    elif request.method == "POST":
-        services.application_save_step(application=application, step=5, data={}, by=request.user)
-        return _after_save(application, 5, action)
+    if request.method == "POST":
+        if action == "upload" or request.FILES.get("file") is not None:
+            form = forms.DocumentForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    services.application_document_add(
+                        application=application, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
+                    )
+                except ValidationError as error:
+                    form.add_error("file", error)
+                else:
+                    messages.success(request, _("Document ajouté."))
+                    if action == "upload":
+                        return redirect("cohorts:application_step", pk=application.pk, step=5)
+        if action != "upload" and not form.errors:
+            services.application_save_step(application=application, step=5, data={}, by=request.user)
+            return _after_save(application, 5, action)
+        messages.error(request, _("Le document n'a pas été ajouté : corrigez les erreurs signalées."))
     documents = application.documents.all()
     return render(request, "cohorts/apply/step.html", _step_context(application, 5, form=form, documents=documents))
 
@@ -214,6 +264,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if application.is_editable
         else [],
+        "unmet": sorted(selectors_apply.application_unmet_conditions(application).items()) if application.is_editable else [],
         "partnership_labels": partnership_type_labels(application),
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
     }

@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,11 +23,25 @@ from core.spreadsheets import EXPORT_FORMATS, dataset_response, parse_id, safe_d
 from core.storage import private_storage
 
 from .. import selectors_staff
-from ..forms.staff import AnalysisFilter, ApplicationFilter, ApplicationImportConfirmForm, ApplicationImportForm
-from ..models import ApplicationImport, ImportStatus, Programme
+from ..forms.staff import (
+    AnalysisFilter,
+    ApplicationFilter,
+    ApplicationImportConfirmForm,
+    ApplicationImportForm,
+    ApplicationImportMappingForm,
+)
+from ..models import ApplicationImport, Cohort, ImportStatus, Programme
 from ..programme_choice import programme_default, programme_remember
-from ..resources import ApplicationImportResource, ApplicationResource, ImportFileError, read_spreadsheet
+from ..resources import (
+    ApplicationImportResource,
+    ApplicationResource,
+    ImportFileError,
+    SourceTable,
+    import_template,
+    spreadsheet_read,
+)
 from ..services.staff import (
+    PENDING_IMPORT_DIR,
     application_import_blocking,
     application_import_request,
     applications_import_check,
@@ -132,10 +146,13 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
         headers=[
             _("cohorte"),
             _("critère"),
+            _("ne remplissent pas ce critère"),
             _("exclu·es par ce seul critère"),
             _("dimension"),
             _("groupe"),
             _("candidatures du groupe"),
+            _("ne remplissent pas ce critère, dans le groupe"),
+            _("% du groupe ne le remplissant pas"),
             _("exclu·es du groupe"),
             _("% du groupe"),
         ],  # fmt: skip
@@ -148,10 +165,13 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
                     [
                         str(item.criterion.cohort),
                         plain_text_in(item.criterion, "label"),
+                        item.failing,
                         item.excluded,
                         dimension,
                         group.label,
                         group.applied,
+                        group.failing,
+                        group.failing_share,
                         group.excluded,
                         group.share,
                     ]  # fmt: skip
@@ -219,11 +239,35 @@ def _import_context() -> dict:
     }
 
 
+def _pending_cohort(entry: dict) -> Cohort | None:
+    return Cohort.objects.select_related("programme").filter(pk=entry.get("cohort")).first() if entry.get("cohort") else None
+
+
+def _import_check(request: HttpRequest, context: dict, *, token: str, entry: dict, table: SourceTable) -> HttpResponse:
+    """Check the rows of a file whose columns are mapped; offer the confirmation when every row passes."""
+    cohort = _pending_cohort(entry)
+    report = applications_import_check(dataset=table.dataset(), cohort=cohort)
+    context.update(report=report, ignored_columns=table.ignored, token=token, filename=entry["filename"], default_cohort=cohort)
+    # Kept with the mapping just used, so that "change the mapping" starts from it; confirmable only when valid.
+    entry.pop("rows", None)
+    if not report.rows:
+        context["form"].add_error("file", _("Le fichier ne contient aucune ligne de candidature."))
+    elif report.is_valid:
+        entry["rows"] = len(report.rows)
+        context["confirm_form"] = ApplicationImportConfirmForm(initial={"token": token})
+    pending = _pending(request)
+    pending[token] = entry
+    request.session[PENDING_IMPORTS] = pending
+    return render(request, "cohorts/staff/application_import.html", context)
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def application_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and check (nothing written). Step 2 (POST with the token): queue the import,
-    which a worker runs all or nothing; the user follows it on its status page."""
+    """Step 1: upload; the file waits in private storage under a token (removed after a day if never
+    confirmed). Step 2, when its headers do not name every required field: the column mapping. Step 3:
+    the check (nothing written). Step 4 (POST with the token): queue the import, which a worker runs all
+    or nothing; the user follows it on its status page."""
     context = _import_context()
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
@@ -240,36 +284,78 @@ def application_import(request: HttpRequest) -> HttpResponse:
                 context["existing_import"] = existing
                 return render(request, "cohorts/staff/application_import.html", context)
             try:
-                dataset = read_spreadsheet(content=content, filename=upload.name)
+                table = spreadsheet_read(content=content, filename=upload.name)
             except ImportFileError as error:
                 form.add_error("file", str(error))
                 return render(request, "cohorts/staff/application_import.html", context)
-            report = applications_import_check(dataset=dataset)
-            context["report"] = report
-            if not report.rows:
-                form.add_error("file", _("Le fichier ne contient aucune ligne de candidature."))
-            elif report.is_valid:
-                token = uuid.uuid4().hex
-                path = private_storage().save(f"imports/pending/{token}", ContentFile(content))
-                pending = _pending(request)
-                pending[token] = {"path": path, "filename": upload.name, "sha256": sha256, "rows": len(report.rows)}
-                request.session[PENDING_IMPORTS] = pending
-                context["confirm_form"] = ApplicationImportConfirmForm(initial={"token": token})
-                context["filename"] = upload.name
+            cohort = form.cleaned_data.get("cohort")
+            token = uuid.uuid4().hex
+            path = private_storage().save(f"{PENDING_IMPORT_DIR}/{token}", ContentFile(content))
+            entry = {"path": path, "filename": upload.name, "sha256": sha256, "cohort": cohort.pk if cohort else None}
+            entry["mapping"] = table.mapping()
+            pending = _pending(request)
+            pending[token] = entry
+            request.session[PENDING_IMPORTS] = pending
+            if table.problems(cohort_chosen=cohort is not None):
+                return redirect("cohorts:application_import_mapping", token=token)
+            return _import_check(request, context, token=token, entry=entry, table=table)
     return render(request, "cohorts/staff/application_import.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def application_import_mapping(request: HttpRequest, token: str) -> HttpResponse:
+    """The column-mapping step of a file waiting under `token`: each column of the file goes to a field
+    or is ignored; the mapping is kept with the file, then on the import."""
+    entry, content = _load_pending(request, token)
+    if content is None:
+        messages.warning(request, _("Ce fichier n'est plus en attente (déjà importé ou expiré). Envoyez-le à nouveau."))
+        return redirect("cohorts:application_import")
+    table = spreadsheet_read(content=content, filename=entry["filename"], mapping=entry.get("mapping"))
+    cohort = _pending_cohort(entry)
+    form = ApplicationImportMappingForm(request.POST or None, table=table, cohort_chosen=cohort is not None)
+    if request.method == "POST" and form.is_valid():
+        entry["mapping"] = form.mapped.mapping()
+        return _import_check(request, _import_context(), token=token, entry=entry, table=form.mapped)
+    context = {
+        "mapping_form": form,
+        "filename": entry["filename"],
+        "default_cohort": cohort,
+        "problems": table.problems(cohort_chosen=cohort is not None),
+    }
+    return render(request, "cohorts/staff/application_import_mapping.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET"])
+def application_import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The empty template to fill, its headers in the page's language (both languages are read back)."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    language = "en" if (translation.get_language() or "fr").startswith("en") else "fr"
+    content, content_type = import_template(language=language, file_format=file_format)
+    stem = "modele-import-candidatures" if language == "fr" else "application-import-template"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response
 
 
 def _import_confirm(request: HttpRequest) -> HttpResponse:
     form = ApplicationImportConfirmForm(request.POST)
     token = form.cleaned_data["token"] if form.is_valid() else ""
     entry, content = _load_pending(request, token)
-    if content is None:
-        # A tampered token, an expired session, or the second click of a double submission.
+    if content is None or "rows" not in entry:
+        # A tampered token, an expired session, the second click of a double submission, or a file not checked.
         messages.warning(request, _("Cet import n'est plus en attente (déjà demandé ou expiré). Envoyez le fichier à nouveau."))
         return redirect("cohorts:application_import")
     try:
         job = application_import_request(
-            content=content, filename=entry["filename"], row_count=entry.get("rows", 0), by=request.user
+            content=content,
+            filename=entry["filename"],
+            row_count=entry.get("rows", 0),
+            by=request.user,
+            column_mapping=entry.get("mapping"),
+            cohort=_pending_cohort(entry),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -284,12 +370,19 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("cohorts:application_import_status", pk=job.pk)
 
 
+def _mapping_rows(mapping: dict) -> list[tuple[str, str]]:
+    """(column of the file, field's label or "" when ignored) of a kept mapping, never its internal names."""
+    labels = ApplicationImportResource.labels()
+    headers, fields = mapping.get("headers") or [], mapping.get("fields") or []
+    return [(header, labels.get(name, "")) for header, name in zip(headers, fields, strict=False)]
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["GET"])
 def application_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where an import stands; htmx asks again for the status block every 2 s until it is finished."""
-    job = get_object_or_404(ApplicationImport.objects.select_related("requested_by"), pk=pk)
-    context = {"job": job, "import_status": ImportStatus}
+    job = get_object_or_404(ApplicationImport.objects.select_related("requested_by", "cohort__programme"), pk=pk)
+    context = {"job": job, "import_status": ImportStatus, "column_mapping": _mapping_rows(job.column_mapping)}
     if request.headers.get("HX-Request") == "true":
         response = render(request, "cohorts/staff/_application_import_status.html", context)
     else:

@@ -43,14 +43,14 @@ def test_the_funnel_writes_each_stage_and_its_share(indicators):
 
     assert "Candidatures soumises" in svg
     assert ">3<" in svg  # three applications
-    assert ">1 (33 %)<" in svg  # one selected of three
+    assert ">1 (33\u00a0%)<" in svg  # one selected of three
 
 
 def test_the_share_of_women_is_written_per_stage(indicators):
     svg = charts.women_by_stage_svg(indicators)
 
-    assert "66,7 % (2/3)" in svg  # two of the three applications
-    assert "100,0 % (1/1)" in svg  # the only traveller
+    assert "66,7\u00a0% (2/3)" in svg  # two of the three applications
+    assert "100,0\u00a0% (1/1)" in svg  # the only traveller
 
 
 def test_charts_without_data_say_so():

@@ -35,10 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _with_travelled_counts(programmes: Iterable[Programme]) -> list[Programme]:
-    """The programmes, each prefetched cohort given `travelled_count` (completed trips) from one query."""
+    """The programmes, each prefetched cohort given `travelled_count` (applications that travelled, as
+    the indicators count them) from one query."""
     programmes = list(programmes)
     cohorts = [cohort for programme in programmes for cohort in programme.cohorts.all()]
-    counts = mobility_selectors.completed_trip_counts_by_cohort(cohort.pk for cohort in cohorts) if cohorts else {}
+    counts = mobility_selectors.travelled_counts_by_cohort(cohort.pk for cohort in cohorts) if cohorts else {}
     for cohort in cohorts:
         cohort.travelled_count = counts.get(cohort.pk, 0)
     return programmes

@@ -21,6 +21,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from cohorts.models import Cohort, Programme
 from cohorts.programme_choice import programme_default, programme_remember
+from core.figures import Figure, as_figure
 from core.spreadsheets import safe_cell
 
 from .. import selectors_indicators as selectors
@@ -106,8 +107,15 @@ def _csv(table: selectors.Table) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(str(header)) for header in table.headers])
     for row in table.rows:
-        writer.writerow(["" if cell is None else safe_cell(str(cell)) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(cell) -> str:
+    """Figures as plain numbers (a dot for decimals, no grouping, money in whole euros as shown)."""
+    if isinstance(cell, Figure):
+        cell = cell.number
+    return "" if cell is None else safe_cell(str(cell))
 
 
 def _xlsx(table: selectors.Table) -> bytes:
@@ -117,15 +125,24 @@ def _xlsx(table: selectors.Table) -> bytes:
     sheet = book.create_sheet(title=str(table.title)[:31].replace("/", "-"))
     sheet.append([safe_cell(str(header)) for header in table.headers])
     for row in table.rows:
-        sheet.append(
-            [
-                cell if isinstance(cell, int | float) or cell is None or hasattr(cell, "quantize") else safe_cell(str(cell))
-                for cell in row
-            ]
-        )
+        sheet.append([_xlsx_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, cell):
+    """Figures stay numeric cells, with the number format of their kind (`#,##0 "€"`, `0.0 "%"`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    figure = as_figure(cell)
+    if isinstance(figure, Figure):
+        if figure.number is None:
+            return None
+        written = WriteOnlyCell(sheet, value=figure.number)
+        written.number_format = figure.xlsx_format()
+        return written
+    return None if cell is None else safe_cell(str(cell))
 
 
 @role_required(*selectors.READER_ROLES)
