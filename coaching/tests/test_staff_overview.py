@@ -92,7 +92,7 @@ def test_the_overview_flags_quiet_entrepreneurs_and_overdue_actions_and_exports_
     assert str(quiet.entrepreneur) in page and str(active.entrepreneur) not in page
     assert "1 action en retard" in page
     full = staff_client.get(reverse("coaching:cohort_overview", args=[cohort.pk])).content.decode()
-    assert 'data-figure="hours">2.5<' in full.replace(",", ".") and 'data-figure="sessions">2<' in full
+    assert 'data-figure="hours">2,5<' in full and 'data-figure="sessions">2<' in full
     response = staff_client.get(reverse("coaching:cohort_export", args=[cohort.pk]), {"format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
