@@ -187,3 +187,23 @@ class ActionItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.done_at is None and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class CoachDigest(models.Model):
+    """The weekly reminder e-mail of one coach: one row per coach and week, written when it is queued,
+    so that a beat firing twice sends it once."""
+
+    coach = models.ForeignKey(Coach, verbose_name=_("coach"), on_delete=models.CASCADE, related_name="digests")
+    week_of = models.DateField(_("semaine du"))
+    overdue_actions = models.PositiveIntegerField(_("actions en retard"), default=0)
+    quiet_entrepreneurs = models.PositiveIntegerField(_("entrepreneur·es sans séance récente"), default=0)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel hebdomadaire")
+        verbose_name_plural = _("rappels hebdomadaires")
+        ordering = ["-week_of"]
+        constraints = [models.UniqueConstraint(fields=["coach", "week_of"], name="coach_digest_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.coach} – {self.week_of:%d/%m/%Y}"

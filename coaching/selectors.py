@@ -190,3 +190,22 @@ def cohorts_with_coaching() -> QuerySet[Cohort]:
         .annotate(selected=Count("applications", filter=Q(applications__status=ApplicationStatus.SELECTED)))
         .order_by("-programme__pk", "-number")
     )
+
+
+def coach_digest_content(*, coach: Coach, today) -> dict:
+    """What a coach's weekly reminder lists: overdue actions of their entrepreneurs, and their
+    entrepreneurs without any session for QUIET_DAYS days (two queries)."""
+    applications = Application.objects.filter(coach_assignments__coach=coach, coach_assignments__ended_on__isnull=True)
+    overdue = list(
+        ActionItem.objects.filter(application__in=applications, done_at__isnull=True, due_on__lt=today)
+        .select_related("application__entrepreneur")
+        .order_by("due_on", "pk")
+    )
+    since = today - timezone.timedelta(days=QUIET_DAYS)
+    quiet = list(
+        applications.annotate(last=Max("coaching_sessions__held_on"))
+        .filter(Q(last__isnull=True) | Q(last__lt=since))
+        .select_related("entrepreneur")
+        .order_by("entrepreneur__last_name", "pk")
+    )
+    return {"overdue": overdue, "quiet": quiet, "quiet_days": QUIET_DAYS}

@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.emails import email_queue
 from accounts.models import User
 from cohorts.models import Application
 from partners.models import Coach
 
-from .models import ActionItem, ActionOwner, CoachAssignment, CoachingSession, CoachingTopic, SessionKind
+from .models import ActionItem, ActionOwner, CoachAssignment, CoachDigest, CoachingSession, CoachingTopic, SessionKind
+from .selectors import coach_digest_content
 
 #: A session lasts 5 minutes to 12 hours (a Boostcamp day); it is logged within a year.
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
@@ -179,3 +181,27 @@ def coach_assignment_end(*, assignment: CoachAssignment, by: User) -> CoachAssig
         assignment.ended_on = max(timezone.localdate(), assignment.assigned_on)
         assignment.save(update_fields=["ended_on"])
     return assignment
+
+
+def coach_digests_send(*, today: datetime.date | None = None) -> int:
+    """The week's reminder to each active coach who has something to act on: overdue actions of their
+    entrepreneurs and entrepreneurs without a session for QUIET_DAYS. Once per coach and week, however
+    many times it is called (the row is the proof). Returns the number of e-mails queued."""
+    today = today or timezone.localdate()
+    week_of = today - datetime.timedelta(days=today.weekday())
+    sent = 0
+    for coach in Coach.objects.filter(is_active=True, user__is_active=True).select_related("user"):
+        content = coach_digest_content(coach=coach, today=today)
+        if not content["overdue"] and not content["quiet"]:
+            continue
+        with transaction.atomic():
+            digest, created = CoachDigest.objects.get_or_create(
+                coach=coach,
+                week_of=week_of,
+                defaults={"overdue_actions": len(content["overdue"]), "quiet_entrepreneurs": len(content["quiet"])},
+            )
+            if not created:
+                continue
+            email_queue(to=coach.user.email, user=coach.user, template="coach_digest", context={"coach": coach, **content})
+            sent += 1
+    return sent
