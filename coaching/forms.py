@@ -1,12 +1,13 @@
 """Forms of the coach portal: logging a session takes a few taps on a phone."""
 
+import datetime
 import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionOwner, CoachingTopic, SessionKind
+from .models import ActionOwner, CoachingTopic, EventKind, SessionKind
 
 DURATIONS = [
     (30, _("30 min")),
@@ -68,3 +69,46 @@ class SessionForm(forms.Form):
             (self.cleaned_data.get(t, ""), self.cleaned_data.get(o, ActionOwner.ENTREPRENEUR), self.cleaned_data.get(d))
             for t, o, d in self.action_rows
         ]
+
+
+class EventForm(forms.Form):
+    cohort = forms.ModelChoiceField(label=_("Cohorte"), queryset=None)
+    kind = forms.ChoiceField(label=_("Type"), choices=EventKind.choices)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), initial="09:00")
+    ends = forms.TimeField(label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), initial="13:00")
+    location = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("La fin doit venir après le début."))
+        return cleaned
+
+    def moments(self):
+        zone = timezone.get_current_timezone()
+        day = self.cleaned_data["day"]
+        return (
+            datetime.datetime.combine(day, self.cleaned_data["starts"], tzinfo=zone),
+            datetime.datetime.combine(day, self.cleaned_data["ends"], tzinfo=zone),
+        )
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Présent·es"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    i_led_it = forms.BooleanField(
+        label=_("J'ai animé cet événement (compté dans mes heures de coaching)"), required=False, initial=True
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(a.pk, str(a.entrepreneur)) for a in applications]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cohorts.models import Application, ApplicationStatus, Cohort
 from partners.models import Coach
 
-from .models import ActionItem, CoachAssignment, CoachingSession
+from .models import ActionItem, CoachAssignment, CoachingSession, EventAttendance, GroupEvent
 
 
 def coach_assignments_for(user) -> QuerySet[CoachAssignment]:
@@ -209,3 +209,41 @@ def coach_digest_content(*, coach: Coach, today) -> dict:
         .order_by("entrepreneur__last_name", "pk")
     )
     return {"overdue": overdue, "quiet": quiet, "quiet_days": QUIET_DAYS}
+
+
+def coach_cohorts(user) -> QuerySet[Cohort]:
+    """The cohorts where the coach has an active assignment."""
+    return Cohort.objects.filter(
+        applications__coach_assignments__coach__user=user, applications__coach_assignments__ended_on__isnull=True
+    ).distinct()
+
+
+def events_for_coach(user) -> QuerySet[GroupEvent]:
+    return (
+        GroupEvent.objects.filter(cohort__in=coach_cohorts(user))
+        .select_related("cohort__programme")
+        .annotate(present=Count("attendances", filter=Q(attendances__attended=True)))
+        .order_by("-starts_at")
+    )
+
+
+def event_for_coach_or_404(user, pk: int) -> GroupEvent:
+    event = GroupEvent.objects.filter(pk=pk, cohort__in=coach_cohorts(user)).select_related("cohort__programme").first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_applications(event: GroupEvent) -> QuerySet[Application]:
+    """Who may attend: the cohort's selected entrepreneurs, and anyone already ticked."""
+    return (
+        Application.objects.filter(cohort=event.cohort)
+        .filter(Q(status=ApplicationStatus.SELECTED) | Q(attendances__event=event))
+        .distinct()
+        .select_related("entrepreneur", "company")
+        .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk")
+    )
+
+
+def present_ids(event: GroupEvent) -> set[int]:
+    return set(EventAttendance.objects.filter(event=event, attended=True).values_list("application_id", flat=True))

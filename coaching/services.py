@@ -16,8 +16,19 @@ from accounts.models import User
 from cohorts.models import Application
 from partners.models import Coach
 
-from .models import ActionItem, ActionOwner, CoachAssignment, CoachDigest, CoachingSession, CoachingTopic, SessionKind
-from .selectors import coach_digest_content
+from .models import (
+    ActionItem,
+    ActionOwner,
+    CoachAssignment,
+    CoachDigest,
+    CoachingSession,
+    CoachingTopic,
+    EventAttendance,
+    EventKind,
+    GroupEvent,
+    SessionKind,
+)
+from .selectors import coach_digest_content, event_applications
 
 #: A session lasts 5 minutes to 12 hours (a Boostcamp day); it is logged within a year.
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
@@ -205,3 +216,52 @@ def coach_digests_send(*, today: datetime.date | None = None) -> int:
             email_queue(to=coach.user.email, user=coach.user, template="coach_digest", context={"coach": coach, **content})
             sent += 1
     return sent
+
+
+def group_event_create(
+    *, cohort, kind: str, title: str, starts_at, ends_at, location: str = "", description: str = "", by: User
+) -> GroupEvent:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("La fin doit venir après le début.")})
+    return GroupEvent.objects.create(
+        cohort=cohort,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        description=description,
+    )
+
+
+@transaction.atomic
+def event_attendance_record(*, event: GroupEvent, present: set[int], coach: Coach | None, by: User) -> tuple[int, int]:
+    """Tick who came to a group event, in one go, for the cohort's entrepreneurs. Everyone listed gets a
+    row (present or absent); a coach who led it gets one group session per attendee (their time counts
+    once in the workload, see selectors.coach_workload). Saving again updates rows, never duplicates.
+    Returns (present, absent)."""
+    applications = list(event_applications(event))
+    if set(present) - {a.pk for a in applications}:
+        raise ValidationError(_("Une des personnes cochées n'est pas de cette cohorte."))
+    minutes = max(MIN_MINUTES, min(MAX_MINUTES, int((event.ends_at - event.starts_at).total_seconds() // 60)))
+    kind = SessionKind.BOOSTCAMP if event.kind == EventKind.BOOSTCAMP else SessionKind.GROUP
+    for application in applications:
+        came = application.pk in present
+        EventAttendance.objects.update_or_create(event=event, application=application, defaults={"attended": came})
+        if coach is None:
+            continue
+        session = CoachingSession.objects.filter(event=event, application=application, coach=coach).first()
+        if came and session is None:
+            CoachingSession.objects.create(
+                application=application,
+                coach=coach,
+                kind=kind,
+                held_on=timezone.localtime(event.starts_at).date(),
+                duration_minutes=minutes,
+                topics=event.title,
+                event=event,
+                logged_by=by,
+            )
+        elif not came and session is not None:
+            session.delete()
+    return len(present), len(applications) - len(present)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("coach/entrepreneurs/<int:application_pk>/", views.coach_entrepreneur, name="coach_entrepreneur"),
     path("coach/entrepreneurs/<int:application_pk>/seance/", views.session_log, name="session_log"),
     path("coach/seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("coach/evenements/", views.event_list, name="event_list"),
+    path("coach/evenements/nouveau/", views.event_create, name="event_create"),
+    path("coach/evenements/<int:pk>/presences/", views.event_attendance, name="event_attendance"),
     path("accompagnement/", views.my_coaching, name="my_coaching"),
     path("accompagnement/actions/<int:pk>/", views.action_toggle, name="action_toggle"),
     # Staff

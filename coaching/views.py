@@ -12,7 +12,7 @@ from accounts.access import role_required
 from accounts.models import Role
 
 from . import selectors, services
-from .forms import SessionForm
+from .forms import AttendanceForm, EventForm, SessionForm
 from .models import ActionItem, CoachingSession
 
 
@@ -141,3 +141,47 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.has_role(Role.COACH) and not request.user.has_role(Role.ENTREPRENEUR):
         return redirect("coaching:coach_entrepreneur", application_pk=item.application_id)
     return redirect("coaching:my_coaching")
+
+
+@role_required(Role.COACH)
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "coaching/event_list.html", {"events": selectors.events_for_coach(request.user)})
+
+
+@role_required(Role.COACH)
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None, cohorts=selectors.coach_cohorts(request.user))
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.moments()
+        event = services.group_event_create(
+            cohort=form.cleaned_data["cohort"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=form.cleaned_data["location"],
+            by=request.user,
+        )
+        return redirect("coaching:event_attendance", pk=event.pk)
+    return render(request, "coaching/event_form.html", {"form": form})
+
+
+@role_required(Role.COACH)
+def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance list of a group event, ticked in one screen."""
+    event = selectors.event_for_coach_or_404(request.user, pk)
+    applications = list(selectors.event_applications(event))
+    form = AttendanceForm(
+        request.POST or None, applications=applications, initial={"present": sorted(selectors.present_ids(event))}
+    )
+    if request.method == "POST" and form.is_valid():
+        coach = request.user.coach if form.cleaned_data["i_led_it"] else None
+        present, absent = services.event_attendance_record(
+            event=event, present=set(form.cleaned_data["present"]), coach=coach, by=request.user
+        )
+        messages.success(
+            request,
+            _("Présences enregistrées : %(present)s présent·es, %(absent)s absent·es.") % {"present": present, "absent": absent},
+        )
+        return redirect("coaching:event_list")
+    return render(request, "coaching/event_attendance.html", {"event": event, "form": form, "count": len(applications)})

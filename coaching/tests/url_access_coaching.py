@@ -52,3 +52,19 @@ ACCESS.update(
         "coaching:assignment_end": {**only("staff", status=405), "kwargs": an_assignment},
     }
 )
+
+
+def the_coachs_event(users: dict) -> dict:
+    from coaching.tests.factories import GroupEventFactory
+
+    assignment = CoachAssignmentFactory(coach=users["coach"].coach)
+    return {"pk": GroupEventFactory(cohort=assignment.application.cohort).pk}
+
+
+ACCESS.update(
+    {
+        "coaching:event_list": only("coach"),
+        "coaching:event_create": only("coach"),
+        "coaching:event_attendance": {**only("coach"), "kwargs": the_coachs_event},
+    }
+)
