@@ -247,3 +247,28 @@ def event_applications(event: GroupEvent) -> QuerySet[Application]:
 
 def present_ids(event: GroupEvent) -> set[int]:
     return set(EventAttendance.objects.filter(event=event, attended=True).values_list("application_id", flat=True))
+
+
+def coaching_summary_by_application(application_ids: list[int]) -> dict[int, dict]:
+    """For an entrepreneur's home page: sessions, hours and open actions per application (two queries)."""
+    sessions = {
+        row["application"]: row
+        for row in CoachingSession.objects.filter(application_id__in=application_ids)
+        .values("application")
+        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"), last=Max("held_on"))
+    }
+    actions = dict(
+        ActionItem.objects.filter(application_id__in=application_ids, done_at__isnull=True)
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values_list("application", "n")
+    )
+    return {
+        pk: {
+            "sessions": sessions.get(pk, {}).get("n", 0),
+            "minutes": sessions.get(pk, {}).get("minutes") or 0,
+            "last": sessions.get(pk, {}).get("last"),
+            "open_actions": actions.get(pk, 0),
+        }
+        for pk in application_ids
+    }
