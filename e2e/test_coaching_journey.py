@@ -71,6 +71,15 @@ def test_a_coach_logs_a_session_with_an_action_in_under_a_minute_and_the_entrepr
     shot(browser, "entrepreneur-coaching-390")
     assert ActionItem.objects.get().done_at is not None
 
+    staff = UserFactory(roles=[Role.STAFF])
+    log_in(browser, live_server, staff)
+    browser.get(f"{live_server.url}{reverse('coaching:cohort_overview', args=[assignment.application.cohort_id])}")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-figure=hours]").text == "1"  # one hour: the session of 60 min
+    assert browser.find_element(By.CSS_SELECTOR, "[data-figure=sessions]").text == "1"
+    assert "Ndiaye" in browser.page_source
+    shot(browser, "staff-coaching-overview-390")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+
 
 def test_a_session_typed_without_connection_arrives_once_when_it_is_back(browser, live_server):
     browser.set_window_size(390, 844)
