@@ -2,13 +2,14 @@
 sessions. The application's change page gains its coach-assignment inline here, so that `cohorts` (below
 this app) does not need to know about coaching."""
 
+from django import forms
 from django.contrib import admin
 
 from cohorts.admin import ApplicationAdmin as CohortsApplicationAdmin
 from cohorts.admin import CoachListFilter, CohortListFilter
 from cohorts.models import Application
 
-from .models import CoachAssignment, CoachingSession, EventAttendance, GroupEvent
+from .models import ActionItem, CoachAssignment, CoachDigest, CoachingSession, CoachingTopic, EventAttendance, GroupEvent
 
 
 class CoachAssignmentInline(admin.TabularInline):
@@ -97,8 +98,31 @@ class EventAttendanceAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class CoachingSessionForm(forms.ModelForm):
+    """The topics as ticked boxes with their labels, never the stored list."""
+
+    topic_tags = forms.MultipleChoiceField(
+        label=CoachingSession._meta.get_field("topic_tags").verbose_name,
+        choices=CoachingTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CoachingSession
+        fields = "__all__"
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fields = ("title", "owner", "due_on", "done_at")
+    extra = 0
+
+
 @admin.register(CoachingSession)
 class CoachingSessionAdmin(admin.ModelAdmin):
+    form = CoachingSessionForm
+    inlines = [ActionItemInline]
     list_display = ("held_on", "application", "coach", "kind", "duration_minutes", "event")
     list_filter = ("kind", ("application__cohort", CohortListFilter), ("coach", CoachListFilter))
     search_fields = ("application__entrepreneur__last_name", "coach__user__last_name", "topics")
@@ -114,3 +138,28 @@ class CoachingSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "held_on"
     list_per_page = 50
     show_full_result_count = False
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "application", "owner", "due_on", "done_at")
+    list_filter = ("owner", ("application__cohort", CohortListFilter))
+    search_fields = ("title", "application__entrepreneur__last_name")
+    list_select_related = ("application__entrepreneur", "application__cohort__programme")
+    autocomplete_fields = ("application", "session", "done_by")
+    list_per_page = 50
+    show_full_result_count = False
+
+
+@admin.register(CoachDigest)
+class CoachDigestAdmin(admin.ModelAdmin):
+    """What the weekly reminders said, per coach and week: written by the beat task only."""
+
+    list_display = ("week_of", "coach", "overdue_actions", "quiet_entrepreneurs", "created_at")
+    list_select_related = ("coach__user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,7 @@ from cohorts.admin import (
     service_action,
 )
 from core.meeting_time import meeting_time
+from partners.models import Sector
 
 from .models import (
     Anonymisation,
@@ -74,8 +75,24 @@ class TargetPartnerInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
+class MobilityPlanForm(forms.ModelForm):
+    """The sectors as ticked boxes with their labels, never the stored list."""
+
+    sectors = forms.MultipleChoiceField(
+        label=MobilityPlan._meta.get_field("sectors").verbose_name,
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = MobilityPlan
+        fields = "__all__"
+
+
 @admin.register(MobilityPlan)
 class MobilityPlanAdmin(admin.ModelAdmin):
+    form = MobilityPlanForm
     list_display = ("application", "status", "submitted_at", "validated_at", "validated_by")
     list_filter = ("status", ("application__cohort", CohortListFilter))
     search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "objectives")

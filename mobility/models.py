@@ -55,6 +55,7 @@ class VisaDocumentQuerySet(PersonalDataQuerySet):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Soumis")
+    CHANGES_REQUESTED = "changes", _("À revoir")
     VALIDATED = "validated", _("Validé")
 
 
@@ -64,6 +65,10 @@ class MobilityPlan(models.Model):
     )
     objectives = models.TextField(_("objectifs de la mobilité"), blank=True)
     agenda_wishes = models.TextField(_("souhaits d'agenda"), blank=True)
+    sectors = models.JSONField(_("secteurs visés"), default=list, blank=True, help_text=_("Valeurs de la liste des secteurs."))
+    preferred_from = models.DateField(_("disponible à partir du"), null=True, blank=True)
+    preferred_until = models.DateField(_("disponible jusqu'au"), null=True, blank=True)
+    coach_comment = models.TextField(_("commentaire du coach"), blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
 
-from .models import Trip
+from .models import MobilityPlan, Trip, VisaFile
 
 
 def travelled_application_ids() -> QuerySet[Trip]:
@@ -25,3 +25,17 @@ def travelled_counts_by_cohort(cohort_ids: Iterable[int] | None = None) -> dict[
         trips = trips.filter(application__cohort__in=list(cohort_ids))
     rows = trips.order_by().values("application__cohort").annotate(n=Count("application", distinct=True))
     return {row["application__cohort"]: row["n"] for row in rows}
+
+
+def journey_by_application(application_ids: list[int]) -> dict[int, dict]:
+    """For an entrepreneur's home page: their mobility plan, visa file status and trips per application
+    (three queries)."""
+    plans = {plan.application_id: plan for plan in MobilityPlan.objects.filter(application_id__in=application_ids)}
+    visas = {
+        visa.application_id: visa
+        for visa in VisaFile.objects.filter(application_id__in=application_ids).only("application", "status")
+    }
+    trips: dict[int, list] = {}
+    for trip in Trip.objects.filter(application_id__in=application_ids).order_by("departs_on"):
+        trips.setdefault(trip.application_id, []).append(trip)
+    return {pk: {"plan": plans.get(pk), "visa": visas.get(pk), "trips": trips.get(pk, [])} for pk in application_ids}

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "mobility"
 
 urlpatterns = [
     path("confidentialite/", views.privacy_notice, name="privacy_notice"),
+    path("accompagnement/plan/<int:application_pk>/", views_plan.plan_edit, name="plan_edit"),
+    path("coach/entrepreneurs/<int:application_pk>/plan/", views_plan.plan_review, name="plan_review"),
+    path("equipe/plans-de-mobilite/", views_plan.plan_list, name="plan_list"),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/exports/<int:pk>/", views.my_data_export, name="my_data_export"),
     path("mes-donnees/exports/<int:pk>/telecharger/", views.my_data_download, name="my_data_download"),

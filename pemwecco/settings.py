@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -305,6 +306,8 @@ JOB_SCAN_SECONDS = env.float("JOB_SCAN_SECONDS", default=2 * JOB_HEARTBEAT_SECON
 JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "jobs-requeue": {"task": "core.jobs_requeue", "schedule": JOB_SCAN_SECONDS},
+    # Coaches' weekly reminder, Monday morning (sent once per coach and week even if beat fires twice).
+    "coach-digests": {"task": "coaching.coach_digests_send", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
     # Personal data past its retention period, and expired exports: one job a day (idempotent).
     "retention": {"task": "mobility.retention_schedule", "schedule": 6 * 3600},
     # Spreadsheets checked but never confirmed (cohorts.services.staff.PENDING_IMPORT_KEPT: one day).

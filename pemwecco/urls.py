@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("cohorts.urls")),
     path("rapports/", include("reporting.urls")),
+    path("", include("coaching.urls")),
     path("", include("mobility.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
 from core.bilingual import plain_text_in
-from core.spreadsheets import parse_id, safe_cell, safe_dataset
+from core.spreadsheets import EXPORT_FORMATS, dataset_response, parse_id, safe_dataset
 from core.storage import private_storage
 
 from .. import selectors_staff
@@ -54,41 +54,10 @@ from ..services.staff import (
 from .selection import selection_apply
 
 PAGE_SIZE = 50
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
 #: Session key holding the files checked and waiting for confirmation, by token.
 PENDING_IMPORTS = "staff_pending_imports"
 #: How many imports the import page lists.
 RECENT_IMPORTS = 10
-
-
-def _xlsx(dataset: tablib.Dataset) -> bytes:
-    """The dataset as a workbook written in openpyxl's streaming mode (twice as fast as tablib's)."""
-    import io
-
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(dataset.title or "export")[:31])
-    sheet.append([safe_cell(str(header)) for header in dataset.headers])
-    for row in dataset:
-        sheet.append([safe_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _file_response(dataset: tablib.Dataset, export_format: str, stem: str) -> HttpResponse:
-    content_type, extension = EXPORT_FORMATS[export_format]
-    if export_format == "csv":
-        content = "\ufeff" + safe_dataset(dataset).export("csv")  # a BOM, so that Excel opens the accents correctly
-    else:
-        content = _xlsx(dataset)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localdate():%Y%m%d}.{extension}"'
-    return response
 
 
 def _export_format(request: HttpRequest) -> str | None:
@@ -165,7 +134,7 @@ def application_export(request: HttpRequest) -> HttpResponse:
         return redirect("cohorts:application_list")
     filterset = ApplicationFilter(request.GET, queryset=selectors_staff.applications_for_staff())
     dataset = ApplicationResource().export(queryset=filterset.qs)
-    return _file_response(dataset, export_format, "candidatures")
+    return dataset_response(dataset, export_format, "candidatures")
 
 
 def _analysis(request: HttpRequest) -> tuple[AnalysisFilter, selectors_staff.SelectionAnalysis]:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from accounts.models import Role
 from coaching import selectors as coaching_selectors
 from cohorts import selectors as cohort_selectors
-from cohorts.models import Programme
+from cohorts.models import ApplicationStatus, Programme
 from mobility import selectors as mobility_selectors
 
 
@@ -27,11 +27,25 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_role(Role.REVIEWER):
         context["assigned_reviews"] = cohort_selectors.reviews_assigned_to(user)
     if user.has_role(Role.ENTREPRENEUR):
-        context["my_applications"] = cohort_selectors.applications_of_entrepreneur(user)
+        context["my_applications"] = _with_journey(cohort_selectors.applications_of_entrepreneur(user))
     if user.has_role(Role.COMMITTEE, Role.EVALUATOR):
         context["followed_programmes"] = _with_travelled_counts(cohort_selectors.programmes_followed_by(user))
     context["show_fictitious_banner"] = _shows_fictitious_data(context)
     return render(request, "home.html", context)
+
+
+def _with_journey(applications) -> list:
+    """Each selected application given what follows the selection: coaching, mobility plan, visa, trips."""
+    applications = list(applications)
+    selected = [a.pk for a in applications if a.status == ApplicationStatus.SELECTED and not a.outcome_hidden]
+    if selected:
+        coaching = coaching_selectors.coaching_summary_by_application(selected)
+        journey = mobility_selectors.journey_by_application(selected)
+        for application in applications:
+            if application.pk in coaching:
+                application.coaching = coaching[application.pk]
+                application.journey = journey[application.pk]
+    return applications
 
 
 def _with_travelled_counts(programmes: Iterable[Programme]) -> list[Programme]:

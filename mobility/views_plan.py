@@ -1,0 +1,155 @@
+"""The mobility plan: the entrepreneur drafts and submits it, their coach approves it or sends it back,
+staff see every plan's state per cohort. Thin views over mobility.services_plan."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import role_required, staff_required
+from accounts.models import Role
+from coaching.models import CoachAssignment
+from cohorts.models import Application, Cohort
+from partners.models import Organisation, OrganisationKind, Sector
+
+from . import services_plan as services
+from .forms import MobilityPlanForm, PlanReviewForm
+from .models import MobilityPlan, PlanStatus
+
+
+def _companies():
+    return Organisation.objects.filter(kind=OrganisationKind.BELGIAN_COMPANY).order_by("name")
+
+
+def _plan(application: Application) -> MobilityPlan | None:
+    return MobilityPlan.objects.filter(application=application).prefetch_related("targets__organisation").first()
+
+
+def _sector_labels(plan: MobilityPlan | None) -> str:
+    labels = dict(Sector.choices)
+    return ", ".join(str(labels[code]) for code in (plan.sectors if plan else []) if code in labels)
+
+
+def _errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, items in error.message_dict.items():
+            for message in items:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@role_required(Role.ENTREPRENEUR)
+def plan_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("entrepreneur", "cohort__programme"),
+        pk=application_pk,
+        entrepreneur__user=request.user,
+    )
+    plan = _plan(application)
+    editable = plan is None or plan.status in services.EDITABLE
+    initial = {}
+    if plan is not None:
+        initial = {
+            "objectives": plan.objectives,
+            "agenda_wishes": plan.agenda_wishes,
+            "sectors": plan.sectors,
+            "preferred_from": plan.preferred_from,
+            "preferred_until": plan.preferred_until,
+        }
+        for n, target in enumerate(plan.targets.all(), start=1):
+            initial.update(
+                {
+                    f"target_{n}_organisation": target.organisation_id,
+                    f"target_{n}_name": target.name,
+                    f"target_{n}_reason": target.reason,
+                }
+            )
+    form = MobilityPlanForm(request.POST or None, initial=initial, sectors=Sector.choices, companies=_companies())
+    if request.method == "POST" and not editable:
+        messages.error(request, _("Ce plan est soumis ou validé : il ne se modifie plus."))
+        return redirect("mobility:plan_edit", application_pk=application.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.mobility_plan_save(
+                application=application,
+                by=request.user,
+                objectives=data["objectives"],
+                agenda_wishes=data["agenda_wishes"],
+                sectors=data["sectors"],
+                preferred_from=data["preferred_from"],
+                preferred_until=data["preferred_until"],
+                targets=[
+                    services.TargetSpec(organisation_id=o.pk if o else None, name=n, reason=r) for o, n, r in form.targets()
+                ],
+            )
+            if "submit" in request.POST:
+                services.mobility_plan_submit(plan=plan, by=request.user)
+                messages.success(request, _("Plan soumis à votre coach."))
+            else:
+                messages.success(request, _("Plan enregistré."))
+            return redirect("mobility:plan_edit", application_pk=application.pk)
+        except ValidationError as error:
+            _errors(form, error)
+        except PermissionDenied as denied:
+            raise Http404 from denied
+    context = {"application": application, "plan": plan, "form": form, "editable": editable, "plan_sectors": _sector_labels(plan)}
+    return render(request, "mobility/plan/edit.html", context)
+
+
+@role_required(Role.COACH)
+def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
+    assignment = (
+        CoachAssignment.objects.filter(coach__user=request.user, application_id=application_pk, ended_on__isnull=True)
+        .select_related("application__entrepreneur")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    application = assignment.application
+    plan = _plan(application)
+    form = PlanReviewForm(request.POST or None)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        try:
+            services.mobility_plan_review(
+                plan=plan, by=request.user, approve="approve" in request.POST, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request, _("Plan validé.") if "approve" in request.POST else _("Plan renvoyé avec votre commentaire.")
+            )
+            return redirect("mobility:plan_review", application_pk=application.pk)
+    context = {"application": application, "plan": plan, "form": form, "plan_sectors": _sector_labels(plan)}
+    return render(request, "mobility/plan/review.html", context)
+
+
+@staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every plan's state for one cohort (the selected entrepreneurs without a plan too)."""
+    cohorts = Cohort.objects.select_related("programme").order_by("-programme__pk", "-number")
+    cohort = cohorts.filter(pk=request.GET.get("cohort") or 0).first() or cohorts.first()
+    applications = []
+    counts = {}
+    if cohort is not None:
+        applications = list(
+            Application.objects.filter(cohort=cohort)
+            .filter(Q(status="selected") | Q(mobility_plan__isnull=False))
+            .select_related("entrepreneur", "mobility_plan")
+            .annotate(targets=Count("mobility_plan__targets"))
+            .order_by("entrepreneur__last_name", "entrepreneur__first_name")
+        )
+        for application in applications:
+            plan = getattr(application, "mobility_plan", None)
+            key = plan.get_status_display() if plan else _("Pas encore commencé")
+            counts[key] = counts.get(key, 0) + 1
+    return render(
+        request,
+        "mobility/plan/list.html",
+        {"cohorts": cohorts, "cohort": cohort, "applications": applications, "counts": counts, "PlanStatus": PlanStatus},
+    )
