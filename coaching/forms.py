@@ -57,7 +57,7 @@ class SessionForm(forms.Form):
             for n in range(1, ACTION_ROWS + 1):
                 self.fields[f"action_{n}_title"] = forms.CharField(label=_("Action"), required=False, max_length=250)
                 self.fields[f"action_{n}_owner"] = forms.ChoiceField(
-                    label=_("Qui"), choices=ActionOwner.choices, initial=ActionOwner.ENTREPRENEUR
+                    label=_("Qui"), choices=ActionOwner.choices, initial=ActionOwner.ENTREPRENEUR, required=False
                 )
                 self.fields[f"action_{n}_due"] = forms.DateField(
                     label=_("Pour le"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,7 +66,7 @@ class SessionForm(forms.Form):
 
     def actions(self) -> list[tuple[str, str, object]]:
         return [
-            (self.cleaned_data.get(t, ""), self.cleaned_data.get(o, ActionOwner.ENTREPRENEUR), self.cleaned_data.get(d))
+            (self.cleaned_data.get(t, ""), self.cleaned_data.get(o) or ActionOwner.ENTREPRENEUR, self.cleaned_data.get(d))
             for t, o, d in self.action_rows
         ]
 
