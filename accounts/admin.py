@@ -1,13 +1,31 @@
 """Back office for accounts: users log in by e-mail and hold their roles as groups."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmailStatus, OutgoingEmail, User
+from .models import EmailStatus, OutgoingEmail, Role, User
+
+
+def role_label(group: Group) -> str:
+    """A role group is named by its code ("reviewer"): people read the role's name in their language."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("rôle")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -28,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("last_name", "first_name", "email")
     list_display = ("email", "first_name", "last_name", "roles", "is_staff", "is_active", "is_fictitious", "last_login")
-    list_filter = ("groups", "is_staff", "is_active", "is_fictitious", "is_superuser")
+    list_filter = (RoleListFilter, "is_staff", "is_active", "is_fictitious", "is_superuser")
     search_fields = ("email", "first_name", "last_name")
     list_per_page = 50
     show_full_result_count = False
@@ -77,7 +95,14 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("rôles"))
     def roles(self, obj: User) -> str:
-        return ", ".join(group.name for group in obj.groups.all())
+        return ", ".join(role_label(group) for group in obj.groups.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = role_label
+            field.help_text = _("Les rôles de la personne : chacun ouvre les pages et les droits de ce rôle.")
+        return field
 
 
 # Roles are defined in code (`Role`) and their permissions by migrations: editing a group here would
@@ -85,12 +110,23 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.unregister(Group)
 
 
+class LanguageListFilter(admin.SimpleListFilter):
+    title = _("langue")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """What the platform sent, to whom, and whether it left: staff can resend a failed e-mail."""
 
-    list_display = ("subject", "to", "kind", "language", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "kind", "language")
+    list_display = ("subject", "to", "kind", "language_name", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind", LanguageListFilter)
     search_fields = ("to", "subject")
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -103,6 +139,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("langue"), ordering="language")
+    def language_name(self, obj: OutgoingEmail) -> str:
+        return translation.get_language_info(obj.language)["name_translated"] if obj.language else ""
 
     @admin.action(description=_("Renvoyer les e-mails en échec"), permissions=["change"])
     def resend(self, request, queryset):

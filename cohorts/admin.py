@@ -195,7 +195,8 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationAdmin):
-    list_display = ("code", "name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
+    # The code names the programme in URLs and files; people read its name.
+    list_display = ("name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
     list_filter = ("is_fictitious", "origin_country")
     search_fields = ("code", "name", "reference", "iati_identifier")
     list_select_related = ("donor", "implementer")
@@ -263,7 +264,7 @@ class EligibilityCriterionAdmin(TranslationAdmin):
 
 @admin.register(RubricCriterion)
 class RubricCriterionAdmin(TranslationAdmin):
-    list_display = ("label", "code", "cohort", "weight", "max_score", "order")
+    list_display = ("label", "cohort", "weight", "max_score", "order")
     list_filter = (("cohort", CohortListFilter),)
     search_fields = ("label_fr", "label_en", "code")
     list_select_related = ("cohort__programme",)

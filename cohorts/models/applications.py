@@ -161,6 +161,11 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status == ApplicationStatus.DRAFT and self.cohort.is_open
 
+    @property
+    def partnership_type_labels(self) -> list[str]:
+        """The partnership types sought, as people read them (the stored list holds their codes)."""
+        return [str(PartnershipType(code).label) for code in self.partnership_types or [] if code in PartnershipType.values]
+
 
 class ApplicationTransition(models.Model):
     """One dated, attributed change of an application's status: the audit trail of the funnel."""

@@ -123,7 +123,7 @@ class ProgrammeMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "user", "role"], name="membership_unique_per_role")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.programme.code} ({self.get_role_display()})"
+        return f"{self.user} – {self.programme.name} ({self.get_role_display()})"
 
 
 class ProgrammePartnerRole(models.TextChoices):
@@ -213,7 +213,8 @@ class Cohort(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme.code} – {self.name}"
+        # The programme's name and the cohort's in the reader's language: its code is for URLs and files.
+        return f"{self.programme.name} – {self.name}"
 
     @property
     def is_open(self) -> bool:

@@ -17,7 +17,7 @@ from accounts.models import Role
 
 from .. import selectors, selectors_apply
 from ..forms import apply as forms
-from ..models import Application, ApplicationDocument, ApplicationStatus, ConflictOfInterest, PartnershipType, Review
+from ..models import Application, ApplicationDocument, ApplicationStatus, ConflictOfInterest, Review
 from ..selectors import OUTCOME_STATUSES
 from ..selectors_apply import APPLY_STEPS, LAST_STEP
 from ..services import apply as services
@@ -78,7 +78,7 @@ def application_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def partnership_type_labels(application: Application) -> list[str]:
-    return [str(PartnershipType(code).label) for code in application.partnership_types if code in PartnershipType.values]
+    return application.partnership_type_labels
 
 
 def _step_context(application: Application, step: int, **extra) -> dict:

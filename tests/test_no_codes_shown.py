@@ -1,0 +1,229 @@
+"""No internal code reaches a person ([5] item 5): every role opens the main pages of the demo, in French
+and English, and the staff its exports and e-mails; the text people read carries no programme code
+("pem-sine-saloum"), no bare ISO country code ("SN"), no stored value of a choice ("investment") and no
+JSON ('["export", "representation"]').
+
+Only what is shown is read: the text between tags (options of the filter menus included), not attributes,
+scripts or styles. The pages are found by following the links of each role's home page, one page per
+address shape (/candidatures/12/ and /candidatures/13/ count once), plus the admin's lists and forms."""
+
+import csv
+import io
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import translation
+from django_countries import countries
+
+from accounts.models import User
+
+ROLES = ["admin", "equipe", "coach", "reviewer", "entrepreneur", "comite", "evaluateur"]
+#: Pages per role and language, a bound that keeps the test quick (the demo has ~40 page shapes per role).
+MAX_PAGES = 60
+#: Links not to follow: side effects, files, Django's own documentation of the admin.
+SKIP_LINK = re.compile(
+    r"^/(accounts/logout|i18n/|admin/|static/|media/)|/(export|telecharger|download|document)|\.(pdf|csv|xlsx|xml)$"
+)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, rolled back afterwards."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", "--allow-production", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# What counts as a code
+# --------------------------------------------------------------------------------------------------
+
+
+class VisibleText(HTMLParser):
+    """The text nodes a person sees: not scripts, styles, or the language switcher's FR/EN buttons."""
+
+    #: <code> holds what a person types (a column of the import file, a value of a criterion): shown as such.
+    HIDDEN = {"script", "style", "template", "code"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.nodes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        classes = dict(attrs).get("class") or ""
+        hidden = tag in self.HIDDEN or "language-switcher" in classes or (self.stack and self.stack[-1][1])
+        self.stack.append((tag, bool(hidden)))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][1]:
+            return
+        if data.strip():
+            self.nodes.append(" ".join(data.split()))
+
+
+def visible_text(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return parser.nodes
+
+
+def _choice_values() -> set[str]:
+    """Stored values of the project's choice fields that differ from what people read, in both languages."""
+    values = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in {"accounts", "partners", "cohorts", "coaching", "mobility", "reporting"}:
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or []:
+                if not isinstance(value, str) or len(value) < 3 or not re.search("[a-z]", value):
+                    continue
+                readable = set()
+                for language in ("fr", "en"):
+                    with translation.override(language):
+                        readable.add(str(label))
+                if value not in readable:
+                    values.add(value)
+    return values
+
+
+class Codes:
+    def __init__(self):
+        from cohorts.models import Programme
+
+        slugs = sorted(Programme.objects.values_list("code", flat=True), key=len, reverse=True)
+        self.slug = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, slugs)) + r")(?![\w-])")
+        self.countries = {code for code, _name in countries}
+        self.choices = _choice_values()
+        # '["export"', "{'a'", '[]', '{}' : a serialised list or dict.
+        self.json = re.compile(r"[\[{]\s*(\"|'|\]|\})|(\"|')\s*[\]}]")
+
+    def found(self, nodes: list[str]) -> list[str]:
+        problems = []
+        for node in nodes:
+            if match := self.slug.search(node):
+                problems.append(f"programme code {match.group(0)!r} in {node[:120]!r}")
+            # A cell, an option or a list that is only codes: "SN", "investment", "export, training".
+            parts = [part.strip(" ()–-:") for part in re.split(r"[,;·]", node)]
+            if all(part in self.countries for part in parts):
+                problems.append(f"country code in {node[:120]!r}")
+            if all(part in self.choices for part in parts):
+                problems.append(f"stored choice value in {node[:120]!r}")
+            if self.json.search(node):
+                problems.append(f"JSON in {node[:120]!r}")
+        return problems
+
+
+@pytest.fixture(scope="module")
+def codes(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return Codes()
+
+
+# --------------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------------
+
+
+def _shape(url: str) -> str:
+    parts = urlsplit(url)
+    return re.sub(r"\d+", "N", parts.path) + (
+        "?" + ",".join(sorted(re.findall(r"([\w-]+)=", parts.query))) if parts.query else ""
+    )
+
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+
+
+def crawl(client, start: list[str], codes: Codes, limit: int = MAX_PAGES) -> tuple[list[str], list[str]]:
+    seen, queue, visited, problems = set(), deque(start), [], []
+    while queue and len(visited) < limit:
+        url = queue.popleft().replace("&amp;", "&")
+        if _shape(url) in seen:
+            continue
+        seen.add(_shape(url))
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        visited.append(url)
+        html = response.content.decode()
+        problems += [f"{url}: {problem}" for problem in codes.found(visible_text(html))]
+        for link in LINK.findall(html):
+            if not SKIP_LINK.search(link) and _shape(link.replace("&amp;", "&")) not in seen:
+                queue.append(link)
+    return visited, problems
+
+
+def _login(client, role: str, language: str):
+    client.force_login(User.objects.get(email=f"{role}@demo.pem.example"))
+    client.cookies["django_language"] = language
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_show_no_code(role, language, codes, client, db):
+    _login(client, role, language)
+    start = ["/"] + [
+        reverse(name)
+        for name in (
+            "cohorts:application_list",
+            "cohorts:selection_analysis",
+            "cohorts:criteria_cohort_list",
+            "cohorts:review_list",
+            "cohorts:my_applications",
+            "reporting:dashboard",
+            "reporting:indicators",
+            "reporting:report_list",
+            "reporting:evaluation_index",
+        )
+    ]
+    visited, problems = crawl(client, start, codes)
+
+    assert len(visited) >= 2, visited
+    assert not problems, "\n".join(problems)
+
+
+def _admin_pages() -> list[str]:
+    urls = []
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk]))
+    return urls
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_admin_shows_no_code(language, codes, client, db):
+    _login(client, "admin", language)
+    problems = []
+    for url in _admin_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        problems += [f"{url}: {problem}" for problem in codes.found(visible_text(response.content.decode()))]
+
+    assert not problems, "\n".join(problems)
