@@ -12,12 +12,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from .eligibility import profile_rows
 from .models import (
     Application,
     ApplicationDocument,
@@ -34,6 +36,7 @@ from .models import (
     EligibilityCriterion,
     Expense,
     IncubatorSubProject,
+    PartnershipType,
     Programme,
     ProgrammeMembership,
     ProgrammePartner,
@@ -390,8 +393,24 @@ def _transition_action(to_status: str, description):
     )
 
 
+class ApplicationAdminForm(forms.ModelForm):
+    """The partnership types as boxes to tick, stored as the list of their codes."""
+
+    partnership_types = forms.MultipleChoiceField(
+        label=_("types de partenariat recherchés"),
+        choices=PartnershipType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = "__all__"
+
+
 @admin.register(Application)
 class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
+    form = ApplicationAdminForm
     resource_classes = [ApplicationResource]
     list_display = ("entrepreneur", "company", "cohort", "status", "submitted_at", "is_eligible", "source")
     list_filter = (
@@ -424,8 +443,8 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         "declaration_accepted_at",
         "is_eligible",
         "eligibility_checked_at",
-        "failed_criteria",
-        "profile_snapshot",
+        "failed_criteria_list",
+        "profile_table",
         "created_at",
         "updated_at",
     )
@@ -450,7 +469,7 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         ),
         (
             _("Éligibilité"),
-            {"fields": ("is_eligible", "eligibility_checked_at", "failed_criteria", "profile_snapshot")},
+            {"fields": ("is_eligible", "eligibility_checked_at", "failed_criteria_list", "profile_table")},
         ),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
@@ -472,6 +491,26 @@ class ApplicationAdmin(ExportMixin, AuditedHistoryAdmin):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("critères non remplis"))
+    def failed_criteria_list(self, obj: Application):
+        """The criteria failed at the last screening, by their label in the reader's language (the stored
+        label, in the language of the screening, when the criterion has since been deleted)."""
+        failed = [item for item in obj.failed_criteria or [] if isinstance(item, dict)]
+        current = EligibilityCriterion.objects.in_bulk([item["id"] for item in failed if item.get("id")])
+        labels = [str(current[item["id"]].label) if item.get("id") in current else item.get("label", "") for item in failed]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((label,) for label in labels))) if labels else "—"
+
+    @admin.display(description=_("profil au dépôt"))
+    def profile_table(self, obj: Application):
+        """The answers the criteria read at submission, as a table of names and values in words."""
+        rows = profile_rows(obj.profile_snapshot or {}, country=obj.cohort.programme.origin_country)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="profile-snapshot"><tbody>{}</tbody></table>',
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+        )
 
     def save_formset(self, request, form, formset, change):
         # Who uploaded a document or assigned a coach is the staff member saving the form.
