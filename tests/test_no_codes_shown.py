@@ -7,6 +7,7 @@ Only what is shown is read: the text between tags (options of the filter menus i
 scripts or styles. The pages are found by following the links of each role's home page, one page per
 address shape (/candidatures/12/ and /candidatures/13/ count once), plus the admin's lists and forms."""
 
+import csv
 import io
 import re
 from collections import deque
@@ -121,8 +122,10 @@ class Codes:
         # '["export"', "{'a'", '[]', '{}' : a serialised list or dict.
         self.json = re.compile(r"[\[{]\s*(\"|'|\]|\})|(\"|')\s*[\]}]")
 
-    def found(self, nodes: list[str]) -> list[str]:
-        problems = []
+    def found(self, nodes: list[str], headers: list[str] = ()) -> list[str]:
+        """What is wrong in `nodes`; `headers` (a spreadsheet's column names, English words such as
+        "region") are only checked for programme codes and JSON."""
+        problems = [problem for problem in self.found(list(headers)) if "choice" not in problem] if headers else []
         for node in nodes:
             if match := self.slug.search(node):
                 problems.append(f"programme code {match.group(0)!r} in {node[:120]!r}")
@@ -227,3 +230,108 @@ def test_admin_shows_no_code(language, codes, client, db):
         problems += [f"{url}: {problem}" for problem in codes.found(visible_text(response.content.decode()))]
 
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exports and e-mails
+# --------------------------------------------------------------------------------------------------
+
+
+def _texts(rows) -> list[str]:
+    return [str(cell) for row in rows for cell in row if cell not in (None, "")]
+
+
+def _cells(response) -> tuple[list[str], list[str]]:
+    """The cells of a CSV or XLSX export, and its column names apart."""
+    content = response.content
+    if response["Content-Type"].startswith("text/csv"):
+        text = content.decode("utf-8-sig")
+        sheets = [list(csv.reader(io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))]
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        sheets = [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+    return _texts(row for sheet in sheets for row in sheet[1:]), _texts(sheet[0] for sheet in sheets if sheet)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_exports_show_no_code(language, codes, client, db):
+    from cohorts.admin import ApplicationResource
+    from cohorts.models import Programme
+    from cohorts.selectors_staff import applications_for_staff
+    from partners.admin import CompanyResource, EntrepreneurResource, OrganisationResource
+    from partners.models import Company, Entrepreneur, Organisation
+    from reporting.indicators import compute_indicators
+    from reporting.selectors_indicators import indicator_tables
+
+    _login(client, "equipe", language)
+    problems = []
+    urls = [
+        reverse("cohorts:application_export") + "?format=csv",
+        reverse("cohorts:application_export") + "?format=xlsx",
+        reverse("cohorts:selection_analysis_export") + "?format=xlsx",
+    ]
+    for programme in Programme.objects.all():
+        for key in indicator_tables(compute_indicators(programme=programme, cohort=None), []):
+            urls.append(reverse("reporting:indicators_export") + f"?programme={programme.pk}&table={key}&format=csv")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cells, headers = _cells(response)
+        problems += [f"{url}: {problem}" for problem in codes.found(cells, headers)]
+    # The admin's exports (the same resources as its "Exporter" button), in the user's language.
+    with translation.override(language):
+        for resource, queryset in (
+            (ApplicationResource(), applications_for_staff()),
+            (CompanyResource(), Company.objects.select_related("region", "incubator")),
+            (OrganisationResource(), Organisation.objects.select_related("region", "relay_agency")),
+            (EntrepreneurResource(), Entrepreneur.objects.select_related("company")),
+        ):
+            dataset = resource.export(queryset)
+            found = codes.found(_texts(dataset), _texts([dataset.headers]))
+            problems += [f"{type(resource).__name__}: {problem}" for problem in found]
+
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_export_names_the_programme(client, db, demo):
+    _login(client, "equipe", "en")
+    response = client.get(reverse("cohorts:application_export") + "?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    programme = rows[0].index("programme")
+
+    assert {row[programme] for row in rows[1:]} <= {"PEM-WECCO", "PEM N'Zassa", "PEM Sine-Saloum"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_emails_show_no_code(language, demo, db, django_capture_on_commit_callbacks):
+    """The submission and decision e-mails name the programme and the cohort in the recipient's language."""
+    from accounts.models import OutgoingEmail
+    from cohorts.models import SelectionDecision
+    from cohorts.services.apply import application_submit
+    from cohorts.services.selection import OUTCOME_STATUS, selection_notify
+    from cohorts.tests.factories_apply import CompleteDraftFactory
+
+    draft = CompleteDraftFactory(entrepreneur__user__preferred_language=language, cohort__name_en="Cohort 7")
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(application=draft, by=draft.entrepreneur.user, declaration_accepted=True)
+    decision = next(
+        d
+        for d in SelectionDecision.objects.select_related("application__entrepreneur__user", "application__cohort")
+        if d.application.entrepreneur.user and OUTCOME_STATUS.get(d.outcome) == d.application.status
+    )
+    decision.application.entrepreneur.user.preferred_language = language
+    decision.application.entrepreneur.user.save(update_fields=["preferred_language"])
+    SelectionDecision.objects.filter(pk=decision.pk).update(notified_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        selection_notify(cohort=decision.application.cohort)
+
+    emails = OutgoingEmail.objects.filter(kind__in=["application_submitted", f"selection_{decision.outcome}"])
+    submitted = emails.get(kind="application_submitted")
+    assert f"{draft.cohort.programme.name} – {'Cohort 7' if language == 'en' else draft.cohort.name_fr}" in submitted.subject
+    assert emails.filter(kind=f"selection_{decision.outcome}").exists()
+    codes = Codes()
+    for email in emails:
+        lines = [email.subject, *email.body.splitlines()]
+        assert not codes.found([line for line in lines if line.strip() and "://" not in line]), email.body

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import Role
+from core.bilingual import plain_text_in
 from partners.models import Organisation, RegionGroup
 
 #: The XOF is pegged to the euro: 1 EUR = 655.957 XOF (fixed parity since 1999).
@@ -215,6 +216,11 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         # The programme's name and the cohort's in the reader's language: its code is for URLs and files.
         return f"{self.programme.name} – {self.name}"
+
+    def label(self, language: str | None = None) -> str:
+        """As `str()`, for plain text read in `language` (an e-mail, a spreadsheet): the cohort's name in
+        that language, or the other one marked as such."""
+        return f"{self.programme.name} – {plain_text_in(self, 'name', language)}"
 
     @property
     def is_open(self) -> bool:
