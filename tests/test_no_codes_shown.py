@@ -25,9 +25,9 @@ from django_countries import countries
 
 from accounts.models import User
 
-ROLES = ["admin", "equipe", "coach", "reviewer", "entrepreneur", "comite", "evaluateur"]
+ROLES = ["visitor", "admin", "equipe", "coach", "reviewer", "entrepreneur", "comite", "evaluateur"]
 #: Pages per role and language, a bound that keeps the test quick (the demo has ~40 page shapes per role).
-MAX_PAGES = 60
+MAX_PAGES = 80
 #: Links not to follow: side effects, files, Django's own documentation of the admin.
 SKIP_LINK = re.compile(
     r"^/(accounts/logout|i18n/|admin/|static/|media/)|/(export|telecharger|download|document)|\.(pdf|csv|xlsx|xml)$"
@@ -162,12 +162,13 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 
 
 def crawl(client, start: list[str], codes: Codes, limit: int = MAX_PAGES) -> tuple[list[str], list[str]]:
+    """Open the start pages, then the links they lead to, one page per address shape."""
     seen, queue, visited, problems = set(), deque(start), [], []
     while queue and len(visited) < limit:
         url = queue.popleft().replace("&amp;", "&")
-        if _shape(url) in seen:
+        if url in seen or (url not in start and _shape(url) in seen):
             continue
-        seen.add(_shape(url))
+        seen.update({url, _shape(url)})
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -180,29 +181,50 @@ def crawl(client, start: list[str], codes: Codes, limit: int = MAX_PAGES) -> tup
     return visited, problems
 
 
-def _login(client, role: str, language: str):
-    client.force_login(User.objects.get(email=f"{role}@demo.pem.example"))
+def _login(client, role: str, language: str) -> User | None:
     client.cookies["django_language"] = language
+    if role == "visitor":
+        return None
+    user = User.objects.get(email=f"{role}@demo.pem.example")
+    client.force_login(user)
+    return user
+
+
+def _start_pages(user: User | None) -> list[str]:
+    """The main pages of every role, each cohort's staff pages (their data differ by programme), and the
+    steps of an application to the open call."""
+    from cohorts.models import Cohort
+    from cohorts.services.apply import application_start
+
+    names = (
+        "cohorts:application_list",
+        "cohorts:selection_analysis",
+        "cohorts:criteria_cohort_list",
+        "cohorts:review_list",
+        "cohorts:my_applications",
+        "reporting:dashboard",
+        "reporting:indicators",
+        "reporting:report_list",
+        "reporting:evaluation_index",
+    )
+    pages = ["/", *(reverse(name) for name in names)]
+    for cohort in Cohort.objects.order_by("pk"):
+        pages += [
+            reverse(name, args=[cohort.pk])
+            for name in ("cohorts:selection_board", "cohorts:review_board", "cohorts:criteria_edit", "cohorts:call_detail")
+        ]
+    if user is not None and user.email.startswith("entrepreneur@"):
+        cohort = Cohort.objects.open_for_applications().first()
+        application, _created = application_start(cohort=cohort, user=user)
+        pages += [reverse("cohorts:application_step", args=[application.pk, step]) for step in range(1, 7)]
+    return pages
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_show_no_code(role, language, codes, client, db):
-    _login(client, role, language)
-    start = ["/"] + [
-        reverse(name)
-        for name in (
-            "cohorts:application_list",
-            "cohorts:selection_analysis",
-            "cohorts:criteria_cohort_list",
-            "cohorts:review_list",
-            "cohorts:my_applications",
-            "reporting:dashboard",
-            "reporting:indicators",
-            "reporting:report_list",
-            "reporting:evaluation_index",
-        )
-    ]
+    user = _login(client, role, language)
+    start = _start_pages(user)
     visited, problems = crawl(client, start, codes)
 
     assert len(visited) >= 2, visited
@@ -217,6 +239,17 @@ def _admin_pages() -> list[str]:
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk]))
+    # An application screened out (failed criteria, the profile at submission) and its history; the
+    # export forms of the admin.
+    from cohorts.models import Application
+
+    screened_out = Application.objects.exclude(failed_criteria=[]).order_by("pk").first()
+    urls += [
+        reverse("admin:cohorts_application_change", args=[screened_out.pk]),
+        reverse("admin:cohorts_application_history", args=[screened_out.pk]),
+        reverse("admin:cohorts_application_export"),
+        reverse("admin:partners_company_export"),
+    ]
     return urls
 
 
