@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .emails import EMAIL_KINDS
 from .models import EmailStatus, OutgoingEmail, Role, User
 
 
@@ -121,17 +122,33 @@ class LanguageListFilter(admin.SimpleListFilter):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
+class KindListFilter(admin.SimpleListFilter):
+    title = _("type")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(EMAIL_KINDS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """What the platform sent, to whom, and whether it left: staff can resend a failed e-mail."""
 
-    list_display = ("subject", "to", "kind", "language_name", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "kind", LanguageListFilter)
+    list_display = ("subject", "to", "kind_label", "language_name", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", KindListFilter, LanguageListFilter)
     search_fields = ("to", "subject")
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # Everything read-only; the kind and the language in words.
+    fields = readonly_fields = [
+        {"kind": "kind_label", "language": "language_name"}.get(f.name, f.name)
+        for f in OutgoingEmail._meta.fields
+        if f.name != "id"
+    ]
     actions = ["resend"]
 
     def has_add_permission(self, request):
@@ -139,6 +156,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("type"), ordering="kind")
+    def kind_label(self, obj: OutgoingEmail) -> str:
+        return str(EMAIL_KINDS.get(obj.kind, obj.kind))
 
     @admin.display(description=_("langue"), ordering="language")
     def language_name(self, obj: OutgoingEmail) -> str:

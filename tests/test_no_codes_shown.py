@@ -338,7 +338,7 @@ def test_the_export_names_the_programme(client, db, demo):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_emails_show_no_code(language, demo, db, django_capture_on_commit_callbacks):
+def test_emails_show_no_code(language, demo, db, client, django_capture_on_commit_callbacks):
     """The submission and decision e-mails name the programme and the cohort in the recipient's language."""
     from accounts.models import OutgoingEmail
     from cohorts.models import SelectionDecision
@@ -368,3 +368,12 @@ def test_emails_show_no_code(language, demo, db, django_capture_on_commit_callba
     for email in emails:
         lines = [email.subject, *email.body.splitlines()]
         assert not codes.found([line for line in lines if line.strip() and "://" not in line]), email.body
+    # The back office's list of sent e-mails names their kind and language in words.
+    _login(client, "admin", language)
+    for url in (
+        reverse("admin:accounts_outgoingemail_changelist"),
+        reverse("admin:accounts_outgoingemail_change", args=[submitted.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert not codes.found(visible_text(html)), url
+        assert "application_submitted" not in " ".join(visible_text(html)), url
