@@ -562,10 +562,22 @@ class ScreeningJobAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("cohort__programme", "requested_by")
     fields = (
-        "cohort", "status", "attempts", "progress", "error", "result", "requested_by", "requested_at", "enqueued_at",
+        "cohort", "status", "attempts", "progress", "error", "result_summary", "requested_by", "requested_at", "enqueued_at",
         "started_at", "heartbeat_at", "finished_at",
     )  # fmt: skip
+    readonly_fields = ("result_summary",)
     date_hierarchy = "requested_at"
+
+    @admin.display(description=_("résultat"))
+    def result_summary(self, obj: ScreeningJob) -> str:
+        """The counts in a sentence, as the criteria page gives them (the stored result is JSON)."""
+        result = obj.result or {}
+        if not result:
+            return "—"
+        return _(
+            "%(checked)s candidature(s) examinée(s), %(changed)s changement(s) de statut "
+            "(éligibles : %(eligible)s, non éligibles : %(ineligible)s)."
+        ) % {key: result.get(key, 0) for key in ("checked", "changed", "eligible", "ineligible")}
 
     def has_add_permission(self, request):
         return False

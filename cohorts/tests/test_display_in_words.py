@@ -73,3 +73,16 @@ def test_the_company_spreadsheet_names_columns_choices_and_countries_in_words():
     assert row["formal company"] == "yes"
     assert row["region"] == "Dakar"
     assert "sarl" not in dataset[0] and "SN" not in dataset[0]
+
+
+def test_a_rescreening_in_the_admin_gives_its_counts_in_a_sentence(admin_client):
+    from cohorts.models import ScreeningJob
+
+    job = ScreeningJob.objects.create(
+        cohort=CohortFactory(), status="done", result={"checked": 12, "changed": 2, "eligible": 7, "ineligible": 5}
+    )
+
+    html = admin_client.get(f"/admin/cohorts/screeningjob/{job.pk}/change/").content.decode()
+
+    assert "12 candidature(s) examinée(s), 2 changement(s) de statut (éligibles : 7, non éligibles : 5)." in html
+    assert "&quot;checked&quot;" not in html and '"checked"' not in html
