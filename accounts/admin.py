@@ -1,13 +1,13 @@
 """Back office for accounts: users log in by e-mail and hold their roles as groups."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import language_name
 
 from .emails import EMAIL_KINDS
 from .models import EmailStatus, OutgoingEmail, Role, User
@@ -112,11 +112,14 @@ admin.site.unregister(Group)
 
 
 class LanguageListFilter(admin.SimpleListFilter):
+    """The languages of the rows by name ("Néerlandais"), not their code: for any model's `language`."""
+
     title = _("langue")
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        return settings.LANGUAGES
+        codes = model_admin.get_queryset(request).order_by().values_list("language", flat=True).distinct()
+        return [(code, language_name(code)) for code in sorted(set(codes)) if code]
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset
@@ -163,7 +166,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("langue"), ordering="language")
     def language_name(self, obj: OutgoingEmail) -> str:
-        return translation.get_language_info(obj.language)["name_translated"] if obj.language else ""
+        return language_name(obj.language) if obj.language else ""
 
     @admin.action(description=_("Renvoyer les e-mails en échec"), permissions=["change"])
     def resend(self, request, queryset):

@@ -9,6 +9,7 @@ shows their original name, never a link.
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -394,7 +395,7 @@ def _transition_action(to_status: str, description):
 
 
 class ApplicationAdminForm(forms.ModelForm):
-    """The partnership types as boxes to tick, stored as the list of their codes."""
+    """The partnership types as boxes to tick, stored as the list of their codes; the language by name."""
 
     partnership_types = forms.MultipleChoiceField(
         label=_("types de partenariat recherchés"),
@@ -402,6 +403,7 @@ class ApplicationAdminForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    language = forms.ChoiceField(label=_("langue"), choices=settings.LANGUAGES)
 
     class Meta:
         model = Application

@@ -86,3 +86,14 @@ def test_a_rescreening_in_the_admin_gives_its_counts_in_a_sentence(admin_client)
 
     assert "12 candidature(s) examinée(s), 2 changement(s) de statut (éligibles : 7, non éligibles : 5)." in html
     assert "&quot;checked&quot;" not in html and '"checked"' not in html
+
+
+def test_the_sent_e_mails_filter_names_languages_and_kinds(admin_client):
+    from accounts.models import OutgoingEmail
+
+    OutgoingEmail.objects.create(to="a@example.org", kind="selection_selected", language="en", subject="s", body="b")
+
+    html = admin_client.get("/admin/accounts/outgoingemail/").content.decode()
+
+    assert "Anglais" in html and "Décision : candidature retenue" in html
+    assert ">en<" not in html and "selection_selected<" not in html
