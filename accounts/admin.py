@@ -13,9 +13,28 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import EmailStatus, OutgoingEmail, User
+from core.bilingual import language_name
+
+from .emails import EMAIL_KINDS
+from .models import EmailStatus, OutgoingEmail, Role, User
 from .services import user_password_link_send
 from .services_mfa import mfa_reset
+
+
+def role_label(group: Group) -> str:
+    """A role group is named by its code ("reviewer"): people read the role's name in their language."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("rôle")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
 
 
 class UserCreationForm(forms.ModelForm):
@@ -52,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("last_name", "first_name", "email")
     list_display = ("email", "first_name", "last_name", "roles", "is_staff", "is_active", "is_fictitious", "last_login")
-    list_filter = ("groups", "is_staff", "is_active", "is_fictitious", "is_superuser")
+    list_filter = (RoleListFilter, "is_staff", "is_active", "is_fictitious", "is_superuser")
     search_fields = ("email", "first_name", "last_name")
     list_per_page = 50
     show_full_result_count = False
@@ -155,7 +174,14 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("rôles"))
     def roles(self, obj: User) -> str:
-        return ", ".join(group.name for group in obj.groups.all())
+        return ", ".join(role_label(group) for group in obj.groups.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = role_label
+            field.help_text = _("Les rôles de la personne : chacun ouvre les pages et les droits de ce rôle.")
+        return field
 
 
 # Roles are defined in code (`Role`) and their permissions by migrations: editing a group here would
@@ -167,17 +193,47 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+class LanguageListFilter(admin.SimpleListFilter):
+    """The languages of the rows by name ("Néerlandais"), not their code: for any model's `language`."""
+
+    title = _("langue")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("language", flat=True).distinct()
+        return [(code, language_name(code)) for code in sorted(set(codes)) if code]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+class KindListFilter(admin.SimpleListFilter):
+    title = _("type")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(EMAIL_KINDS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """What the platform sent, to whom, and whether it left: staff can resend a failed e-mail."""
 
-    list_display = ("subject", "to", "kind", "language", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "kind", "language")
+    list_display = ("subject", "to", "kind_label", "language_name", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", KindListFilter, LanguageListFilter)
     search_fields = ("to", "subject")
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # Everything read-only; the kind and the language in words.
+    fields = readonly_fields = [
+        {"kind": "kind_label", "language": "language_name"}.get(f.name, f.name)
+        for f in OutgoingEmail._meta.fields
+        if f.name != "id"
+    ]
     actions = ["resend"]
 
     def has_add_permission(self, request):
@@ -185,6 +241,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("type"), ordering="kind")
+    def kind_label(self, obj: OutgoingEmail) -> str:
+        return str(EMAIL_KINDS.get(obj.kind, obj.kind))
+
+    @admin.display(description=_("langue"), ordering="language")
+    def language_name(self, obj: OutgoingEmail) -> str:
+        return language_name(obj.language) if obj.language else ""
 
     @admin.action(description=_("Renvoyer les e-mails en échec"), permissions=["change"])
     def resend(self, request, queryset):

@@ -12,6 +12,17 @@ class AccountsConfig(AppConfig):
 
         from accounts.middleware import session_clock_start
 
+        from .emails import email_kinds_register
+
         # The session's clocks (idle timeout, absolute lifetime) start at the login itself, so that the first
         # page after it does not have to save the session.
         user_logged_in.connect(session_clock_start, dispatch_uid="accounts.session_clock_start")
+        email_kinds_register(
+            {
+                "verify_email": _("Vérification de l'adresse e-mail"),
+                "password_reset": _("Réinitialisation du mot de passe"),
+                "test_message": _("Message d'essai"),
+                "account_exists": _("Compte déjà existant"),
+                "password_link": _("Lien pour choisir son mot de passe"),
+            }
+        )

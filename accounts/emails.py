@@ -10,6 +10,14 @@ from core.jobs import job_enqueue
 
 from .models import OutgoingEmail, User
 
+#: What each kind of e-mail is (its template's name), as staff read it in the back office. Each app names
+#: the kinds it sends in its AppConfig.ready(), so that this lower layer never imports the apps above it.
+EMAIL_KINDS: dict[str, str] = {}
+
+
+def email_kinds_register(kinds: dict[str, str]) -> None:
+    EMAIL_KINDS.update(kinds)
+
 
 def email_queue(
     *,

@@ -9,6 +9,7 @@ never links to the stored file, only to the permission-checked document view (wh
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -21,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_exports import SafeExportMixin
 
+from .eligibility import profile_rows
 from .models import (
     Application,
     ApplicationDocument,
@@ -37,6 +39,7 @@ from .models import (
     EligibilityCriterion,
     Expense,
     IncubatorSubProject,
+    PartnershipType,
     Programme,
     ProgrammeMembership,
     ProgrammePartner,
@@ -199,7 +202,8 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationAdmin):
-    list_display = ("code", "name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
+    # The code names the programme in URLs and files; people read its name.
+    list_display = ("name", "origin_country", "starts_on", "ends_on", "donor", "implementer", "is_fictitious")
     list_filter = ("is_fictitious", "origin_country")
     search_fields = ("code", "name", "reference", "iati_identifier")
     list_select_related = ("donor", "implementer")
@@ -294,7 +298,7 @@ class EligibilityCriterionAdmin(TranslationAdmin):
 
 @admin.register(RubricCriterion)
 class RubricCriterionAdmin(TranslationAdmin):
-    list_display = ("label", "code", "cohort", "weight", "max_score", "order")
+    list_display = ("label", "cohort", "weight", "max_score", "order")
     list_filter = (("cohort", CohortListFilter),)
     search_fields = ("label_fr", "label_en", "code")
     list_select_related = ("cohort__programme",)
@@ -441,8 +445,25 @@ def _transition_action(to_status: str, description):
     )
 
 
+class ApplicationAdminForm(forms.ModelForm):
+    """The partnership types as boxes to tick, stored as the list of their codes; the language by name."""
+
+    partnership_types = forms.MultipleChoiceField(
+        label=_("types de partenariat recherchés"),
+        choices=PartnershipType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("langue"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Application
+        fields = "__all__"
+
+
 @admin.register(Application)
 class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
+    form = ApplicationAdminForm
     resource_classes = [ApplicationResource]
     list_display = ("entrepreneur", "company", "cohort", "status", "submitted_at", "is_eligible", "source")
     list_filter = (
@@ -476,8 +497,8 @@ class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
         "declaration_accepted_at",
         "is_eligible",
         "eligibility_checked_at",
-        "failed_criteria",
-        "profile_snapshot",
+        "failed_criteria_list",
+        "profile_table",
         "created_at",
         "updated_at",
     )
@@ -502,7 +523,7 @@ class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
         ),
         (
             _("Éligibilité"),
-            {"fields": ("is_eligible", "eligibility_checked_at", "failed_criteria", "profile_snapshot")},
+            {"fields": ("is_eligible", "eligibility_checked_at", "failed_criteria_list", "profile_table")},
         ),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
@@ -535,6 +556,26 @@ class ApplicationAdmin(SafeExportMixin, AuditedHistoryAdmin):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("critères non remplis"))
+    def failed_criteria_list(self, obj: Application):
+        """The criteria failed at the last screening, by their label in the reader's language (the stored
+        label, in the language of the screening, when the criterion has since been deleted)."""
+        failed = [item for item in obj.failed_criteria or [] if isinstance(item, dict)]
+        current = EligibilityCriterion.objects.in_bulk([item["id"] for item in failed if item.get("id")])
+        labels = [str(current[item["id"]].label) if item.get("id") in current else item.get("label", "") for item in failed]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((label,) for label in labels))) if labels else "—"
+
+    @admin.display(description=_("profil au dépôt"))
+    def profile_table(self, obj: Application):
+        """The answers the criteria read at submission, as a table of names and values in words."""
+        rows = profile_rows(obj.profile_snapshot or {}, country=obj.cohort.programme.origin_country)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="profile-snapshot"><tbody>{}</tbody></table>',
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+        )
 
     def save_formset(self, request, form, formset, change):
         # Who uploaded a document or assigned a coach is the staff member saving the form.
@@ -603,10 +644,22 @@ class ScreeningJobAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("cohort__programme", "requested_by")
     fields = (
-        "cohort", "status", "attempts", "progress", "error", "result", "requested_by", "requested_at", "enqueued_at",
+        "cohort", "status", "attempts", "progress", "error", "result_summary", "requested_by", "requested_at", "enqueued_at",
         "started_at", "heartbeat_at", "finished_at",
     )  # fmt: skip
+    readonly_fields = ("result_summary",)
     date_hierarchy = "requested_at"
+
+    @admin.display(description=_("résultat"))
+    def result_summary(self, obj: ScreeningJob) -> str:
+        """The counts in a sentence, as the criteria page gives them (the stored result is JSON)."""
+        result = obj.result or {}
+        if not result:
+            return "—"
+        return _(
+            "%(checked)s candidature(s) examinée(s), %(changed)s changement(s) de statut "
+            "(éligibles : %(eligible)s, non éligibles : %(ineligible)s)."
+        ) % {key: result.get(key, 0) for key in ("checked", "changed", "eligible", "ineligible")}
 
     def has_add_permission(self, request):
         return False

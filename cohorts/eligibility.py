@@ -8,8 +8,20 @@ from collections.abc import Iterable
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from partners.models import TURNOVER_BAND_FLOOR_MXOF, Company, Entrepreneur, company_age_expression
+from partners.models import (
+    TURNOVER_BAND_FLOOR_MXOF,
+    Company,
+    Education,
+    Entrepreneur,
+    Gender,
+    LegalForm,
+    Region,
+    Sector,
+    company_age_expression,
+)
 
 from .models import CriterionField, CriterionOperator, EligibilityCriterion
 from .territory import is_diaspora
@@ -124,3 +136,39 @@ def failed_criteria(criteria: Iterable[EligibilityCriterion], profile: dict) -> 
         for criterion in criteria
         if criterion.is_active and not criterion_passes(criterion, profile)
     ]
+
+
+#: Profile fields stored as a choice's code, read through the choice's label.
+CHOICE_FIELDS = {
+    CriterionField.SECTOR: Sector,
+    CriterionField.LEGAL_FORM: LegalForm,
+    CriterionField.GENDER: Gender,
+    CriterionField.EDUCATION: Education,
+}
+
+
+def profile_rows(profile: dict, *, country=None) -> list[tuple[str, str]]:
+    """A stored profile as people read it, in the active language: each field's name and its value in
+    words (a label for a code, a region's name, yes or no, a number), never its code."""
+    names = dict(CriterionField.choices)
+    regions = {}
+    if profile.get(CriterionField.REGION):
+        found = Region.objects.filter(code=profile[CriterionField.REGION])
+        regions = {region.code: region for region in (found.filter(country=country) if country else found)}
+    rows = []
+    for field, value in profile.items():
+        if field in BOOLEAN_FIELDS:
+            text = _("oui") if value else _("non")
+        elif value in (None, ""):
+            text = "—"
+        elif field in CHOICE_FIELDS:
+            choices = CHOICE_FIELDS[field]
+            text = str(choices(value).label) if value in choices.values else str(value)
+        elif field == CriterionField.REGION:
+            text = regions[value].name if value in regions else str(value)
+        elif isinstance(value, int | float):
+            text = number_format(value, force_grouping=True)
+        else:
+            text = str(value)
+        rows.append((str(names.get(field, field)), text))
+    return rows

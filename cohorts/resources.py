@@ -33,7 +33,7 @@ class ApplicationResource(resources.ModelResource):
     """One row per application, choices shown as labels in the user's language. The queryset must
     come from `selectors_staff.applications_for_staff()` (joined), so the export is one query."""
 
-    programme = fields.Field(attribute="cohort__programme__code", column_name=gettext_lazy("programme"))
+    programme = fields.Field(attribute="cohort__programme__name", column_name=gettext_lazy("programme"))
     cohort = fields.Field(attribute="cohort__number", column_name=gettext_lazy("cohorte"))
     first_name = fields.Field(attribute="entrepreneur__first_name", column_name=gettext_lazy("prénom"))
     last_name = fields.Field(attribute="entrepreneur__last_name", column_name=gettext_lazy("nom"))

@@ -23,6 +23,16 @@ class Text:
         return self.value
 
 
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("Anglais", "English"); never its code ("en")."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 

@@ -226,5 +226,5 @@ def test_committee_member_asks_for_the_dac_report_and_downloads_the_pdf(browser,
     # --- 5. Back on the dashboard, the finished report is listed with its download link ---------------
     browser.get(live_server.url + dashboard_path)
     reports = css(browser, "#report-list")
-    assert "Rapport d'évaluation CAD" in reports.text and "FR" in reports.text
+    assert "Rapport d'évaluation CAD" in reports.text and "Français" in reports.text  # the language by name, not "FR"
     assert reports.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith(download_path)

@@ -12,6 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import LanguageListFilter
 from cohorts.admin import (
     AuditedHistoryAdmin,
     CohortListFilter,
@@ -20,7 +21,7 @@ from cohorts.admin import (
     service_action,
 )
 from core.meeting_time import meeting_time
-from partners.models import Sector
+from partners.models import OrganisationContact, Sector
 
 from .models import (
     Anonymisation,
@@ -264,7 +265,17 @@ class EconomicMissionAdmin(admin.ModelAdmin):
     inlines = [TripInline]
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationLanguageMixin:
+    """The invitation's language chosen by name among a contact's languages, never typed as a code."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            choices = OrganisationContact._meta.get_field("language").choices
+            return forms.ChoiceField(label=db_field.verbose_name, choices=choices, initial=db_field.default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class InvitationInline(InvitationLanguageMixin, admin.TabularInline):
     model = Invitation
     fields = ("organisation", "contact", "email", "language", "proposed_at", "status", "sent_at", "answered_at")
     autocomplete_fields = ("organisation", "contact")
@@ -322,9 +333,9 @@ class TripAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(MeetingTimeColumns, admin.ModelAdmin):
+class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAdmin):
     list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at_both_zones")
-    list_filter = ("status", "language", ("trip__application__cohort", CohortListFilter))
+    list_filter = ("status", LanguageListFilter, ("trip__application__cohort", CohortListFilter))
     search_fields = ("organisation__name", "email", "contact__full_name", "trip__application__entrepreneur__last_name")
     list_select_related = ("trip__application__entrepreneur", "organisation", "contact__organisation")
     autocomplete_fields = ("trip", "organisation", "contact")

@@ -482,7 +482,7 @@ class PartnershipStageChange(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage")]
 
     def __str__(self) -> str:
-        return f"{self.from_stage or '∅'} → {self.to_stage} ({self.changed_on})"
+        return f"{self.get_from_stage_display() or '∅'} → {self.get_to_stage_display()} ({self.changed_on})"
 
 
 class TransactionKind(models.TextChoices):

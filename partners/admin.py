@@ -3,20 +3,18 @@ regions (and watched region groups) of the programmes' countries."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin_exports import SafeExportMixin
+from core.exports import ReadableModelResource
 
 from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact, Region, RegionGroup
 
+# Exports in words: columns named as on the form, choices by label, countries and regions by name (never an
+# ISO code or an internal slug), yes/no for a box.
 
-class OrganisationResource(resources.ModelResource):
-    relay_agency = fields.Field(attribute="relay_agency__name", column_name="relay_agency")
-    # Country and region by name, as people read them (never an ISO code or an internal slug).
-    country = fields.Field(attribute="country__name", column_name="country")
-    region = fields.Field(attribute="region__name", column_name="region")
 
+class OrganisationResource(ReadableModelResource):
     class Meta:
         model = Organisation
         fields = (
@@ -37,11 +35,7 @@ class OrganisationResource(resources.ModelResource):
         )
 
 
-class CompanyResource(resources.ModelResource):
-    incubator = fields.Field(attribute="incubator__name", column_name="incubator")
-    country = fields.Field(attribute="country__name", column_name="country")
-    region = fields.Field(attribute="region__name", column_name="region")
-
+class CompanyResource(ReadableModelResource):
     class Meta:
         model = Company
         fields = (
@@ -65,10 +59,7 @@ class CompanyResource(resources.ModelResource):
         )
 
 
-class EntrepreneurResource(resources.ModelResource):
-    company = fields.Field(attribute="company__name", column_name="company")
-    country_of_residence = fields.Field(attribute="country_of_residence__name", column_name="country_of_residence")
-
+class EntrepreneurResource(ReadableModelResource):
     class Meta:
         model = Entrepreneur
         fields = (
@@ -99,7 +90,7 @@ class OrganisationAdmin(SafeExportMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
     list_filter = ("kind", "country", "belgian_region", "sector", "is_fictitious")
     search_fields = ("name", "short_name", "city", "email")
-    list_select_related = ("relay_agency",)
+    list_select_related = ("relay_agency", "region")
     autocomplete_fields = ("relay_agency", "region")
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"

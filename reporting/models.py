@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -525,4 +525,4 @@ class ReportJob(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} – {self.programme.code} ({self.language})"
+        return f"{self.get_kind_display()} – {self.programme.name} ({translation.get_language_info(self.language)['name_translated']})"

@@ -195,7 +195,7 @@ class ApplicationTransition(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="transition_changes_status")]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 class DocumentKind(models.TextChoices):

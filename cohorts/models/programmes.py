@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import Role
+from core.bilingual import plain_text_in
 from partners.models import Organisation, RegionGroup
 
 #: The XOF is pegged to the euro: 1 EUR = 655.957 XOF (fixed parity since 1999).
@@ -123,7 +124,7 @@ class ProgrammeMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "user", "role"], name="membership_unique_per_role")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.programme.code} ({self.get_role_display()})"
+        return f"{self.user} – {self.programme.name} ({self.get_role_display()})"
 
 
 class ProgrammePartnerRole(models.TextChoices):
@@ -213,7 +214,13 @@ class Cohort(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme.code} – {self.name}"
+        # The programme's name and the cohort's in the reader's language: its code is for URLs and files.
+        return f"{self.programme.name} – {self.name}"
+
+    def label(self, language: str | None = None) -> str:
+        """As `str()`, for plain text read in `language` (an e-mail, a spreadsheet): the cohort's name in
+        that language, or the other one marked as such."""
+        return f"{self.programme.name} – {plain_text_in(self, 'name', language)}"
 
     @property
     def is_open(self) -> bool:

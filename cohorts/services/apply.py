@@ -377,7 +377,7 @@ def application_submit(*, application: Application, by: User, declaration_accept
         language=user.preferred_language,
         context={
             "name": locked.entrepreneur.first_name,
-            "cohort_name": str(locked.cohort),
+            "cohort_name": locked.cohort.label(user.preferred_language),
             "reference": locked.pk,
             "submitted_at": locked.submitted_at,
             "status_path": reverse("cohorts:application_detail", kwargs={"pk": locked.pk}),

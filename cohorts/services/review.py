@@ -257,7 +257,7 @@ def conflict_declare(*, application: Application, reviewer: User, reason: str) -
             user=member,
             template="review_conflict_declared",
             context={
-                "application_label": str(application),
+                "application_label": f"{application.entrepreneur} – {application.cohort.label(member.preferred_language)}",
                 "cohort_name": plain_text_in(application.cohort, "name", member.preferred_language),
                 "reviewer_name": str(reviewer),
                 "reason": reason,

@@ -210,6 +210,7 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
         ],  # fmt: skip
         title=_("Exclusions par critère"),
     )
+    dimension_names = {breakdown.dimension: breakdown.label for breakdown in analysis.breakdowns}
     for item in analysis.exclusions:
         for dimension, groups in item.groups.items():
             for group in groups:
@@ -219,7 +220,7 @@ def analysis_dataset(analysis: selectors_staff.SelectionAnalysis) -> tablib.Data
                         plain_text_in(item.criterion, "label"),
                         item.failing,
                         item.excluded,
-                        dimension,
+                        dimension_names.get(dimension, dimension),
                         group.label,
                         group.applied,
                         group.failing,

@@ -16,7 +16,7 @@ from ..services.reports import report_request_validate
 
 class CohortChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, cohort: Cohort) -> str:
-        return f"{cohort.programme.code} – {cohort.name}"
+        return str(cohort)
 
 
 class ReportRequestForm(forms.Form):
@@ -36,7 +36,7 @@ class ReportRequestForm(forms.Form):
         programmes = report_programmes_for_user(user).order_by("name")
         self.fields["programme"].queryset = programmes
         self.fields["cohort"].queryset = (
-            Cohort.objects.filter(programme__in=programmes).select_related("programme").order_by("programme__code", "number")
+            Cohort.objects.filter(programme__in=programmes).select_related("programme").order_by("programme__name", "number")
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
