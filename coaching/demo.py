@@ -192,3 +192,12 @@ def _session(rng, app, coach, kind, day, minutes, event=None) -> CoachingSession
         event=event,
         logged_at=aware(day, 18),
     )
+
+
+def delete_demo(programmes) -> None:
+    """Delete the `coaching` rows of the demo programmes, the sessions' history included (deleting the
+    applications would cascade to the sessions, leaving one history row per deleted session)."""
+    sessions = CoachingSession.objects.filter(application__cohort__programme__in=programmes)
+    session_ids = list(sessions.values_list("pk", flat=True))
+    sessions.delete()
+    CoachingSession.history.filter(id__in=session_ids).delete()

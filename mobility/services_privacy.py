@@ -209,8 +209,10 @@ def person_anonymise(*, entrepreneur: Entrepreneur, by: User, reason: str) -> An
     documents.update(file="", original_name=ERASED)
     Review.objects.filter(application__in=applications).exclude(comment="").update(comment=ERASED)
     ReviewScore.objects.filter(review__application__in=applications).exclude(comment="").update(comment=ERASED)
-    CoachingSession.objects.filter(application__in=applications).update(topics=ERASED)
-    CoachingSession.objects.filter(application__in=applications).exclude(action_items="").update(action_items=ERASED)
+    sessions = CoachingSession.objects.filter(application__in=applications)
+    sessions.update(topics=ERASED, private_notes="")
+    sessions.exclude(action_items="").update(action_items=ERASED)
+    CoachingSession.history.filter(application_id__in=applications.values("pk")).update(topics=ERASED, private_notes="")
 
     for visa_file in VisaFile.objects.filter(application__in=applications):
         visa_documents = VisaDocument.objects.filter(visa_file=visa_file).exclude(file="")

@@ -43,6 +43,7 @@ READ_ONLY_MODELS = {
     cohorts_models.Review, cohorts_models.ConflictOfInterest, cohorts_models.DocumentAccess,
     # Personal data: the retention job, a person's exports and anonymisations are records of what was done.
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
+    coaching_models.CoachDigest,
 }  # fmt: skip
 
 
@@ -102,6 +103,12 @@ ROW_FACTORIES = {
     cohorts_models.BudgetLine: cf.BudgetLineFactory,
     cohorts_models.Expense: cf.ExpenseFactory,
     mobility_models.MobilityPlan: mf.MobilityPlanFactory,
+    coaching_models.ActionItem: lambda: coaching_models.ActionItem.objects.create(
+        application=cf.ApplicationFactory(submitted=True), title="Relancer Liège"
+    ),
+    coaching_models.CoachDigest: lambda: coaching_models.CoachDigest.objects.create(
+        coach=pf.CoachFactory(), week_of=datetime.date(2026, 11, 30)
+    ),
     mobility_models.RetentionRun: lambda: mobility_models.RetentionRun.objects.create(run_on=datetime.date(2026, 1, 5)),
     mobility_models.PersonalDataExport: lambda: mobility_models.PersonalDataExport.objects.create(user=UserFactory()),
     mobility_models.Anonymisation: lambda: mobility_models.Anonymisation.objects.create(

@@ -147,23 +147,3 @@ def test_the_coach_portal_keeps_a_constant_query_count(client, django_assert_max
     with django_assert_max_num_queries(12):
         response = client.get(reverse("coaching:coach_home"))
     assert response.content.decode().count("Noter une séance") == count
-
-
-def test_a_selected_entrepreneurs_home_page_shows_coaching_plan_and_visa(client, assignment):
-    from mobility.tests.factories import MobilityPlanFactory, VisaFileFactory
-
-    application = assignment.application
-    application.status = "selected"
-    application.save(update_fields=["status"])
-    from cohorts.tests.factories import SelectionDecisionFactory
-
-    SelectionDecisionFactory(application=application, outcome="selected", notified_at=timezone.now())
-    CoachingSessionFactory(application=application, coach=assignment.coach)
-    ActionItem.objects.create(application=application, title="Envoyer le pitch")
-    MobilityPlanFactory(application=application)
-    VisaFileFactory(application=application)
-    client.force_login(application.entrepreneur.user)
-    page = client.get("/").content.decode()
-    assert "1 séance" in page and "1 action ouverte" in page
-    assert reverse("mobility:plan_edit", args=[application.pk]) in page and "Brouillon" in page
-    assert "Visa" in page

@@ -45,6 +45,7 @@ def demo_delete() -> None:
     programmes = cohorts_demo.demo_programmes()
     reporting_demo.delete_demo(programmes)
     mobility_demo.delete_demo(programmes)
+    coaching_demo.delete_demo(programmes)
     cohorts_demo.delete_demo(programmes)
     partners_demo.delete_fictitious()
 
