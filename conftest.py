@@ -187,3 +187,26 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for a test module and rolled back afterwards; yields PEM-WECCO. The
+    translations are compiled too: these modules read pages in both languages."""
+    import io
+
+    from django.db import transaction
+
+    from cohorts.models import Programme
+    from scripts.compile_translations import compile_all
+
+    with django_db_blocker.unblock():
+        compile_all()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", "--allow-production", stdout=io.StringIO())
+            yield Programme.objects.get(code="pem-wecco")
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

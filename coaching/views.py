@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from core.forms import form_add_validation_error
 
 from . import selectors, services
 from .forms import AttendanceForm, EventForm, SessionForm
@@ -37,13 +38,6 @@ def coach_entrepreneur(request: HttpRequest, application_pk: int) -> HttpRespons
     )
 
 
-def _form_errors(form: SessionForm, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
 @role_required(Role.COACH)
 def session_log(request: HttpRequest, application_pk: int) -> HttpResponse:
     """Log a session in under a minute. The form carries a token: sent twice, it records one session."""
@@ -68,7 +62,7 @@ def session_log(request: HttpRequest, application_pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             raise Http404 from denied
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             if created:
                 messages.success(request, _("Séance enregistrée."))
@@ -109,7 +103,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 private_notes=data["private_notes"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(request, _("Séance modifiée."))
             return redirect("coaching:coach_entrepreneur", application_pk=session.application_id)

@@ -12,6 +12,7 @@ from accounts.access import role_required, staff_required
 from accounts.models import Role
 from coaching.models import CoachAssignment
 from cohorts.models import Application, Cohort
+from core.forms import form_add_validation_error
 from partners.models import Organisation, OrganisationKind, Sector
 
 from . import services_plan as services
@@ -30,16 +31,6 @@ def _plan(application: Application) -> MobilityPlan | None:
 def _sector_labels(plan: MobilityPlan | None) -> str:
     labels = dict(Sector.choices)
     return ", ".join(str(labels[code]) for code in (plan.sectors if plan else []) if code in labels)
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, items in error.message_dict.items():
-            for message in items:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @role_required(Role.ENTREPRENEUR)
@@ -94,7 +85,7 @@ def plan_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
                 messages.success(request, _("Plan enregistré."))
             return redirect("mobility:plan_edit", application_pk=application.pk)
         except ValidationError as error:
-            _errors(form, error)
+            form_add_validation_error(form, error)
         except PermissionDenied as denied:
             raise Http404 from denied
     context = {"application": application, "plan": plan, "form": form, "editable": editable, "plan_sectors": _sector_labels(plan)}
@@ -119,7 +110,7 @@ def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
                 plan=plan, by=request.user, approve="approve" in request.POST, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:
-            _errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(
                 request, _("Plan validé.") if "approve" in request.POST else _("Plan renvoyé avec votre commentaire.")

@@ -6,6 +6,7 @@ Fuzzy and untranslated entries are left out of the .mo, as msgfmt does.
 Usage: python scripts/compile_translations.py
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,8 +19,14 @@ def compile_all(locale_dir: Path = ROOT / "locale") -> list[Path]:
     compiled = []
     for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         compiled.append(mo_path)
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue  # up to date
+        # Written aside then moved into place: a test process reading the catalogue while another one
+        # compiles it (pytest-xdist) sees the old file or the new one, never half of one.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        polib.pofile(str(po_path)).save_as_mofile(str(partial))
+        os.replace(partial, mo_path)
     return compiled
 
 

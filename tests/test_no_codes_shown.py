@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
@@ -32,20 +30,6 @@ MAX_PAGES = 80
 SKIP_LINK = re.compile(
     r"^/(accounts/logout|i18n/|admin/|static/|media/)|/(export|telecharger|download|document)|\.(pdf|csv|xlsx|xml)$"
 )
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, rolled back afterwards."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,15 +3,12 @@ page; every HTML page carries the Content-Security-Policy (no inline script allo
 Permissions-Policy, holds no inline script nor inline event handler, and pages of a logged-in person are
 never stored by a cache."""
 
-import io
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -120,20 +117,6 @@ def crawl(client, *, logged_in: bool, start: str = "/") -> tuple[list[str], list
                 seen.add(shape(target))
                 queue.append(target)
     return problems, visited
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, rolled back afterwards."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.mark.parametrize("email", DEMO_LOGINS)

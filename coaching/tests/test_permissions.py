@@ -16,7 +16,9 @@ def codenames(role: str, app_label: str) -> set[str]:
 
 
 def test_staff_hold_every_coaching_permission():
-    assert len(codenames("staff", "coaching")) == 7 * 4  # four actions on seven models (sessions history, action items, weekly reminders too)
+    assert (
+        len(codenames("staff", "coaching")) == 7 * 4
+    )  # four actions on seven models (sessions history, action items, weekly reminders too)
 
 
 @pytest.mark.parametrize("role", [role for role in Role.values if role != Role.STAFF])

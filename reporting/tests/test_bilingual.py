@@ -5,21 +5,17 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from cohorts.models import Programme
 from core.bilingual import plain_text_in, text_in
 from reporting import demo as reporting_demo
 from reporting.demo_fr import FRENCH
 from reporting.models import Conclusion, Evaluation, JobStatus, ReportJob, ReportKind
 from reporting.services.reports import report_render_run
 from reporting.tests.factories import EvaluationFactory
-from scripts.compile_translations import compile_all
 
 pytestmark = pytest.mark.django_db
 
@@ -49,20 +45,6 @@ def test_every_text_of_the_demo_evaluation_has_a_french_version():
 
 
 # --- The DAC report of the demo in each language ---------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            compile_all()
-            yield Programme.objects.get(code="pem-wecco")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def _squeezed(text: str) -> str:

@@ -11,37 +11,18 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from cohorts.models import Programme
 from core import figures
 from reporting.indicators import compute_indicators
 from reporting.models import ReportJob, ReportKind
 from reporting.rendering import report_html
-from scripts.compile_translations import compile_all
 
 pytestmark = pytest.mark.django_db
 
 STAFF, COMMITTEE = "equipe@demo.pem.example", "comite@demo.pem.example"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for the module and rolled back afterwards."""
-    with django_db_blocker.unblock():
-        compile_all()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield Programme.objects.get(code="pem-wecco")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

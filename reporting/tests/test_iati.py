@@ -4,13 +4,10 @@ order, with French and English narratives and the figures of the results framewo
 import csv
 import datetime
 import importlib.resources
-import io
 import sys
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from lxml import etree
 
 from cohorts.models import BudgetLine, Programme, to_eur
@@ -26,20 +23,6 @@ XSD = "{http://www.w3.org/2001/XMLSchema}"
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "iati-activities-schema.xsd")))
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the whole module; roll it back afterwards so other modules see a clean base."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

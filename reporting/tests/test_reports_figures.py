@@ -8,12 +8,10 @@ import re
 from html import unescape
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cohorts.models import Cohort, Programme
+from cohorts.models import Cohort
 from reporting import charts
 from reporting.indicators import CALCULATORS, calculate, compute_indicators
 from reporting.models import Evaluation, ReportJob
@@ -27,20 +25,6 @@ CALCULATOR_FAMILIES = "|".join(sorted({key.split(".")[0] for key in CALCULATORS}
 CALCULATOR_KEY = re.compile(rf"\b(?:{CALCULATOR_FAMILIES})\.[a-z_0-9]+\b")
 #: A4 in points, and the body between the running header (22 mm) and footer (20 mm) of report.css.
 BODY_TOP, BODY_BOTTOM = 841.89 - 22 * 72 / 25.4, 20 * 72 / 25.4
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for the module and rolled back afterwards."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield Programme.objects.get(code="pem-wecco")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,9 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from pypdf import PdfReader
 
-from cohorts.models import Cohort, Programme
+from cohorts.models import Cohort
 from reporting.models import JobStatus, Recommendation, ReportJob
 from reporting.services.reports import report_render_run
 from scripts.compile_translations import compile_all
@@ -18,20 +16,6 @@ pytestmark = pytest.mark.django_db
 
 GRADES_FR = {"Pertinence": "A", "Cohérence": "B", "Efficacité": "B", "Efficience": "B", "Durabilité": "C", "Impact": "B"}
 GRADES_EN = {"Relevance": "A", "Coherence": "B", "Effectiveness": "B", "Efficiency": "B", "Sustainability": "C", "Impact": "B"}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for the module (about 2 s) and rolled back afterwards."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--allow-production", stdout=io.StringIO())
-            yield Programme.objects.get(code="pem-wecco")
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
