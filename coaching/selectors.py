@@ -156,11 +156,13 @@ def is_quiet(application, today=None) -> bool:
     return application.last_session_on is None or (today - application.last_session_on).days > QUIET_DAYS
 
 
-def coach_workload(cohort) -> list[dict]:
-    """Hours a coach gave a cohort, per month: [{coach, names, month, minutes, sessions}]. A group session
-    or Boostcamp logged for each attendee counts once for the coach (its event's duration once)."""
-    sessions = CoachingSession.objects.filter(application__cohort=cohort).annotate(month=TruncMonth("held_on"))
-    keys = ("coach", "coach__user__first_name", "coach__user__last_name", "month")
+def coach_workload_rows(sessions: QuerySet[CoachingSession]) -> list[dict]:
+    """Hours coaches gave, per coach and month, for the given sessions: [{coach, names, month, minutes,
+    sessions}]. A group session or Boostcamp logged for each attendee counts once for the coach (its
+    event's duration once). The one definition of coach workload: the coaching overview and the
+    indicators both read it."""
+    sessions = sessions.order_by().annotate(month=TruncMonth("held_on"))
+    keys = ("coach", "coach__user__first_name", "coach__user__last_name", "coach__user__email", "month")
     totals: dict[tuple, dict] = {}
 
     def add(row: dict, minutes: int, count: int) -> None:
@@ -174,6 +176,11 @@ def coach_workload(cohort) -> list[dict]:
     for row in sessions.filter(event__isnull=False).values(*keys, "event").annotate(minutes=Max("duration_minutes")):
         add(row, row["minutes"], 1)
     return sorted(totals.values(), key=lambda r: (r["month"], r["coach__user__last_name"], r["coach"]))
+
+
+def coach_workload(cohort) -> list[dict]:
+    """The coaches' workload per month for one cohort's entrepreneurs (coach_workload_rows)."""
+    return coach_workload_rows(CoachingSession.objects.filter(application__cohort=cohort))
 
 
 def active_coaches() -> QuerySet[Coach]:

@@ -28,10 +28,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching import selectors as coaching_selectors
 from coaching.models import CoachingSession, EventAttendance, EventKind, SessionKind
 from cohorts.eligibility import company_age_at_submission
 from cohorts.models import (
@@ -494,7 +495,7 @@ def _funnel(programme, cohort, today) -> tuple[list[FunnelStage], list[dict]]:
 
 
 def _coaching(programme, cohort) -> Coaching:
-    """Four queries: totals, by type, by coach, and the coaches' workload per month."""
+    """Five queries: totals, by type, by coach, and the coaches' workload per month (two)."""
     sessions = _scoped(CoachingSession.objects.all(), "application", programme, cohort).order_by()
     measures = {
         "n": Count("pk"),
@@ -522,11 +523,10 @@ def _coaching(programme, cohort) -> Coaching:
             entrepreneurs=item["entrepreneurs"])
         for item in sessions.values(*coach_fields).annotate(**measures).order_by("coach__user__last_name", "coach_id")
     ]  # fmt: skip
+    # The coach's time: a group session logged for each attendee counts once (coaching's one definition).
     result.workload = [
-        (item["month"], coach_label(item), item["n"], _hours(item["minutes"]))
-        for item in sessions.values(*coach_fields, month=TruncMonth("held_on"))
-        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
-        .order_by("month", "coach__user__last_name", "coach_id")
+        (row["month"], coach_label(row), row["sessions"], _hours(row["minutes"]))
+        for row in coaching_selectors.coach_workload_rows(sessions)
     ]
     return result
 

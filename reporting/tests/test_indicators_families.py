@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from coaching.tests.factories import CoachingSessionFactory
+from coaching.selectors import coach_workload
+from coaching.tests.factories import CoachingSessionFactory, GroupEventFactory
 from cohorts.tests.factories import (
     BudgetLineFactory,
     CohortFactory,
@@ -61,6 +62,24 @@ def test_coaching_sessions_and_hours_per_entrepreneur_type_and_coach(cohort):
         (3, "Xavier", 2, Decimal("2.0")),
         (3, "Yade", 1, Decimal("2.0")),
     ]
+
+
+def test_a_boostcamp_logged_for_each_attendee_counts_once_in_the_coachs_workload(cohort):
+    """One 8-hour Boostcamp, logged by coach Z for three attendees: the entrepreneurs received 24 hours of
+    coaching between them, the coach worked 8 (the same figure as the coaching overview's chart)."""
+    z = CoachFactory(user__last_name="Zinsou")
+    event = GroupEventFactory(cohort=cohort)
+    day = datetime.date(2023, 4, 5)
+    for _n in range(3):
+        CoachingSessionFactory(
+            application=applicant(cohort), coach=z, duration_minutes=480, kind="boostcamp", held_on=day, event=event
+        )
+
+    coaching = compute_indicators(programme=cohort.programme).coaching
+
+    assert coaching.hours == Decimal("24.0")
+    assert [(coach.split()[-1], n, hours) for _month, coach, n, hours in coaching.workload] == [("Zinsou", 1, Decimal("8.0"))]
+    assert [(row["sessions"], row["minutes"]) for row in coach_workload(cohort)] == [(1, 480)]
 
 
 def test_visa_outcomes_refusal_rate_and_median_delay(cohort):

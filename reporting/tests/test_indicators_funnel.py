@@ -150,11 +150,11 @@ def _grow(cohort, count: int) -> None:
 #   mobility: trips, meetings, invitations by status, invitation times (4)
 #   partnerships: by type and stage, persistence by cohort and sector, transactions (3)
 #   cohorts of the programme (1)
-#   coaching: totals, by type, by coach, workload per month (4)
+#   coaching: totals, by type, by coach, workload per month: individual and group sessions (5)
 #   visa: by status, refusals by reason, dates (3)
 #   meso/macro: incubators, sub-projects, committee members, meetings, attendance (5)
 #   efficiency: budget lines, expenses (2)
-QUERIES = 25
+QUERIES = 26
 
 
 def test_the_number_of_queries_does_not_depend_on_the_amount_of_data(cohort, django_assert_num_queries):
