@@ -5,6 +5,7 @@ naming anybody: an e-mail address or an IP address is logged as a keyed hash, ne
 import functools
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 
@@ -29,14 +30,22 @@ def pseudonym(value: str | None) -> str:
     return digest.hexdigest()[:12]
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind the HTTPS proxy (BEHIND_HTTPS_PROXY) the address the
-    proxy appended last to X-Forwarded-For (earlier entries are whatever the client sent)."""
+    proxy appended last to X-Forwarded-For (earlier entries are whatever the client sent). None when there
+    is no valid address (a request built in code, a malformed header): the login records store addresses
+    in an address column (PostgreSQL's inet), which refuses anything else."""
+    candidates = []
     if settings.SECURE_PROXY_SSL_HEADER:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        candidates += forwarded[-1:]
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -60,7 +69,7 @@ def email_request_allowed(request: HttpRequest, *, scope: str) -> bool:
     """Count one request of `scope` (signup, resend, password_reset) from this client IP address; False
     once it made EMAIL_REQUESTS_PER_IP_PER_HOUR of them in the current hour. The limit per address is kept
     by the services (account e-mails to one address per hour)."""
-    key = f"throttle:{scope}:{pseudonym(client_ip(request))}"
+    key = f"throttle:{scope}:{pseudonym(client_ip(request) or 'unknown')}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
@@ -68,7 +77,7 @@ def email_request_allowed(request: HttpRequest, *, scope: str) -> bool:
         cache.set(key, 1, timeout=3600)
         count = 1
     if count > EMAIL_REQUESTS_PER_IP_PER_HOUR:
-        logger.warning("Refused %s request: limit per client reached (ip %s).", scope, pseudonym(client_ip(request)))
+        logger.warning("Refused %s request: limit per client reached (ip %s).", scope, pseudonym(client_ip(request) or "unknown"))
         return False
     return True
 

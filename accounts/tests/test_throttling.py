@@ -178,3 +178,19 @@ def test_one_address_trying_many_accounts_is_locked_for_every_account_but_nobody
     # Two failures per account only, yet the address is locked, even with a right password.
     assert attempt(client, PASSWORD, email=victims[6].email, ip="203.0.113.9").status_code == 429
     assert attempt(Client(), PASSWORD, email=victims[6].email, ip="198.51.100.7").status_code == 302
+
+
+def test_the_client_address_is_a_valid_address_or_none(settings):
+    """Login records keep the address in an address column (PostgreSQL's inet): a request built in code
+    (force_login) or a malformed forwarded header must give None or a real address, never text."""
+    from django.http import HttpRequest
+    from django.test import RequestFactory
+
+    from accounts.throttling import client_ip
+
+    assert client_ip(HttpRequest()) is None
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, <script>", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="bogus, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "203.0.113.9"
