@@ -39,7 +39,7 @@ def coach_assignments_for(user) -> QuerySet[CoachAssignment]:
 def coach_portal_rows(user) -> QuerySet[CoachAssignment]:
     """ "My entrepreneurs": each active assignment with the sessions count and last date (this coach's),
     the hours, the number of open actions and the next one. A fixed number of queries whatever the size."""
-    open_actions = ActionItem.objects.filter(application=OuterRef("application"), done_at__isnull=True)
+    open_actions = ActionItem.objects.filter(application=OuterRef("application"), done_at__isnull=True).order_by()
     next_action = open_actions.order_by(F("due_on").asc(nulls_last=True), "pk")
     return coach_assignments_for(user).annotate(
         minutes=Sum(
@@ -102,7 +102,7 @@ def coached_applications(cohort) -> QuerySet[Application]:
     """A cohort's selected entrepreneurs (and any other with a coach), each with their sessions, hours,
     last session, open and overdue actions and active coaches: a fixed number of queries."""
     today = timezone.localdate()
-    actions = ActionItem.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
+    actions = ActionItem.objects.filter(application=OuterRef("pk"), done_at__isnull=True).order_by()
     count = Func(F("pk"), function="COUNT")
     return (
         Application.objects.filter(cohort=cohort)
@@ -115,6 +115,7 @@ def coached_applications(cohort) -> QuerySet[Application]:
             sessions_count=Coalesce(
                 Subquery(
                     CoachingSession.objects.filter(application=OuterRef("pk"))
+                    .order_by()  # the model's ordering would join the GROUP BY (PostgreSQL refuses it)
                     .values("application")
                     .annotate(n=count)
                     .values("n")[:1]
@@ -124,6 +125,7 @@ def coached_applications(cohort) -> QuerySet[Application]:
             minutes=Coalesce(
                 Subquery(
                     CoachingSession.objects.filter(application=OuterRef("pk"))
+                    .order_by()
                     .values("application")
                     .annotate(total=Sum("duration_minutes"))
                     .values("total")[:1]
@@ -261,11 +263,13 @@ def coaching_summary_by_application(application_ids: list[int]) -> dict[int, dic
     sessions = {
         row["application"]: row
         for row in CoachingSession.objects.filter(application_id__in=application_ids)
+        .order_by()
         .values("application")
         .annotate(n=Count("pk"), minutes=Sum("duration_minutes"), last=Max("held_on"))
     }
     actions = dict(
         ActionItem.objects.filter(application_id__in=application_ids, done_at__isnull=True)
+        .order_by()
         .values("application")
         .annotate(n=Count("pk"))
         .values_list("application", "n")
