@@ -59,6 +59,10 @@ def _test_settings(tmp_path_factory):
         # test_mfa.py turns it on with the `mfa_enforced` fixture).
         MFA_ENFORCED=False,
         ACCOUNT_EMAIL_ANSWER_SECONDS=0,  # accounts/tests/test_throttling.py sets its own
+        # Each test process keeps its own cache (the throttling counters live there): emptying it before a
+        # test never touches another process's counters, nor a Redis database that CI shares with the
+        # Celery broker (FLUSHDB there lost the messages of the real-worker tests).
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pem-tests"}},
     )
     overrides.enable()
     previous = _rebind_callable_storages()
