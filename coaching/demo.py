@@ -8,7 +8,8 @@ import random
 from cohorts.demo import CALENDAR, PATHS, DemoCohorts
 from partners.demo import aware
 
-from .models import CoachAssignment, CoachingSession, EventAttendance, EventKind, GroupEvent, SessionKind
+from .models import CoachingSession, CoachingTopic, EventAttendance, EventKind, GroupEvent, SessionKind
+from .services import ActionSpec, action_item_set_done, coach_assign, coaching_session_log
 
 SESSION_TOPICS = [
     "Modèle d'affaires et proposition de valeur",
@@ -106,7 +107,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
     by_incubator = {}
     for coach in coaches:
         by_incubator.setdefault(coach.organisation_id, []).append(coach)
-    assignments, sessions, attendances = [], [], []
+    assignments, sessions, attendances = [], [], []  # written through the services after the draws
     events = {}
     for number, rows in EVENTS.items():
         cohort = demo.cohorts[("pem-wecco", number)]
@@ -146,7 +147,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
         # The demo coach account follows a good share of the entrepreneurs, including the demo entrepreneur.
         bond = bondinnov[0] if spec.get("demo_account") or rng.random() < 0.45 else rng.choice(bondinnov[1:])
         for coach in {main.pk: main, bond.pk: bond}.values():
-            assignments.append(CoachAssignment(application=app, coach=coach, assigned_on=assigned_on, assigned_by=staff))
+            assignments.append((app, coach, assigned_on, coach is main))
         last_day = cal["travel"][0] - datetime.timedelta(days=3)
         span = (last_day - assigned_on).days
         for _ in range(rng.randint(3, 6)):
@@ -167,31 +168,57 @@ def load(rng: random.Random, *, demo: DemoCohorts, coaches, orgs: dict) -> None:
                 sessions.append(
                     _session(rng, app, bond, kind, event.starts_at.date(), 480 if kind == SessionKind.BOOSTCAMP else 240, event)
                 )
-    CoachAssignment.objects.bulk_create(assignments)
-    CoachingSession.objects.bulk_create(sessions, batch_size=1000)
+    # Written through the services coaches and staff use (assignment, session logging, ticking an action),
+    # each dated on its own day; only the attendance lists are bulk-written.
+    for app, coach, assigned_on, lead in assignments:
+        coach_assign(applications=[app], coach=coach, is_lead=lead, by=staff, on=assigned_on)
+    for spec in sessions:
+        session, _created = coaching_session_log(**spec)
+        for action in session.actions.all():  # the demo's history: every action was done before the trip
+            action_item_set_done(item=action, by=spec["coach"].user)
     EventAttendance.objects.bulk_create(attendances, batch_size=1000)
 
 
-def _session(rng, app, coach, kind, day, minutes, event=None) -> CoachingSession:
+#: The demo's session topics, with the topic of the coaches' list each belongs to.
+TOPIC_TAGS = {
+    "Modèle d'affaires et proposition de valeur": CoachingTopic.BUSINESS_MODEL,
+    "Stratégie d'internationalisation": CoachingTopic.MARKET,
+    "Profil des partenaires belges recherchés": CoachingTopic.PARTNERS,
+    "Pitch et présentation de l'entreprise": CoachingTopic.PITCH,
+    "Préparation des rendez-vous B2B": CoachingTopic.PARTNERS,
+    "Prix export et Incoterms": CoachingTopic.MARKET,
+    "Normes et réglementation européennes": CoachingTopic.LEGAL,
+    "Plan de mobilité et agenda": CoachingTopic.MOBILITY_PLAN,
+    "Suivi des contacts après la mission": CoachingTopic.PARTNERS,
+    "Finances et accès au financement": CoachingTopic.FINANCE,
+}
+
+
+def _session(rng, app, coach, kind, day, minutes, event=None) -> dict:
+    """The arguments of one session as a coach logs it (the random draws in the demo's fixed order)."""
     topics = rng.sample(SESSION_TOPICS, 2)
-    return CoachingSession(
-        application=app,
-        coach=coach,
-        kind=kind,
-        held_on=day,
-        duration_minutes=minutes,
-        topics=" ; ".join(topics),
-        action_items=rng.choice(
-            [
-                "",
-                "Mettre à jour la liste des partenaires visés.",
-                "Préparer le pitch en 5 minutes.",
-                "Envoyer les invitations aux entreprises belges.",
-            ]
-        ),
-        event=event,
-        logged_at=aware(day, 18),
+    action = rng.choice(
+        [
+            "",
+            "Mettre à jour la liste des partenaires visés.",
+            "Préparer le pitch en 5 minutes.",
+            "Envoyer les invitations aux entreprises belges.",
+        ]
     )
+    return {
+        "coach": coach,
+        "application": app,
+        "held_on": day,
+        "duration_minutes": minutes,
+        "kind": kind,
+        "topic_tags": list(dict.fromkeys(TOPIC_TAGS[topic] for topic in topics)),
+        "summary": " ; ".join(topics),
+        "actions": [ActionSpec(title=action, due_on=day + datetime.timedelta(days=14))] if action else [],
+        "by": coach.user,
+        "event": event,
+        "today": day,
+        "logged_at": aware(day, 18),
+    }
 
 
 def delete_demo(programmes) -> None:

@@ -46,9 +46,17 @@ def coach_is_assigned(*, coach: Coach, application: Application) -> bool:
     return CoachAssignment.objects.filter(coach=coach, application=application, ended_on__isnull=True).exists()
 
 
-def _validate(*, held_on: datetime.date, duration_minutes: int, kind: str, topic_tags: list[str], actions: list[ActionSpec]):
+def _validate(
+    *,
+    held_on: datetime.date,
+    duration_minutes: int,
+    kind: str,
+    topic_tags: list[str],
+    actions: list[ActionSpec],
+    today: datetime.date | None = None,
+):
     errors = {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if held_on > today:
         errors["held_on"] = _("Une séance déjà tenue ne peut pas être datée dans le futur.")
     elif held_on < today - datetime.timedelta(days=OLDEST_DAYS):
@@ -84,12 +92,17 @@ def coaching_session_log(
     actions: list[ActionSpec] | None = None,
     client_token: uuid.UUID | None = None,
     by: User | None = None,
+    event: GroupEvent | None = None,
+    today: datetime.date | None = None,
+    logged_at: datetime.datetime | None = None,
 ) -> tuple[CoachingSession, bool]:
     """Record a session of `coach` with an entrepreneur assigned to them, and its action items.
 
     Returns (session, created). The same `client_token` sent again (a retry after a dropped connection)
     returns the session recorded the first time, unchanged: never two sessions for one form.
-    Raises PermissionDenied when the coach is not assigned, ValidationError on bad values.
+    Raises PermissionDenied when the coach is not assigned, ValidationError on bad values. `today` is the
+    day the dates are judged from (the day of logging; the demo's history passes its own), `event` the
+    group event the session belongs to.
     """
     topic_tags, actions = list(topic_tags or []), [a for a in (actions or []) if a.title.strip()]
     if client_token is not None:
@@ -100,7 +113,7 @@ def coaching_session_log(
             return existing, False
     if not coach_is_assigned(coach=coach, application=application):
         raise PermissionDenied
-    _validate(held_on=held_on, duration_minutes=duration_minutes, kind=kind, topic_tags=topic_tags, actions=actions)
+    _validate(held_on=held_on, duration_minutes=duration_minutes, kind=kind, topic_tags=topic_tags, actions=actions, today=today)
     try:
         with transaction.atomic():
             session = CoachingSession.objects.create(
@@ -114,6 +127,8 @@ def coaching_session_log(
                 private_notes=private_notes.strip(),
                 client_token=client_token,
                 logged_by=by,
+                event=event,
+                logged_at=logged_at or timezone.now(),
             )
             ActionItem.objects.bulk_create(
                 [
@@ -167,14 +182,18 @@ def action_item_set_done(*, item: ActionItem, by: User, done: bool = True) -> Ac
 
 
 @transaction.atomic
-def coach_assign(*, applications: list[Application], coach: Coach, is_lead: bool, by: User) -> int:
+def coach_assign(
+    *, applications: list[Application], coach: Coach, is_lead: bool, by: User, on: datetime.date | None = None
+) -> int:
     """Assign `coach` to each application (selected entrepreneurs of a cohort); already assigned ones
     keep their assignment. A lead coach replaces the previous lead. Returns how many were new."""
     created = 0
     for application in applications:
         assignment = CoachAssignment.objects.filter(application=application, coach=coach, ended_on__isnull=True).first()
         if assignment is None:
-            assignment = CoachAssignment.objects.create(application=application, coach=coach, assigned_by=by, is_lead=is_lead)
+            assignment = CoachAssignment.objects.create(
+                application=application, coach=coach, assigned_by=by, is_lead=is_lead, assigned_on=on or timezone.localdate()
+            )
             created += 1
         if is_lead:
             CoachAssignment.objects.filter(application=application, ended_on__isnull=True, is_lead=True).exclude(

@@ -6,3 +6,13 @@ class MobilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mobility"
     verbose_name = _("Mobilité et partenariats")
+
+    def ready(self) -> None:
+        from accounts.emails import email_kinds_register
+
+        email_kinds_register(
+            {
+                "plan_submitted": _("Plan de mobilité soumis au coach"),
+                "plan_reviewed": _("Plan de mobilité validé ou à revoir"),
+            }
+        )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.emails import email_queue
 from accounts.models import User
 from coaching.models import CoachAssignment
 from cohorts.models import Application
@@ -103,6 +104,11 @@ def mobility_plan_submit(*, plan: MobilityPlan, by: User) -> MobilityPlan:
         )
     plan.status, plan.submitted_at = PlanStatus.SUBMITTED, timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    for assignment in CoachAssignment.objects.filter(application=plan.application, ended_on__isnull=True).select_related(
+        "coach__user"
+    ):
+        coach = assignment.coach
+        email_queue(to=coach.user.email, user=coach.user, template="plan_submitted", context={"plan": plan, "coach": coach})
     return plan
 
 
@@ -110,7 +116,7 @@ def mobility_plan_submit(*, plan: MobilityPlan, by: User) -> MobilityPlan:
 def mobility_plan_review(*, plan: MobilityPlan, by: User, approve: bool, comment: str) -> MobilityPlan:
     """A coach assigned to the entrepreneur approves the submitted plan, or sends it back (a comment is
     then required)."""
-    plan = MobilityPlan.objects.select_for_update().select_related("application").get(pk=plan.pk)
+    plan = MobilityPlan.objects.select_for_update(of=("self",)).select_related("application__entrepreneur__user").get(pk=plan.pk)
     if not CoachAssignment.objects.filter(coach__user=by, application=plan.application, ended_on__isnull=True).exists():
         raise PermissionDenied
     if plan.status != PlanStatus.SUBMITTED:
@@ -124,4 +130,11 @@ def mobility_plan_review(*, plan: MobilityPlan, by: User, approve: bool, comment
     else:
         plan.status = PlanStatus.CHANGES_REQUESTED
     plan.save()
+    entrepreneur = plan.application.entrepreneur
+    email_queue(
+        to=entrepreneur.email,
+        user=entrepreneur.user,
+        template="plan_reviewed",
+        context={"plan": plan, "approved": approve},
+    )
     return plan

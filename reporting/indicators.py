@@ -518,16 +518,21 @@ def _coaching(programme, cohort) -> Coaching:
         name = f"{item['coach__user__first_name']} {item['coach__user__last_name']}".strip()
         return name or item["coach__user__email"]
 
+    # The coach's time: a group session logged for each attendee counts once (coaching's one definition),
+    # per month and, summed, per coach; the entrepreneurs each coach followed are counted from the sessions.
+    workload = coaching_selectors.coach_workload_rows(sessions)
+    result.workload = [(row["month"], coach_label(row), row["sessions"], _hours(row["minutes"])) for row in workload]
+    per_coach: dict[int, list[int]] = {}
+    for row in workload:
+        totals = per_coach.setdefault(row["coach"], [0, 0])
+        totals[0] += row["sessions"]
+        totals[1] += row["minutes"]
     result.by_coach = [
-        Row(key=str(item["coach_id"]), label=coach_label(item), count=item["n"], hours=_hours(item["minutes"]),
-            entrepreneurs=item["entrepreneurs"])
-        for item in sessions.values(*coach_fields).annotate(**measures).order_by("coach__user__last_name", "coach_id")
+        Row(key=str(item["coach_id"]), label=coach_label(item), count=per_coach.get(item["coach_id"], [0, 0])[0],
+            hours=_hours(per_coach.get(item["coach_id"], [0, 0])[1]), entrepreneurs=item["entrepreneurs"])
+        for item in sessions.values(*coach_fields).annotate(entrepreneurs=measures["entrepreneurs"])
+        .order_by("coach__user__last_name", "coach_id")
     ]  # fmt: skip
-    # The coach's time: a group session logged for each attendee counts once (coaching's one definition).
-    result.workload = [
-        (row["month"], coach_label(row), row["sessions"], _hours(row["minutes"]))
-        for row in coaching_selectors.coach_workload_rows(sessions)
-    ]
     return result
 
 

@@ -5,7 +5,7 @@ reaches it."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import OutgoingEmail, Role
 from accounts.tests.factories import UserFactory
 from coaching.tests.factories import CoachAssignmentFactory
 from mobility.models import MobilityPlan, PlanStatus
@@ -50,6 +50,11 @@ def test_the_plan_from_draft_to_approval(client, assignment):
     client.post(url, {**plan_data(company), "submit": "1"})
     plan = MobilityPlan.objects.get()
     assert plan.status == PlanStatus.SUBMITTED
+    to_coach = OutgoingEmail.objects.get(kind="plan_submitted")
+    assert (
+        to_coach.to == assignment.coach.user.email
+        and reverse("mobility:plan_review", args=[plan.application_id]) in to_coach.body
+    )
     assert [str(t) for t in plan.targets.all()] == ["Antwerp Dry Fruits NV", "Cashew Trading BV"]
     assert "ne se modifie plus" in client.post(url, plan_data(company, objectives="x"), follow=True).content.decode()
     assert MobilityPlan.objects.get().objectives != "x"
@@ -62,6 +67,8 @@ def test_the_plan_from_draft_to_approval(client, assignment):
     assert "ce qu&#x27;il faut revoir" in refused.content.decode()
     client.post(review, {"return": "1", "comment": "Ajoutez une entreprise à Liège."})
     assert MobilityPlan.objects.get().status == PlanStatus.CHANGES_REQUESTED
+    returned = OutgoingEmail.objects.get(kind="plan_reviewed")
+    assert returned.to == assignment.application.entrepreneur.email and "Ajoutez une entreprise à Liège." in returned.body
 
     client.force_login(entrepreneur)
     assert "Ajoutez une entreprise à Liège." in client.get(url).content.decode()

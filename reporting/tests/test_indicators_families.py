@@ -79,6 +79,7 @@ def test_a_boostcamp_logged_for_each_attendee_counts_once_in_the_coachs_workload
 
     assert coaching.hours == Decimal("24.0")
     assert [(coach.split()[-1], n, hours) for _month, coach, n, hours in coaching.workload] == [("Zinsou", 1, Decimal("8.0"))]
+    assert [(row.count, row.hours, row.entrepreneurs) for row in coaching.by_coach] == [(1, Decimal("8.0"), 3)]
     assert [(row["sessions"], row["minutes"]) for row in coach_workload(cohort)] == [(1, 480)]
 
 
