@@ -8,6 +8,7 @@ from django.contrib import admin
 from cohorts.admin import ApplicationAdmin as CohortsApplicationAdmin
 from cohorts.admin import CoachListFilter, CohortListFilter
 from cohorts.models import Application
+from core.forms import choice_list_field
 
 from .models import ActionItem, CoachAssignment, CoachDigest, CoachingSession, CoachingTopic, EventAttendance, GroupEvent
 
@@ -101,12 +102,7 @@ class EventAttendanceAdmin(admin.ModelAdmin):
 class CoachingSessionForm(forms.ModelForm):
     """The topics as ticked boxes with their labels, never the stored list."""
 
-    topic_tags = forms.MultipleChoiceField(
-        label=CoachingSession._meta.get_field("topic_tags").verbose_name,
-        choices=CoachingTopic.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    topic_tags = choice_list_field(CoachingSession, "topic_tags", CoachingTopic.choices)
 
     class Meta:
         model = CoachingSession

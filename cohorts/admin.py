@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_exports import SafeExportMixin
+from core.forms import choice_list_field
 
 from .eligibility import profile_rows
 from .models import (
@@ -448,12 +449,7 @@ def _transition_action(to_status: str, description):
 class ApplicationAdminForm(forms.ModelForm):
     """The partnership types as boxes to tick, stored as the list of their codes; the language by name."""
 
-    partnership_types = forms.MultipleChoiceField(
-        label=_("types de partenariat recherchés"),
-        choices=PartnershipType.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    partnership_types = choice_list_field(Application, "partnership_types", PartnershipType.choices)
     language = forms.ChoiceField(label=_("langue"), choices=settings.LANGUAGES)
 
     class Meta:

@@ -14,3 +14,11 @@ def form_add_validation_error(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def choice_list_field(model, name: str, choices) -> forms.MultipleChoiceField:
+    """A model's JSON list of stored choice values, edited as labelled boxes to tick (a person never sees or
+    types the stored list); labelled with the model field's name."""
+    return forms.MultipleChoiceField(
+        label=model._meta.get_field(name).verbose_name, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )

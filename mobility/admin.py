@@ -20,6 +20,7 @@ from cohorts.admin import (
     ReadOnlyInline,
     service_action,
 )
+from core.forms import choice_list_field
 from core.meeting_time import meeting_time
 from partners.models import OrganisationContact, Sector
 
@@ -79,12 +80,7 @@ class TargetPartnerInline(admin.TabularInline):
 class MobilityPlanForm(forms.ModelForm):
     """The sectors as ticked boxes with their labels, never the stored list."""
 
-    sectors = forms.MultipleChoiceField(
-        label=MobilityPlan._meta.get_field("sectors").verbose_name,
-        choices=Sector.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    sectors = choice_list_field(MobilityPlan, "sectors", Sector.choices)
 
     class Meta:
         model = MobilityPlan
