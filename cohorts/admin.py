@@ -50,7 +50,7 @@ from .models import (
     ScreeningJob,
     SelectionDecision,
 )
-from .resources import ApplicationImportResource, ApplicationResource  # the export: the same columns as the staff list
+from .resources import ApplicationResource, column_mapping_rows  # the export: the same columns as the staff list
 from .services import application_transition
 from .services.apply import MAX_DOCUMENT_SIZE, document_content_type
 from .services.screening import criterion_value_clean
@@ -617,18 +617,10 @@ class ApplicationImportAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("correspondance des colonnes"))
     def mapping_display(self, obj: ApplicationImport) -> str:
         """Each column of the file and the field it went to (or "ignorée"), never the stored JSON."""
-        mapping = obj.column_mapping or {}
-        if not mapping.get("headers"):
+        rows = column_mapping_rows(obj.column_mapping)
+        if not rows:
             return _("Colonnes reconnues d'après leur en-tête")
-        labels = ApplicationImportResource.labels()
-        return format_html_join(
-            "",
-            "<div>{} → {}</div>",
-            (
-                (header, labels.get(name) or _("ignorée"))
-                for header, name in zip(mapping["headers"], mapping.get("fields", []), strict=False)
-            ),
-        )
+        return format_html_join("", "<div>{} → {}</div>", ((header, label or _("ignorée")) for header, label in rows))
 
 
 @admin.register(ScreeningJob)

@@ -717,3 +717,12 @@ def import_template(*, language: str, file_format: str) -> tuple[bytes, str]:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";" if language == "fr" else ",").writerow(headers)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+
+
+def column_mapping_rows(mapping: dict | None) -> list[tuple[str, str]]:
+    """(column of the file, field's label or "" when ignored) of a kept column mapping, never its internal
+    names: the import's status page and its admin page show it so."""
+    mapping = mapping or {}
+    labels = ApplicationImportResource.labels()
+    headers, fields = mapping.get("headers") or [], mapping.get("fields") or []
+    return [(header, labels.get(name, "")) for header, name in zip(headers, fields, strict=False)]

@@ -39,6 +39,8 @@ CRITERION_STEPS: dict[str, int] = {
     CriterionField.COMPANY_AGE: 2,
     CriterionField.IS_FORMAL: 2,
     CriterionField.TURNOVER_FLOOR: 2,
+    CriterionField.YEAR_FOUNDED: 2,
+    CriterionField.TURNOVER_AMOUNT: 2,
     CriterionField.EMPLOYEES: 2,
     CriterionField.SECTOR: 2,
     CriterionField.REGION: 2,
@@ -55,7 +57,7 @@ def criterion_step(criterion: EligibilityCriterion) -> int:
 def call_conditions(application: Application) -> dict[int, list[EligibilityCriterion]]:
     """The call's active eligibility criteria, per step that asks for what they read."""
     conditions: dict[int, list[EligibilityCriterion]] = {}
-    for criterion in application.cohort.criteria.filter(is_active=True):
+    for criterion in application.cohort.criteria.filter(is_active=True).order_by("order", "pk"):
         conditions.setdefault(criterion_step(criterion), []).append(criterion)
     return conditions
 

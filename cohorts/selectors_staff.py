@@ -115,7 +115,12 @@ def application_for_staff_page() -> QuerySet[Application]:
             queryset=ApplicationTransition.objects.select_related("by").order_by("at", "pk"),
             to_attr="page_transitions",
         ),
-        Prefetch("cohort__criteria", queryset=EligibilityCriterion.objects.order_by("order", "pk"), to_attr="page_criteria"),
+        Prefetch(
+            "cohort__criteria",
+            # The criteria the screening judges: inactive ones were not checked, so they are not shown as met.
+            queryset=EligibilityCriterion.objects.filter(is_active=True).order_by("order", "pk"),
+            to_attr="page_criteria",
+        ),
     )
 
 

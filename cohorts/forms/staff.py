@@ -34,11 +34,6 @@ def _cohorts() -> QuerySet[Cohort]:
     return Cohort.objects.select_related("programme__watched_region_group").order_by("programme__code", "number")
 
 
-class CohortChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Cohort) -> str:
-        return f"{obj.programme.name} – {obj.name}"  # the programme's name, never its code
-
-
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.name} ({obj.country.name})"  # regions of several programmes' countries side by side
@@ -134,7 +129,7 @@ class ApplicationImportForm(forms.Form):
         help_text=_("5 Mo au plus. CSV en UTF-8 ou Windows-1252 (Latin-1), séparateur virgule ou point-virgule."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-    cohort = CohortChoiceField(
+    cohort = forms.ModelChoiceField(  # a cohort reads by its programme's name (Cohort.__str__)
         label=_("Cohorte des lignes qui n'en indiquent pas"),
         queryset=Cohort.objects.none(),
         required=False,

@@ -79,10 +79,6 @@ def application_resume(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cohorts:application_detail", pk=application.pk)
 
 
-def partnership_type_labels(application: Application) -> list[str]:
-    return application.partnership_type_labels
-
-
 def _step_context(application: Application, step: int, **extra) -> dict:
     """What a step page shows. A step is ticked complete only once passed, with every required answer
     and every condition of the call on its answers met; a passed step that lacks either is flagged."""
@@ -120,7 +116,7 @@ def _step_context(application: Application, step: int, **extra) -> dict:
         "step_unmet": unmet.get(step, []) if passed else [],
         "step_conditions": conditions.get(step, []) if not passed else [],
         "unmet": sorted(unmet.items()),
-        "partnership_labels": partnership_type_labels(application),
+        "partnership_labels": application.partnership_type_labels,
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
         **extra,
     }
@@ -265,7 +261,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if application.is_editable
         else [],
         "unmet": sorted(selectors_apply.application_unmet_conditions(application).items()) if application.is_editable else [],
-        "partnership_labels": partnership_type_labels(application),
+        "partnership_labels": application.partnership_type_labels,
         "show_fictitious_banner": application.cohort.programme.is_fictitious,
     }
     return render(request, "cohorts/apply/detail.html", context)

@@ -39,6 +39,7 @@ from ..resources import (
     ApplicationResource,
     ImportFileError,
     SourceTable,
+    column_mapping_rows,
     import_template,
     spreadsheet_read,
 )
@@ -304,7 +305,8 @@ def _import_check(request: HttpRequest, context: dict, *, token: str, entry: dic
     # Kept with the mapping just used, so that "change the mapping" starts from it; confirmable only when valid.
     entry.pop("rows", None)
     if not report.rows:
-        context["form"].add_error("file", _("Le fichier ne contient aucune ligne de candidature."))
+        # A message, not a form error: after the mapping step the upload form is not bound.
+        messages.error(request, _("Le fichier ne contient aucune ligne de candidature."))
     elif report.is_valid:
         entry["rows"] = len(report.rows)
         context["confirm_form"] = ApplicationImportConfirmForm(initial={"token": token})
@@ -423,19 +425,12 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("cohorts:application_import_status", pk=job.pk)
 
 
-def _mapping_rows(mapping: dict) -> list[tuple[str, str]]:
-    """(column of the file, field's label or "" when ignored) of a kept mapping, never its internal names."""
-    labels = ApplicationImportResource.labels()
-    headers, fields = mapping.get("headers") or [], mapping.get("fields") or []
-    return [(header, labels.get(name, "")) for header, name in zip(headers, fields, strict=False)]
-
-
 @role_required(Role.STAFF)
 @require_http_methods(["GET"])
 def application_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where an import stands; htmx asks again for the status block every 2 s until it is finished."""
     job = get_object_or_404(ApplicationImport.objects.select_related("requested_by", "cohort__programme"), pk=pk)
-    context = {"job": job, "import_status": ImportStatus, "column_mapping": _mapping_rows(job.column_mapping)}
+    context = {"job": job, "import_status": ImportStatus, "column_mapping": column_mapping_rows(job.column_mapping)}
     if request.headers.get("HX-Request") == "true":
         response = render(request, "cohorts/staff/_application_import_status.html", context)
     else:

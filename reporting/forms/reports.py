@@ -14,15 +14,10 @@ from ..selectors_reports import report_programmes_for_user
 from ..services.reports import report_request_validate
 
 
-class CohortChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, cohort: Cohort) -> str:
-        return str(cohort)
-
-
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rapport"), choices=ReportKind.choices)
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
-    cohort = CohortChoiceField(
+    cohort = forms.ModelChoiceField(  # a cohort reads by its programme's name (Cohort.__str__)
         label=_("Cohorte"),
         queryset=None,
         required=False,
