@@ -16,10 +16,12 @@ from .models import (
     Anonymisation,
     B2BMeeting,
     FollowUpCheckIn,
+    MobilityPlan,
     Partnership,
     PersonalDataExport,
     RetentionRun,
     SupportNeed,
+    TargetPartner,
     Trip,
     VisaDocument,
     VisaFile,
@@ -53,6 +55,18 @@ def _record(instance: models.Model | None, *, exclude: tuple[str, ...] = ()) -> 
         label = str(field.verbose_name)
         record[label[:1].upper() + label[1:]] = _value(instance, field)
     return record
+
+
+def _plan_record(application) -> dict:
+    plan = MobilityPlan.objects.filter(application=application).first()
+    if plan is None:
+        return {}
+    return {
+        **_record(plan, exclude=("validated_by",)),
+        str(TargetPartner._meta.verbose_name_plural).capitalize(): [
+            _record(target, exclude=("plan",)) for target in plan.targets.select_related("organisation")
+        ],
+    }
 
 
 def _applications(entrepreneur: Entrepreneur | None) -> QuerySet[Application]:
@@ -92,6 +106,7 @@ def personal_data_of(*, user: User) -> dict:
                     if visa_file
                     else [],
                 },
+                str(MobilityPlan._meta.verbose_name).capitalize(): _plan_record(application),
                 str(Trip._meta.verbose_name_plural).capitalize(): [
                     {
                         **_record(trip),
@@ -106,7 +121,7 @@ def personal_data_of(*, user: User) -> dict:
                     for partnership in Partnership.objects.filter(application=application).select_related("organisation")
                 ],
                 str(CoachingSession._meta.verbose_name_plural).capitalize(): [
-                    _record(session, exclude=("event",))
+                    _record(session, exclude=("event", "private_notes"))  # the coach's notes are not the person's
                     for session in CoachingSession.objects.filter(application=application).select_related("coach__user")
                 ],
                 str(FollowUpCheckIn._meta.verbose_name_plural).capitalize(): [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_queue
 from accounts.models import User
 from coaching.models import CoachAssignment
+from coaching.services import coach_is_assigned
 from cohorts.models import Application
 from partners.models import Organisation, OrganisationKind, Sector
 
@@ -117,7 +118,7 @@ def mobility_plan_review(*, plan: MobilityPlan, by: User, approve: bool, comment
     """A coach assigned to the entrepreneur approves the submitted plan, or sends it back (a comment is
     then required)."""
     plan = MobilityPlan.objects.select_for_update(of=("self",)).select_related("application__entrepreneur__user").get(pk=plan.pk)
-    if not CoachAssignment.objects.filter(coach__user=by, application=plan.application, ended_on__isnull=True).exists():
+    if not hasattr(by, "coach") or not coach_is_assigned(coach=by.coach, application=plan.application):
         raise PermissionDenied
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Seul un plan soumis se valide ou se renvoie."))

@@ -19,16 +19,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import OutgoingEmail, User
-from coaching.models import CoachingSession
-from cohorts.models import Application, ApplicationDocument, Review, ReviewScore
+from coaching.models import ActionItem, CoachingSession
+from cohorts.models import Application, ApplicationDocument, ApplicationTransition, Review, ReviewScore, SelectionDecision
 from core.jobs import JobStatus, job_claim, job_enqueue, job_finish, job_heartbeat
 from core.storage import private_storage
 from partners.models import Entrepreneur
 
 from .models import (
     Anonymisation,
+    B2BMeeting,
+    FollowUpCheckIn,
+    MobilityPlan,
+    Partnership,
     PersonalDataExport,
     RetentionRun,
+    SupportNeed,
+    TargetPartner,
     TripStatus,
     VisaDocument,
     VisaFile,
@@ -211,8 +217,29 @@ def person_anonymise(*, entrepreneur: Entrepreneur, by: User, reason: str) -> An
     ReviewScore.objects.filter(review__application__in=applications).exclude(comment="").update(comment=ERASED)
     sessions = CoachingSession.objects.filter(application__in=applications)
     sessions.update(topics=ERASED, private_notes="")
-    sessions.exclude(action_items="").update(action_items=ERASED)
     CoachingSession.history.filter(application_id__in=applications.values("pk")).update(topics=ERASED, private_notes="")
+    # Every other text written by or about the person, and the history copies of it.
+    in_applications = {"application__in": applications}
+    for queryset, fields in (
+        (sessions, ("action_items",)),
+        (CoachingSession.history.filter(application_id__in=applications.values("pk")), ("action_items",)),
+        (ActionItem.objects.filter(**in_applications), ("title",)),
+        (MobilityPlan.objects.filter(**in_applications), ("objectives", "agenda_wishes", "coach_comment")),
+        (TargetPartner.objects.filter(plan__application__in=applications), ("reason",)),
+        (B2BMeeting.objects.filter(trip__application__in=applications), ("notes",)),
+        (Partnership.objects.filter(**in_applications), ("description",)),
+        (Partnership.history.filter(application_id__in=applications.values("pk")), ("description",)),
+        (FollowUpCheckIn.objects.filter(**in_applications), ("notes",)),
+        (SupportNeed.objects.filter(**in_applications), ("description",)),
+        (SelectionDecision.objects.filter(**in_applications), ("reason_fr", "reason_en", "override_reason")),
+        (
+            SelectionDecision.history.filter(application_id__in=applications.values("pk")),
+            ("reason_fr", "reason_en", "override_reason"),
+        ),
+        (ApplicationTransition.objects.filter(**in_applications), ("note",)),
+    ):
+        for field in fields:
+            queryset.exclude(**{field: ""}).update(**{field: ERASED})
 
     for visa_file in VisaFile.objects.filter(application__in=applications):
         visa_documents = VisaDocument.objects.filter(visa_file=visa_file).exclude(file="")
@@ -221,7 +248,7 @@ def person_anonymise(*, entrepreneur: Entrepreneur, by: User, reason: str) -> An
         VisaFile.objects.filter(pk=visa_file.pk).update(
             passport_number="", passport_expires_on=None, passport_scan="", refusal_details=""
         )
-        visa_file.history.filter(id=visa_file.pk).update(passport_scan="", refusal_details="")
+        visa_file.history.filter(id=visa_file.pk).update(passport_scan="", passport_expires_on=None, refusal_details="")
 
     # The stored names are in the programme's language, whatever the language of the staff member.
     with translation.override(settings.LANGUAGE_CODE):

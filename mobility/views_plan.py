@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import role_required, staff_required
 from accounts.models import Role
-from coaching.models import CoachAssignment
-from cohorts.models import Application, Cohort
+from coaching.selectors import coach_assignment_or_404
+from cohorts.models import Application, ApplicationStatus, Cohort
 from core.forms import form_add_validation_error
+from core.spreadsheets import parse_id
 from partners.models import Organisation, OrganisationKind, Sector
 
 from . import services_plan as services
@@ -94,14 +95,7 @@ def plan_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
 
 @role_required(Role.COACH)
 def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
-    assignment = (
-        CoachAssignment.objects.filter(coach__user=request.user, application_id=application_pk, ended_on__isnull=True)
-        .select_related("application__entrepreneur")
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    application = assignment.application
+    application = coach_assignment_or_404(request.user, application_pk).application
     plan = _plan(application)
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST" and plan is not None and form.is_valid():
@@ -124,13 +118,13 @@ def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan's state for one cohort (the selected entrepreneurs without a plan too)."""
     cohorts = Cohort.objects.select_related("programme").order_by("-programme__pk", "-number")
-    cohort = cohorts.filter(pk=request.GET.get("cohort") or 0).first() or cohorts.first()
+    cohort = cohorts.filter(pk=parse_id(request.GET.get("cohort")) or 0).first() or cohorts.first()
     applications = []
     counts = {}
     if cohort is not None:
         applications = list(
             Application.objects.filter(cohort=cohort)
-            .filter(Q(status="selected") | Q(mobility_plan__isnull=False))
+            .filter(Q(status=ApplicationStatus.SELECTED) | Q(mobility_plan__isnull=False))
             .select_related("entrepreneur", "mobility_plan")
             .annotate(targets=Count("mobility_plan__targets"))
             .order_by("entrepreneur__last_name", "entrepreneur__first_name")

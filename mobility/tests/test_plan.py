@@ -98,3 +98,8 @@ def test_another_coach_or_entrepreneur_reaches_nothing(client, assignment):
     EntrepreneurFactory(user=other)
     client.force_login(other)
     assert client.get(reverse("mobility:plan_edit", args=[assignment.application_id])).status_code == 404
+
+
+def test_a_malformed_cohort_in_the_staff_list_is_ignored(client):
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    assert client.get(reverse("mobility:plan_list"), {"cohort": "abc"}).status_code == 200

@@ -17,7 +17,7 @@ from core.jobs import JobStatus
 from core.storage import private_storage
 from mobility.models import Anonymisation, PersonalDataExport, RetentionRun, VisaFile
 from mobility.services_privacy import retention_run_execute, retention_schedule
-from mobility.tests.factories import TripFactory, VisaDocumentFactory, VisaFileFactory
+from mobility.tests.factories import MobilityPlanFactory, TripFactory, VisaDocumentFactory, VisaFileFactory
 from partners.tests.factories import EntrepreneurFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def test_asking_twice_while_one_is_prepared_makes_one_export():
 
 def test_staff_anonymise_a_person_from_their_page(client, django_capture_on_commit_callbacks):
     user, entrepreneur, application, visa_file = entrepreneur_with_everything()
+    plan = MobilityPlanFactory(application=application, objectives="Un distributeur à Anvers, M. Peeters")
     names = [application.documents.get().file.name, visa_file.passport_scan.name]
     staff = UserFactory(roles=[Role.STAFF])
     client.force_login(staff)
@@ -173,6 +174,8 @@ def test_staff_anonymise_a_person_from_their_page(client, django_capture_on_comm
     assert "Sarr" not in str(entrepreneur) and entrepreneur.email.endswith("@anonyme.invalid")
     assert not user.is_active and not user.has_usable_password() and "Sarr" not in user.get_full_name()
     assert application.motivation == "—" and visa_file.passport_number == "" and not visa_file.passport_scan
+    plan.refresh_from_db()
+    assert plan.objectives == "—" and "Anvers" not in plan.objectives
     assert not any(stored(name) for name in names)
     assert not application.history.filter(motivation__contains="cashew").exists()
     record = Anonymisation.objects.get()
