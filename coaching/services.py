@@ -137,6 +137,8 @@ def coaching_session_log(
                 ]
             )
     except IntegrityError:  # the same form sent twice at the same moment: the other request recorded it
+        if client_token is None:
+            raise
         return CoachingSession.objects.get(client_token=client_token), False
     return session, True
 
@@ -256,18 +258,28 @@ def group_event_create(
 @transaction.atomic
 def event_attendance_record(*, event: GroupEvent, present: set[int], coach: Coach | None, by: User) -> tuple[int, int]:
     """Tick who came to a group event, in one go, for the cohort's entrepreneurs. Everyone listed gets a
-    row (present or absent); a coach who led it gets one group session per attendee (their time counts
+    row (present or absent); a coach who led it gets one group session per attendee assigned to them (their time counts
     once in the workload, see selectors.coach_workload). Saving again updates rows, never duplicates.
     Returns (present, absent)."""
     applications = list(event_applications(event))
     if set(present) - {a.pk for a in applications}:
         raise ValidationError(_("Une des personnes cochées n'est pas de cette cohorte."))
     minutes = max(MIN_MINUTES, min(MAX_MINUTES, int((event.ends_at - event.starts_at).total_seconds() // 60)))
+    # Sessions only for the attendees the coach is assigned to: the same rule as logging one by hand.
+    assigned = (
+        set(
+            CoachAssignment.objects.filter(coach=coach, ended_on__isnull=True, application__in=applications).values_list(
+                "application_id", flat=True
+            )
+        )
+        if coach is not None
+        else set()
+    )
     kind = SessionKind.BOOSTCAMP if event.kind == EventKind.BOOSTCAMP else SessionKind.GROUP
     for application in applications:
         came = application.pk in present
         EventAttendance.objects.update_or_create(event=event, application=application, defaults={"attended": came})
-        if coach is None:
+        if application.pk not in assigned:
             continue
         session = CoachingSession.objects.filter(event=event, application=application, coach=coach).first()
         if came and session is None:

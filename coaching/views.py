@@ -80,6 +80,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         CoachingSession.objects.select_related("coach", "application__entrepreneur"), pk=pk, coach__user=request.user
     )
+    if session.event_id:
+        # An event's sessions share its duration (the coach's time counts once): they change with its attendance.
+        messages.info(request, _("Cette séance vient d'un événement collectif : corrigez-la depuis l'appel de l'événement."))
+        return redirect("coaching:event_attendance", pk=session.event_id)
     initial = {
         "held_on": session.held_on,
         "duration_minutes": session.duration_minutes,

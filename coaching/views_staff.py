@@ -21,6 +21,11 @@ from .forms_staff import AssignForm
 from .models import CoachAssignment
 
 
+def _hours(minutes: int) -> float:
+    """Hours to one decimal, the same on the page and in the export."""
+    return round((minutes or 0) / 60, 1)
+
+
 @staff_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/staff/cohort_list.html", {"cohorts": selectors.cohorts_with_coaching()})
@@ -40,17 +45,16 @@ def _overview(request: HttpRequest, cohort: Cohort, form: AssignForm, status: in
     today = timezone.localdate()
     applications = list(selectors.coached_applications(cohort))
     quiet_only = request.GET.get("quiet") == "1"
-    rows = [(application, selectors.is_quiet(application, today)) for application in applications]
-    if quiet_only:
-        rows = [row for row in rows if row[1]]
+    all_rows = [(application, selectors.is_quiet(application, today)) for application in applications]
+    rows = [row for row in all_rows if row[1]] if quiet_only else all_rows
     workload = selectors.coach_workload(cohort)
     context = {
         "cohort": cohort,
         "rows": rows,
         "quiet_only": quiet_only,
         "quiet_days": selectors.QUIET_DAYS,
-        "quiet_count": sum(1 for application in applications if selectors.is_quiet(application, today)),
-        "total_hours": round(sum(application.minutes for application in applications) / 60, 1),
+        "quiet_count": sum(1 for _application, quiet in all_rows if quiet),
+        "total_hours": _hours(sum(application.minutes for application in applications)),
         "total_sessions": sum(application.sessions_count for application in applications),
         "overdue_count": sum(application.overdue_actions for application in applications),
         "chart": workload_chart(workload),
@@ -104,7 +108,7 @@ def cohort_export(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         _("Séances"),
         _("Heures"),
         _("Dernière séance"),
-        _("Sans séance depuis 30 jours"),
+        _("Sans séance depuis %(quiet_days)s jours") % {"quiet_days": selectors.QUIET_DAYS},
         _("Actions ouvertes"),
         _("Actions en retard"),
     ]
@@ -115,7 +119,7 @@ def cohort_export(request: HttpRequest, cohort_pk: int) -> HttpResponse:
                 application.company.name if application.company else "",
                 ", ".join(a.coach.user.get_full_name() for a in application.active_assignments),
                 application.sessions_count,
-                round(application.minutes / 60, 2),
+                _hours(application.minutes),
                 application.last_session_on,
                 _("oui") if selectors.is_quiet(application, today) else _("non"),
                 application.open_actions,

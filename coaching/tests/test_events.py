@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import CoachingSession, EventAttendance, GroupEvent
+from coaching.models import CoachAssignment, CoachingSession, EventAttendance, GroupEvent
 from coaching.selectors import coach_workload
 from coaching.tests.factories import CoachAssignmentFactory, GroupEventFactory
 from cohorts.models import ApplicationStatus
@@ -46,12 +46,19 @@ def test_a_coach_creates_a_boostcamp_and_ticks_who_came_in_one_screen(client):
     url = reverse("coaching:event_attendance", args=[event.pk])
     page = client.get(url).content.decode()
     assert all(str(a.entrepreneur) in page for a in [assignment.application, *others])
+    CoachAssignment.objects.create(application=others[0], coach=assignment.coach)
     present = [assignment.application.pk, others[0].pk]
     client.post(url, {"present": present, "i_led_it": "on"})
     client.post(url, {"present": present, "i_led_it": "on"})  # saved twice
     assert EventAttendance.objects.filter(event=event, attended=True).count() == 2
     assert EventAttendance.objects.filter(event=event, attended=False).count() == 1
     assert CoachingSession.objects.filter(event=event).count() == 2
+    # Present but not coached by this coach: attendance recorded, no session in their name.
+    client.post(url, {"present": [*present, others[1].pk], "i_led_it": "on"})
+    assert EventAttendance.objects.get(event=event, application=others[1]).attended
+    assert not CoachingSession.objects.filter(event=event, application=others[1]).exists()
+    session = CoachingSession.objects.filter(event=event).first()
+    assert client.get(reverse("coaching:session_edit", args=[session.pk]))["Location"] == url
     workload = coach_workload(cohort)
     assert [(row["minutes"], row["sessions"]) for row in workload] == [(480, 1)]  # 8 hours once, not 16
     client.post(url, {"present": [assignment.application.pk], "i_led_it": "on"})  # one was ticked by mistake
