@@ -298,6 +298,7 @@ def _invitations_and_meetings(rng, trips, met, companies, never_met, orgs) -> di
                 organisation=org,
                 invitation=invitation,
                 starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=1),
                 city=org.city,
                 outcome=rng.choice(
                     [MeetingOutcome.NO_INTEREST, MeetingOutcome.INFORMATION, MeetingOutcome.INFORMATION, MeetingOutcome.FOLLOW_UP]

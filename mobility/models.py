@@ -374,6 +374,10 @@ class Invitation(models.Model):
         return f"{self.trip.application.entrepreneur} → {self.organisation}"
 
 
+#: Where B2B meetings happen (Belgium) and, for the odd online or Dakar meeting, Senegal.
+MEETING_TIME_ZONES = [("Europe/Brussels", _("Heure de Bruxelles")), ("Africa/Dakar", _("Heure de Dakar"))]
+
+
 class MeetingOutcome(models.TextChoices):
     NO_INTEREST = "no_interest", _("Pas d'intérêt")
     INFORMATION = "information", _("Échange d'informations")
@@ -390,7 +394,12 @@ class B2BMeeting(models.Model):
         Invitation, verbose_name=_("invitation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     starts_at = models.DateTimeField(_("date et heure"))
+    ends_at = models.DateTimeField(_("fin"))
+    #: The zone of the place where the meeting happens (B2B meetings are in Belgium: Brussels time);
+    #: starts_at and ends_at are instants, shown in this zone with Dakar time beside them.
+    time_zone = models.CharField(_("fuseau horaire"), max_length=40, choices=MEETING_TIME_ZONES, default="Europe/Brussels")
     city = models.CharField(_("ville"), max_length=100, blank=True)
+    place = models.CharField(_("lieu"), max_length=250, blank=True, help_text=_("Adresse ou salle du rendez-vous."))
     outcome = models.CharField(_("résultat"), max_length=16, choices=MeetingOutcome.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -400,6 +409,7 @@ class B2BMeeting(models.Model):
         verbose_name = _("rendez-vous B2B")
         verbose_name_plural = _("rendez-vous B2B")
         ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start")]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {meeting_time(self.starts_at)}"
@@ -540,6 +550,10 @@ class FollowUpCheckIn(models.Model):
     orders_count = models.PositiveSmallIntegerField(_("commandes"), default=0)
     orders_value_eur = models.DecimalField(_("valeur des commandes (EUR)"), max_digits=14, decimal_places=2, default=0)
     jobs_created = models.PositiveSmallIntegerField(_("emplois créés"), default=0)
+    # The questions asked alike of participants and of the comparison group (eligible, not selected):
+    # unknown (None) until answered.
+    has_belgian_partner = models.BooleanField(_("partenariat avec une entreprise belge"), null=True, blank=True)
+    exports_to_europe = models.BooleanField(_("exporte vers l'Europe"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ApplicationScopedQuerySet.as_manager()

@@ -133,6 +133,13 @@ class Application(models.Model):
     gender_commitment = models.TextField(_("engagement genre"), blank=True)
     environmental_commitment = models.TextField(_("engagement environnemental"), blank=True)
     declaration_accepted_at = models.DateTimeField(_("déclaration acceptée le"), null=True, blank=True)
+    #: Given at application time: if not selected, the applicant agrees to answer the short follow-up
+    #: questionnaire at +6 and +12 months (the comparison group of the impact analysis).
+    follow_up_consent = models.BooleanField(
+        _("accepte le questionnaire de suivi même si non retenu·e"),
+        default=False,
+        help_text=_("Deux questions courtes à 6 et 12 mois, pour comparer les résultats des participants et des autres."),
+    )
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     is_eligible = models.BooleanField(_("éligible"), null=True, blank=True)
     eligibility_checked_at = models.DateTimeField(_("éligibilité vérifiée le"), null=True, blank=True)

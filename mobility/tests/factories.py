@@ -96,6 +96,7 @@ class B2BMeetingFactory(factory.django.DjangoModelFactory):
     trip = factory.SubFactory(TripFactory)
     organisation = factory.SubFactory(BelgianCompanyFactory)
     starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2023, 5, 16, 10, 0)))
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=1))
     city = "Bruxelles"
 
 
