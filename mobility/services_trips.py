@@ -35,7 +35,9 @@ def b2b_meeting_check(
     if time_zone not in dict(MEETING_TIME_ZONES):
         raise ValidationError({"time_zone": ValidationError(_("Fuseau horaire inconnu."), code="unknown_time_zone")})
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": ValidationError(_("La fin du rendez-vous doit suivre son début."), code="ends_before_start")})
+        raise ValidationError(
+            {"ends_at": ValidationError(_("La fin du rendez-vous doit suivre son début."), code="ends_before_start")}
+        )
     zone = zoneinfo.ZoneInfo(time_zone)
     first_day, last_day = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
     if first_day < trip.departs_on or last_day > trip.returns_on:
