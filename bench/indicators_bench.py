@@ -127,9 +127,9 @@ def build_follow_up() -> None:
             )
             invitations.append(Invitation(trip=trip, organisation=company, email=f"contact@{company.pk}.example.be",
                                           status=status, sent_at=sent, answered_at=answered))  # fmt: skip
-        for company in companies[:3]:
-            meetings.append(B2BMeeting(trip=trip, organisation=company, starts_at=timezone.make_aware(
-                datetime.datetime(trip.departs_on.year, trip.departs_on.month, trip.departs_on.day, 10, 0)) + datetime.timedelta(days=2)))  # fmt: skip
+        for hour, company in enumerate(companies[:3], start=10):
+            starts = timezone.make_aware(datetime.datetime(trip.departs_on.year, trip.departs_on.month, trip.departs_on.day, hour, 0)) + datetime.timedelta(days=2)  # fmt: skip
+            meetings.append(B2BMeeting(trip=trip, organisation=company, starts_at=starts, ends_at=starts + datetime.timedelta(hours=1)))  # fmt: skip
         if trip.status == "completed" and rng.random() < 0.6:
             partnerships.append(Partnership(
                 application_id=trip.application_id, organisation=companies[0], type=rng.choice(["export", "representation", "training"]),
