@@ -115,7 +115,8 @@ def directory_export(request: HttpRequest) -> HttpResponse:
         return redirect("mobility:directory")
     form = DirectoryFilterForm(request.GET)
     companies = selectors.belgian_companies_directory(form.filters())
-    return dataset_response(directory_dataset(companies), export_format, _("entreprises-belges"))
+    stem = "belgian-companies" if (translation.get_language() or "fr").startswith("en") else "entreprises-belges"
+    return dataset_response(directory_dataset(companies), export_format, stem)
 
 
 @staff_required

@@ -11,8 +11,8 @@ _SEPARATORS = re.compile(r"[\s.\-/\u00a0\u202f]")
 
 
 def enterprise_number_normalise(value) -> str:
-    """The digits of an enterprise number as typed ("" for nothing). A number of nine digits (written
-    before 2005, without its leading 0) gets its 0 back. Anything else is returned as typed (stripped)
+    """The digits of an enterprise number as typed ("" for nothing). A number of nine digits not starting
+    with 0 (as written before 2005, without its leading 0) gets its 0 back. Anything else is returned as typed (stripped)
     so that the validator can say what is wrong with it."""
     text = str(value or "").strip()
     if isinstance(value, float) and value.is_integer():  # a spreadsheet cell read as a number
@@ -22,7 +22,7 @@ def enterprise_number_normalise(value) -> str:
         compact = compact[2:]
     if not compact.isascii() or not compact.isdigit():
         return text
-    return compact.zfill(10) if len(compact) == 9 else compact
+    return "0" + compact if len(compact) == 9 and compact[0] != "0" else compact
 
 
 def enterprise_number_check_digits(first_eight: str) -> int:
