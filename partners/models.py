@@ -225,7 +225,7 @@ class OrganisationContact(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     language = models.CharField(
-        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")], default="fr"
+        _("langue"), max_length=8, choices=[("fr", _("Français")), ("en", _("Anglais")), ("nl", _("Néerlandais"))], default="fr"
     )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
 
