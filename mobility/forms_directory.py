@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partners.forms import agency_label
 from partners.models import BelgianRegion, CompanyLanguage, Organisation, Sector
 
 from .selectors_directory import MET, NEVER_MET, DirectoryFilters
@@ -43,6 +44,7 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["relay"].queryset = Organisation.objects.relay_agencies().order_by("name")
+        self.fields["relay"].label_from_instance = agency_label
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 

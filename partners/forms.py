@@ -12,6 +12,11 @@ from .validators import enterprise_number_display, enterprise_number_normalise, 
 CONTACT_LANGUAGES = [("fr", _("Français")), ("nl", _("Néerlandais")), ("en", _("Anglais"))]
 
 
+def agency_label(agency: Organisation) -> str:
+    """A relay agency as people call it: AWEX, FIT, hub.brussels."""
+    return agency.short_name or agency.name
+
+
 class BelgianCompanyForm(forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=200)
     enterprise_number = forms.CharField(
@@ -35,6 +40,8 @@ class BelgianCompanyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["relay_agency"].queryset = Organisation.objects.relay_agencies().order_by("name")
+        self.fields["relay_agency"].label_from_instance = agency_label
+        self.fields["languages"].label = _("Langues de travail")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -43,7 +43,9 @@ def companies():
     haven = BelgianCompanyFactory(
         name="Haven BV", city="Antwerpen", belgian_region="flanders", sector="logistics", relay_agency=fit, languages=["nl", "en"]
     )
-    bytes_ = BelgianCompanyFactory(name="Bytes SA", city="Bruxelles", belgian_region="brussels", sector="digital", languages=["fr", "nl"])
+    bytes_ = BelgianCompanyFactory(
+        name="Bytes SA", city="Bruxelles", belgian_region="brussels", sector="digital", languages=["fr", "nl"]
+    )
     OrganisationContactFactory(organisation=haven, full_name="Jan Peeters")
     B2BMeetingFactory(organisation=gaufres, starts_at=PAST)
     B2BMeetingFactory(organisation=gaufres, starts_at=PAST + datetime.timedelta(days=1))
@@ -77,7 +79,9 @@ def test_past_meetings_are_counted_and_sort_the_list(companies):
 
 
 def test_the_page_filters_from_the_query_string_and_ignores_bad_values(staff_client, companies):
-    response = staff_client.get(reverse("mobility:directory"), {"region": "flanders", "relay": "99999999999999999999", "sort": "x"})
+    response = staff_client.get(
+        reverse("mobility:directory"), {"region": "flanders", "relay": "99999999999999999999", "sort": "x"}
+    )
 
     assert response.status_code == 200
     assert [company.name for company in response.context["page"]] == ["Haven BV"]
@@ -140,7 +144,13 @@ def test_an_organisation_that_is_not_a_belgian_company_is_not_in_the_directory(s
 
 
 def _company_form(**changes) -> dict:
-    return {"name": "Nouvelle SRL", "enterprise_number": "BE 0200.000.043", "belgian_region": "brussels", "languages": ["fr", "en"], **changes}
+    return {
+        "name": "Nouvelle SRL",
+        "enterprise_number": "BE 0200.000.043",
+        "belgian_region": "brussels",
+        "languages": ["fr", "en"],
+        **changes,
+    }
 
 
 def test_staff_add_a_company_and_wrong_check_digits_keep_what_was_typed(staff_client):
@@ -197,13 +207,18 @@ def test_staff_add_edit_and_remove_a_contact(staff_client, companies):
     other = companies["haven"].contacts.get()
     assert staff_client.post(reverse("mobility:directory_contact_remove", args=[company.pk, other.pk])).status_code == 404
     staff_client.post(reverse("mobility:directory_contact_remove", args=[company.pk, contact.pk]))
-    assert not OrganisationContact.objects.filter(pk=contact.pk).exists() and OrganisationContact.objects.filter(pk=other.pk).exists()
+    assert (
+        not OrganisationContact.objects.filter(pk=contact.pk).exists()
+        and OrganisationContact.objects.filter(pk=other.pk).exists()
+    )
 
 
 def test_a_coach_cannot_write_to_the_directory(client, companies):
     client.force_login(UserFactory(roles=[Role.COACH]))
 
-    response = client.post(reverse("mobility:directory_contact_add", args=[companies["bytes"].pk]), {"full_name": "X", "email": "x@x.be"})
+    response = client.post(
+        reverse("mobility:directory_contact_add", args=[companies["bytes"].pk]), {"full_name": "X", "email": "x@x.be"}
+    )
 
     assert response.status_code == 404 and not companies["bytes"].contacts.exists()
 
@@ -251,7 +266,8 @@ def test_an_unreadable_file_is_refused_with_a_message(staff_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = staff_client.post(
-        reverse("mobility:directory_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a workbook", "application/octet-stream")}
+        reverse("mobility:directory_import"),
+        {"file": SimpleUploadedFile("x.xlsx", b"not a workbook", "application/octet-stream")},
     )
 
     assert response.status_code == 200 and response.context["form"].errors["file"]
