@@ -16,8 +16,8 @@ IMPORT_EXTENSIONS = (".csv", ".xlsx")
 SORTS = [
     ("name", _("Nom (A → Z)")),
     ("-name", _("Nom (Z → A)")),
-    ("-meetings", _("Rendez-vous (plus d'abord)")),
-    ("meetings", _("Rendez-vous (moins d'abord)")),
+    ("-meetings", _("Plus de rendez-vous")),
+    ("meetings", _("Moins de rendez-vous")),
 ]
 
 
