@@ -507,6 +507,7 @@ NEXT_STEPS = [
     ("Transmettre le projet de contrat de distribution.", NextStepOwner.COMPANY),
     ("Préparer une commande d'essai et ses conditions de transport.", NextStepOwner.ENTREPRENEUR),
 ]
+STREETS = ["Rue de la Loi", "Avenue Louise", "Quai de la Batte", "Rue Neuve", "Chaussée de Louvain", "Meir", "Boulevard d'Avroy"]
 #: Per diem paid in Dakar, in CFA francs, per day abroad.
 PER_DIEM_XOF = Decimal("45000")
 
@@ -550,7 +551,7 @@ def _trip_details(rng: random.Random, trips) -> None:
         contact = contacts.get(meeting.organisation_id)
         person = meeting.trip.application.entrepreneur
         meeting.contact = contact
-        meeting.place = f"{meeting.organisation.name}, {rng.choice(['salle de réunion', 'accueil', 'bureaux', 'showroom'])}"
+        meeting.place = f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
         meeting.attendees = f"{person.first_name} {person.last_name}" + (
             f" ; {contact.full_name} ({contact.position or 'contact'})" if contact else ""
         )

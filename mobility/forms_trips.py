@@ -229,7 +229,9 @@ class CostForm(forms.Form):
         error_messages={"invalid_choice": _("Devise inconnue : les coûts se saisissent en euros ou en francs CFA.")},
     )
     date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
-    note = forms.CharField(label=_("Note"), required=False, max_length=250)
+    note = forms.CharField(
+        label=_("Libellé"), required=False, max_length=250, help_text=_("Par exemple : Dakar – Bruxelles aller-retour.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

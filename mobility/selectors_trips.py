@@ -146,6 +146,9 @@ def agenda_weeks(trip: Trip, meetings: list[B2BMeeting]) -> list[CalendarWeek]:
                 )
             )
         hours = [(hour, 2 + (hour - first_hour) * SLOTS_PER_HOUR) for hour in range(first_hour, last_hour)]
+        if not blocks:  # a week of the trip without meetings: the day list says so, no empty grid
+            monday += datetime.timedelta(days=7)
+            continue
         weeks.append(
             CalendarWeek(
                 days=days,
