@@ -336,6 +336,24 @@ class TripAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related(*self.list_select_related)
 
 
+@admin.register(TripCost)
+class TripCostAdmin(admin.ModelAdmin):
+    list_display = ("trip", "category", "amount", "currency", "amount_eur", "date", "note")
+    list_filter = ("category", "currency", ("trip__application__cohort", CohortListFilter))
+    search_fields = ("trip__application__entrepreneur__last_name", "note")
+    list_select_related = ("trip__application__entrepreneur",)
+    autocomplete_fields = ("trip",)
+    readonly_fields = ("amount_eur",)
+    date_hierarchy = "date"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAdmin):
     list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at_both_zones")
