@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_directory, views_plan
+from . import views, views_directory, views_plan, views_trips
 
 app_name = "mobility"
 
@@ -39,4 +39,20 @@ urlpatterns = [
         views_directory.directory_import_template,
         name="directory_import_template",
     ),
+    # Trips and B2B meetings
+    path("equipe/voyages/", views_trips.trip_list, name="trip_list"),
+    path("equipe/voyages/nouveau/", views_trips.trip_create, name="trip_create"),
+    path("equipe/voyages/<int:pk>/", views_trips.trip_detail, name="trip_detail"),
+    path("equipe/voyages/<int:pk>/modifier/", views_trips.trip_edit, name="trip_edit"),
+    path("equipe/voyages/<int:pk>/statut/", views_trips.trip_status, name="trip_status"),
+    path("equipe/voyages/<int:pk>/agenda.ics", views_trips.trip_ics, name="trip_ics"),
+    path("equipe/voyages/<int:pk>/rendez-vous/nouveau/", views_trips.meeting_add, name="meeting_add"),
+    path("equipe/voyages/<int:pk>/couts/nouveau/", views_trips.cost_add, name="cost_add"),
+    path("equipe/voyages/couts/<int:pk>/supprimer/", views_trips.cost_remove, name="cost_remove"),
+    path("equipe/rendez-vous/", views_trips.meeting_list, name="meeting_list"),
+    path("equipe/rendez-vous/<int:pk>/modifier/", views_trips.meeting_edit, name="meeting_edit"),
+    path("equipe/rendez-vous/<int:pk>/annuler/", views_trips.meeting_cancel, name="meeting_cancel"),
+    path("equipe/rendez-vous/<int:pk>/resultat/", views_trips.meeting_outcome, name="meeting_outcome"),
+    path("accompagnement/voyage/", views_trips.my_trip, name="my_trip"),
+    path("accompagnement/voyage/<int:pk>/agenda.ics", views_trips.my_trip_ics, name="my_trip_ics"),
 ]

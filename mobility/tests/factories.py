@@ -19,6 +19,7 @@ from mobility.models import (
     SupportNeed,
     TargetPartner,
     Trip,
+    TripCost,
     VisaDocument,
     VisaFile,
 )
@@ -139,3 +140,13 @@ class SupportNeedFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     kind = "finance"
     description = "Besoin d'un préfinancement de commande"
+
+
+class TripCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripCost
+
+    trip = factory.SubFactory(TripFactory)
+    category = "flight"
+    amount = Decimal("650")
+    currency = "EUR"
