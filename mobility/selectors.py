@@ -3,8 +3,11 @@
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+
+from accounts.models import Role
+from coaching.models import CoachAssignment
 
 from .models import (
     MobilityPlan,
@@ -116,3 +119,19 @@ def partnership_page(partnership_pk: int, partnerships: QuerySet[Partnership]) -
         ),
         pk=partnership_pk,
     )
+
+
+def partnerships_readable_by(user) -> QuerySet[Partnership]:
+    """Who reads a partnership: staff all of them, the entrepreneur their own, a coach those of the
+    entrepreneurs currently assigned to them (read-only). Reviewers and the committee see none (the
+    committee reads the aggregated indicators)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if user.has_role(Role.STAFF):
+        return Partnership.objects.all()
+    visible = Q(application__entrepreneur__user=user)
+    if user.has_role(Role.COACH):
+        visible |= Q(
+            application__in=CoachAssignment.objects.filter(coach__user=user, ended_on__isnull=True).values("application_id")
+        )
+    return Partnership.objects.filter(visible)
