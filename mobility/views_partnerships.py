@@ -59,7 +59,12 @@ def _filters(params) -> dict:
     """The board's filters from a query string or the hidden fields of a card's form; unknown values
     are ignored (never an error)."""
     cohorts = Cohort.objects.select_related("programme").order_by("-programme__pk", "-number")
-    cohort = cohorts.filter(pk=parse_id(params.get("cohort")) or 0).first() or cohorts.first()
+    # By default the latest cohort that has partnerships (a cohort still in selection has none).
+    cohort = (
+        cohorts.filter(pk=parse_id(params.get("cohort")) or 0).first()
+        or cohorts.filter(pk__in=Partnership.objects.values("application__cohort")).first()
+        or cohorts.first()
+    )
     kind = params.get("type") if params.get("type") in PartnershipType.values else ""
     sector = params.get("sector") if params.get("sector") in Sector.values else ""
     return {"cohorts": cohorts, "cohort": cohort, "type": kind, "sector": sector}
