@@ -93,7 +93,9 @@ def _board_context(filters: dict, *, bound: StageMoveForm | None = None, bound_p
     }
     for partnership in pipeline_partnerships(partnerships):
         partnership.days_in_stage = (today - partnership.stage_changed_on).days
-        partnership.move_form = bound if partnership.pk == bound_pk else StageMoveForm(partnership=partnership)
+        partnership.move_form = (
+            bound if bound is not None and partnership.pk == bound_pk else StageMoveForm(partnership=partnership)
+        )
         columns[partnership.stage]["cards"].append(partnership)
     return {
         **filters,

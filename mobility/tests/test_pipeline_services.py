@@ -85,7 +85,9 @@ def test_dormant_and_ended_need_a_reason(partnership, staff, stage):
 
 def test_forward_moves_need_no_reason_and_a_dormant_partnership_may_revive(partnership, staff):
     services.partnership_stage_change(partnership=partnership, to_stage="active", by=staff, on=datetime.date(2024, 5, 1))
-    services.partnership_stage_change(partnership=partnership, to_stage="dormant", by=staff, note="Pause", on=datetime.date(2024, 6, 1))
+    services.partnership_stage_change(
+        partnership=partnership, to_stage="dormant", by=staff, note="Pause", on=datetime.date(2024, 6, 1)
+    )
     services.partnership_stage_change(partnership=partnership, to_stage="discussion", by=staff, on=datetime.date(2024, 7, 1))
     assert partnership.stage == "discussion"
 
@@ -175,7 +177,9 @@ def test_a_need_is_referred_then_its_outcome_recorded(partnership, staff):
     need = services.support_need_refer(need=need, organisation=adepme, on=today, by=staff)
     assert (need.status, need.referred_to, need.outcome) == (SupportNeedStatus.REFERRED, adepme, ReferralOutcome.PENDING)
 
-    need = services.support_need_outcome_record(need=need, outcome="not_eligible", on=today, note="Chiffre d'affaires trop faible")
+    need = services.support_need_outcome_record(
+        need=need, outcome="not_eligible", on=today, note="Chiffre d'affaires trop faible"
+    )
     assert need.status == SupportNeedStatus.REFERRED and need.outcome_note == "Chiffre d'affaires trop faible"
     need = services.support_need_outcome_record(need=need, outcome="received", on=today)
     assert need.status == SupportNeedStatus.RESOLVED and need.outcome == ReferralOutcome.RECEIVED

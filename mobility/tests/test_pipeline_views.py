@@ -221,14 +221,21 @@ def test_the_entrepreneur_reads_their_partnerships_and_adds_the_signed_agreement
     page = client.get(url).content.decode()
     assert "Lecture seule" in page and "Changer d&#x27;étape" not in page and "Ajouter une transaction" not in page
 
-    refused = client.post(url, {"title": "Accord", "file": SimpleUploadedFile("accord.pdf", b"MZ exe", content_type="application/pdf")})
+    refused = client.post(
+        url, {"title": "Accord", "file": SimpleUploadedFile("accord.pdf", b"MZ exe", content_type="application/pdf")}
+    )
     assert "Seuls les fichiers PDF, JPEG ou PNG" in refused.content.decode() and not PartnershipDocument.objects.exists()
     client.post(url, {"title": "Accord", "file": SimpleUploadedFile("accord.pdf", PDF, content_type="application/pdf")})
     document = PartnershipDocument.objects.get()
     assert (document.kind, document.uploaded_by) == ("agreement", entrepreneur.user)
 
     # Their staff-only writes stay out of reach.
-    assert client.post(reverse("mobility:partnership_move", args=[partnership.pk]), _move(partnership, to_stage="active")).status_code == 404
+    assert (
+        client.post(
+            reverse("mobility:partnership_move", args=[partnership.pk]), _move(partnership, to_stage="active")
+        ).status_code
+        == 404
+    )
     other = _partnership()
     assert client.get(reverse("mobility:my_partnership", args=[other.pk])).status_code == 404
 
