@@ -32,6 +32,7 @@ from .models import (
     Invitation,
     MobilityPlan,
     Partnership,
+    PartnershipDocument,
     PartnershipStage,
     PartnershipStageChange,
     PartnershipTransaction,
@@ -589,4 +590,39 @@ class AnonymisationAdmin(ReadOnlyAdmin):
     list_select_related = ("entrepreneur", "by")
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnershipDocument)
+class PartnershipDocumentAdmin(admin.ModelAdmin):
+    """Read-only: documents arrive through the partnership page, whose service checks each file
+    (cohorts.services.apply.document_checked); they are opened there, through the permission check."""
+
+    list_display = ("title", "kind", "partnership", "uploaded_at", "uploaded_by")
+    list_filter = ("kind",)
+    search_fields = ("title", "partnership__organisation__name", "partnership__application__entrepreneur__last_name")
+    list_select_related = ("partnership__application__entrepreneur", "partnership__organisation", "uploaded_by")
+    fields = (
+        "partnership",
+        "kind",
+        "title",
+        "file_on_record",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+    )
+    readonly_fields = fields
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("fichier enregistré"))
+    def file_on_record(self, obj: PartnershipDocument) -> str:
+        return stored_file_label(obj.file)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -28,10 +28,13 @@ from .models import (
     MobilityPlan,
     NextStepOwner,
     Partnership,
+    PartnershipDocument,
+    PartnershipDocumentKind,
     PartnershipStage,
     PartnershipStageChange,
     PartnershipTransaction,
     PlanStatus,
+    ReferralOutcome,
     RefusalReason,
     SupportNeed,
     SupportNeedKind,
@@ -117,6 +120,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     _follow_up_create(rng, trips, partnerships, orgs, mobility_expert)
     # Costs and meeting details draw from their own generator: the figures above stay as they were.
     _trip_details(random.Random(8), trips)
+    _pipeline_create(partnerships, mobility_expert)
     return {"mission": mission, "trips": trips}
 
 
@@ -565,6 +569,84 @@ def _trip_details(rng: random.Random, trips) -> None:
         ["contact", "place", "attendees", "interest_level", "next_step", "next_step_owner", "next_step_due"],
         batch_size=1000,
     )
+
+
+def _pipeline_create(partnerships: list[Partnership], by_user) -> None:
+    """What the pipeline adds to the partnerships above, with its own random stream so that every figure
+    drawn before stays as it was: needs attached to a partnership with the outcome of their referral, jobs
+    created (the last check-in's count, on the entrepreneur's liveliest partnership) and a signed agreement
+    (a generated PDF) for partnerships that reached that stage."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from cohorts.demo import demo_pdf
+
+    rng = random.Random(912)
+    by_app: dict[int, list[Partnership]] = {}
+    for p in partnerships:
+        by_app.setdefault(p.application_id, []).append(p)
+
+    needs = list(SupportNeed.objects.filter(application_id__in=by_app).order_by("pk"))
+    for need in needs:
+        need.partnership = by_app[need.application_id][0]
+        if need.referred_to_id is None:
+            continue
+        if need.status == SupportNeedStatus.RESOLVED:
+            need.outcome, need.outcome_on = (
+                ReferralOutcome.RECEIVED,
+                need.referred_on + datetime.timedelta(days=rng.randint(20, 60)),
+            )
+            need.outcome_note = "Accompagnement obtenu."
+        else:
+            need.outcome = rng.choice(
+                [ReferralOutcome.PENDING, ReferralOutcome.PENDING, ReferralOutcome.NOT_ELIGIBLE, ReferralOutcome.NO_ANSWER]
+            )
+            if need.outcome != ReferralOutcome.PENDING:
+                need.outcome_on = need.referred_on + datetime.timedelta(days=rng.randint(20, 60))
+    SupportNeed.objects.bulk_update(needs, ["partnership", "outcome", "outcome_on", "outcome_note"])
+
+    order = {
+        stage: n
+        for n, stage in enumerate(["active", "first_transaction", "agreement", "discussion", "prospect", "dormant", "ended"])
+    }
+    last_jobs = {}
+    for check_in in FollowUpCheckIn.objects.filter(application_id__in=by_app, status=CheckInStatus.DONE).order_by("months_after"):
+        last_jobs[check_in.application_id] = check_in.jobs_created
+    for app_id, jobs in last_jobs.items():
+        if jobs:
+            liveliest = min(by_app[app_id], key=lambda p: (order[p.stage], p.pk))
+            liveliest.jobs_created = jobs
+    Partnership.objects.bulk_update([p for p in partnerships if p.jobs_created], ["jobs_created"])
+
+    signed = set(
+        PartnershipStageChange.objects.filter(partnership__in=partnerships, to_stage=PartnershipStage.AGREEMENT).values_list(
+            "partnership_id", "changed_on"
+        )
+    )
+    partners = {p.pk: p for p in partnerships}
+    for pk, day in sorted(signed):
+        partnership = partners[pk]
+        content = demo_pdf(
+            [
+                f"Accord de partenariat – {partnership.organisation.name}",
+                "Document de démonstration : entreprises et termes fictifs.",
+                f"Signé le {day:%d/%m/%Y}.",
+            ]
+        )
+        document = PartnershipDocument(
+            partnership=partnership,
+            kind=PartnershipDocumentKind.AGREEMENT,
+            title="Accord de partenariat signé",
+            original_name=f"accord-{pk}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=aware(day, 11),
+            uploaded_by=by_user,
+        )
+        document.file.save("document", ContentFile(content), save=False)
+        document.save()
 
 
 def delete_demo(programmes) -> None:

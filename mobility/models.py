@@ -531,6 +531,8 @@ class Partnership(models.Model):
     stage_changed_on = models.DateField(_("étape depuis le"), default=timezone.localdate)
     started_on = models.DateField(_("début"), default=timezone.localdate)
     description = models.TextField(_("description"), blank=True)
+    #: Jobs the partnership created at the entrepreneur's company, as last reported (check-ins report them too).
+    jobs_created = models.PositiveIntegerField(_("emplois créés"), default=0)
     meeting = models.ForeignKey(
         B2BMeeting,
         verbose_name=_("issu du rendez-vous"),
@@ -660,9 +662,17 @@ class SupportNeedKind(models.TextChoices):
     FEASIBILITY = "feasibility", _("Étude de faisabilité")
     LEGAL = "legal", _("Appui juridique")
     FINANCE = "finance", _("Accès au financement")
-    MARKET = "market", _("Connaissance du marché")
-    REGULATORY = "regulatory", _("Normes et réglementation")
+    MARKET = "market", _("Information sur le marché")
+    # Was "regulatory" (standards and regulation) before the pipeline: the migration maps it here.
+    CERTIFICATION = "certification", _("Certification")
     OTHER = "other", _("Autre")
+
+
+class ReferralOutcome(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    RECEIVED = "received", _("Appui reçu")
+    NOT_ELIGIBLE = "not_eligible", _("Non éligible")
+    NO_ANSWER = "no_answer", _("Sans réponse")
 
 
 class SupportNeedStatus(models.TextChoices):
@@ -678,6 +688,14 @@ class SupportNeed(models.Model):
     check_in = models.ForeignKey(
         FollowUpCheckIn, verbose_name=_("suivi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="support_needs"
     )
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_needs",
+    )
     kind = models.CharField(_("besoin"), max_length=16, choices=SupportNeedKind.choices)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=SupportNeedStatus.choices, default=SupportNeedStatus.OPEN)
@@ -685,6 +703,10 @@ class SupportNeed(models.Model):
         Organisation, verbose_name=_("orienté vers"), on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
     referred_on = models.DateField(_("orienté le"), null=True, blank=True)
+    #: What came of the referral (blank until referred).
+    outcome = models.CharField(_("résultat de l'orientation"), max_length=16, choices=ReferralOutcome.choices, blank=True)
+    outcome_note = models.CharField(_("précision sur le résultat"), max_length=500, blank=True)
+    outcome_on = models.DateField(_("résultat connu le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     objects = ApplicationScopedQuerySet.as_manager()
@@ -697,11 +719,71 @@ class SupportNeed(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="referred") | (Q(referred_to__isnull=False) & Q(referred_on__isnull=False)),
                 name="support_need_referral_complete",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(referred_to__isnull=False), name="support_need_outcome_after_referral"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# --------------------------------------------------------------------------------------------------
+# Partnership pipeline: agreements and other documents of a partnership
+# --------------------------------------------------------------------------------------------------
+
+
+class PartnershipDocumentKind(models.TextChoices):
+    AGREEMENT = "agreement", _("Accord de partenariat")
+    CONTRACT = "contract", _("Contrat")
+    OTHER = "other", _("Autre document")
+
+
+class PartnershipScopedQuerySet(ApplicationScopedQuerySet):
+    application_path = "partnership__application"
+
+
+def partnership_document_path(instance: "PartnershipDocument", filename: str) -> str:
+    # Random name: the original name is kept in a field and never used on disk.
+    return f"partnerships/{instance.partnership_id}/{uuid.uuid4().hex}"
+
+
+class PartnershipDocument(models.Model):
+    """A signed agreement, a contract...: stored privately, checked by content as application documents
+    are (cohorts.services.apply), downloaded only through a permission-checking view."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("type de document"), max_length=16, choices=PartnershipDocumentKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=partnership_document_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    content_type = models.CharField(_("type de contenu"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("déposé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PartnershipScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document de partenariat")
+        verbose_name_plural = _("documents de partenariat")
+        ordering = ["partnership", "-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__lte=10 * 1024 * 1024), name="partnership_document_max_10mb"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="partnership_document_allowed_types",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.title}"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_directory, views_plan, views_trips
+from . import views, views_directory, views_partnerships, views_plan, views_trips
 
 app_name = "mobility"
 
@@ -55,4 +55,41 @@ urlpatterns = [
     path("equipe/rendez-vous/<int:pk>/resultat/", views_trips.meeting_outcome, name="meeting_outcome"),
     path("accompagnement/voyage/", views_trips.my_trip, name="my_trip"),
     path("accompagnement/voyage/<int:pk>/agenda.ics", views_trips.my_trip_ics, name="my_trip_ics"),
+    # The partnership pipeline
+    path("equipe/partenariats/", views_partnerships.pipeline_board, name="pipeline_board"),
+    path("equipe/partenariats/nouveau/", views_partnerships.partnership_new, name="partnership_new"),
+    path("equipe/partenariats/<int:pk>/", views_partnerships.partnership_detail, name="partnership_detail"),
+    path("equipe/partenariats/<int:pk>/etape/", views_partnerships.partnership_move, name="partnership_move"),
+    path(
+        "equipe/partenariats/<int:pk>/transactions/",
+        views_partnerships.partnership_transaction_add,
+        name="partnership_transaction_add",
+    ),
+    path("equipe/partenariats/<int:pk>/emplois/", views_partnerships.partnership_jobs, name="partnership_jobs"),
+    path("equipe/partenariats/<int:pk>/documents/", views_partnerships.partnership_document_add, name="partnership_document_add"),
+    path(
+        "equipe/partenariats/<int:pk>/documents/<int:document_pk>/supprimer/",
+        views_partnerships.partnership_document_remove,
+        name="partnership_document_remove",
+    ),
+    path("equipe/partenariats/<int:pk>/besoins/", views_partnerships.support_need_add, name="support_need_add"),
+    path(
+        "equipe/partenariats/<int:pk>/besoins/<int:need_pk>/orienter/",
+        views_partnerships.support_need_refer,
+        name="support_need_refer",
+    ),
+    path(
+        "equipe/partenariats/<int:pk>/besoins/<int:need_pk>/resultat/",
+        views_partnerships.support_need_outcome,
+        name="support_need_outcome",
+    ),
+    path("accompagnement/partenariats/", views_partnerships.my_partnerships, name="my_partnerships"),
+    path("accompagnement/partenariats/<int:pk>/", views_partnerships.my_partnership, name="my_partnership"),
+    path("coach/partenariats/", views_partnerships.coach_partnerships, name="coach_partnerships"),
+    path("coach/partenariats/<int:pk>/", views_partnerships.coach_partnership, name="coach_partnership"),
+    path(
+        "partenariats/<int:pk>/documents/<int:document_pk>/",
+        views_partnerships.partnership_document_download,
+        name="partnership_document_download",
+    ),
 ]

@@ -70,14 +70,18 @@ from mobility.models import (
     Partnership,
     PartnershipStage,
     PartnershipStageChange,
-    PartnershipTransaction,
     RefusalReason,
     Trip,
     TripStatus,
     VisaFile,
     VisaStatus,
 )
-from mobility.selectors import travelled_application_ids
+from mobility.selectors import (
+    partnership_counts,
+    partnership_stage_totals,
+    partnership_transactions_total,
+    travelled_application_ids,
+)
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
@@ -608,15 +612,12 @@ def _partnerships(programme, cohort, today) -> Partnerships:
     partnerships = _scoped(Partnership.objects.all(), "application", programme, cohort).order_by()
     result = Partnerships()
     types, stages = dict(PartnershipType.choices), dict(PartnershipStage.choices)
-    type_counts: dict[str, int] = defaultdict(int)
-    stage_counts: dict[str, int] = defaultdict(int)
-    for item in partnerships.values("type", "stage").annotate(n=Count("pk")):
-        result.by_type_and_stage.setdefault(item["type"], {})[item["stage"]] = item["n"]
-        type_counts[item["type"]] += item["n"]
-        stage_counts[item["stage"]] += item["n"]
-        result.total += item["n"]
-        if item["stage"] in LIVE_STAGES:
-            result.live += item["n"]
+    # The pipeline board counts with the same selector: one figure per fact.
+    result.by_type_and_stage = partnership_counts(partnerships)
+    stage_counts = partnership_stage_totals(result.by_type_and_stage)
+    type_counts = {kind: sum(by_stage.values()) for kind, by_stage in result.by_type_and_stage.items()}
+    result.total = sum(stage_counts.values())
+    result.live = sum(n for stage, n in stage_counts.items() if stage in LIVE_STAGES)
     result.by_type = [Row(key=k, label=str(label), count=type_counts.get(k, 0)) for k, label in types.items()]
     result.by_stage = [Row(key=k, label=str(label), count=stage_counts.get(k, 0)) for k, label in stages.items()]
 
@@ -643,10 +644,7 @@ def _partnerships(programme, cohort, today) -> Partnerships:
     result.share_live_6m = _ratio(result.live_6m, result.measurable_6m, percent=True, places="0.1")
     result.share_live_12m = _ratio(result.live_12m, result.measurable_12m, percent=True, places="0.1")
 
-    transactions = PartnershipTransaction.objects.filter(partnership__in=partnerships.values("pk")).aggregate(
-        n=Count("pk"), eur=Sum("value_eur")
-    )
-    result.transactions, result.transactions_eur = transactions["n"], _money(transactions["eur"])
+    result.transactions, result.transactions_eur = partnership_transactions_total(partnerships)
     return result
 
 

@@ -45,6 +45,8 @@ READ_ONLY_MODELS = {
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
     coaching_models.CoachDigest,
     partners_models.CompanyImport,
+    # Partnership documents arrive through the partnership page (upload checks), never through the admin.
+    mobility_models.PartnershipDocument,
 }  # fmt: skip
 
 
@@ -121,6 +123,7 @@ ROW_FACTORIES = {
     mobility_models.TargetPartner: mf.TargetPartnerFactory,
     mobility_models.VisaFile: mf.VisaFileFactory,
     mobility_models.VisaDocument: mf.VisaDocumentFactory,
+    mobility_models.PartnershipDocument: mf.PartnershipDocumentFactory,
     mobility_models.EconomicMission: mf.EconomicMissionFactory,
     mobility_models.Trip: mf.TripFactory,
     mobility_models.Invitation: mf.InvitationFactory,

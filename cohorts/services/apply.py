@@ -292,12 +292,10 @@ def application_save_step(*, application: Application, step: int, data: dict, by
     return locked
 
 
-@transaction.atomic
-def application_document_add(*, application: Application, kind: str, upload: UploadedFile, by: User) -> ApplicationDocument:
-    """Store one document of a draft in the private storage under a random name, with its sniffed
-    content type, size and SHA-256. Only PDF, JPEG and PNG of at most 10 MB are accepted."""
-    locked = _lock(application)
-    _ensure_editable(locked)
+def document_checked(upload: UploadedFile) -> tuple[str, IO[bytes], str]:
+    """The upload rules of every private document (application, partnership...): a PDF, JPEG or PNG of at
+    most 10 MB, recognised by its content, PDFs without active content, pictures re-encoded. Returns the
+    sniffed content type, what to store and its SHA-256; a ValidationError says what is wrong."""
     if upload.size is None or upload.size == 0:
         raise ValidationError(_("Le fichier est vide."), code="empty")
     if upload.size > MAX_DOCUMENT_SIZE:
@@ -316,13 +314,23 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
     for chunk in stored.chunks():
         digest.update(chunk)
     stored.seek(0)
+    return content_type, stored, digest.hexdigest()
+
+
+@transaction.atomic
+def application_document_add(*, application: Application, kind: str, upload: UploadedFile, by: User) -> ApplicationDocument:
+    """Store one document of a draft in the private storage under a random name, with its sniffed
+    content type, size and SHA-256. Only PDF, JPEG and PNG of at most 10 MB are accepted."""
+    locked = _lock(application)
+    _ensure_editable(locked)
+    content_type, stored, sha256 = document_checked(upload)
     document = ApplicationDocument(
         application=locked,
         kind=kind,
         original_name=(upload.name or "document")[-255:],
         content_type=content_type,
         size=stored.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=by,
     )
     document.file.save("document", stored, save=False)  # upload_to gives a random name

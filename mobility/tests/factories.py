@@ -1,6 +1,7 @@
 """Factories for mobility plans, visa files, trips, invitations, meetings, partnerships and follow-up."""
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -14,6 +15,7 @@ from mobility.models import (
     Invitation,
     MobilityPlan,
     Partnership,
+    PartnershipDocument,
     PartnershipTransaction,
     PartnershipType,
     SupportNeed,
@@ -150,3 +152,22 @@ class TripCostFactory(factory.django.DjangoModelFactory):
     category = "flight"
     amount = Decimal("650")
     currency = "EUR"
+
+
+_PARTNERSHIP_PDF = b"%PDF-1.4\n% PEM partnership agreement\n"
+
+
+class PartnershipDocumentFactory(factory.django.DjangoModelFactory):
+    """A stored agreement; code under test adds documents with `partnership_document_add`, which checks them."""
+
+    class Meta:
+        model = PartnershipDocument
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = "agreement"
+    title = "Accord signé"
+    file = factory.django.FileField(data=_PARTNERSHIP_PDF, filename="document")
+    original_name = "accord.pdf"
+    content_type = "application/pdf"
+    size = len(_PARTNERSHIP_PDF)
+    sha256 = hashlib.sha256(_PARTNERSHIP_PDF).hexdigest()
