@@ -30,6 +30,7 @@ from .models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationSlot,
     MobilityPlan,
     Partnership,
     PartnershipStage,
@@ -328,6 +329,12 @@ class TripAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related(*self.list_select_related)
 
 
+class InvitationSlotInline(admin.TabularInline):
+    model = InvitationSlot
+    fields = ("starts_at", "ends_at", "time_zone")
+    extra = 0
+
+
 @admin.register(Invitation)
 class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAdmin):
     list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at_both_zones")
@@ -335,7 +342,16 @@ class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAd
     search_fields = ("organisation__name", "email", "contact__full_name", "trip__application__entrepreneur__last_name")
     list_select_related = ("trip__application__entrepreneur", "organisation", "contact__organisation")
     autocomplete_fields = ("trip", "organisation", "contact")
-    readonly_fields = ("sent_at", "answered_at")
+    readonly_fields = (
+        "sent_at",
+        "answered_at",
+        "chosen_slot",
+        "referred_from",
+        "reminders_sent",
+        "last_reminded_at",
+        "created_by",
+    )
+    inlines = [InvitationSlotInline]
     date_hierarchy = "sent_at"
     list_per_page = 50
     show_full_result_count = False
