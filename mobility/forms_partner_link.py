@@ -7,7 +7,9 @@ from .partner_link import DECLINE_REASON_LABELS
 
 
 class AcceptForm(forms.Form):
-    slot = forms.TypedChoiceField(label=_("Le créneau qui vous convient"), coerce=int, widget=forms.RadioSelect)
+    slot = forms.TypedChoiceField(
+        label=_("Le créneau qui vous convient"), coerce=int, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, *args, slots=(), slot_labels=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,7 +23,7 @@ class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Raison"),
         choices=list(DECLINE_REASON_LABELS.items()),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Indiquez la raison de votre refus."),
             "invalid_choice": _("Indiquez la raison de votre refus."),

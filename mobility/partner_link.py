@@ -5,7 +5,11 @@ Labels defined elsewhere (sectors, decline reasons, the meeting time) are repeat
 same French text: that puts them in the Dutch catalogue, and the models' own labels then read in Dutch
 too (tests/test_invitations_pages.py checks that the two lists agree)."""
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.meeting_time import BRUSSELS, DAKAR
 
 #: The languages of the page, as each language names itself (the switch on the page).
 PAGE_LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
@@ -49,5 +53,22 @@ SECTOR_LABELS = {
     "other": _("Autre"),
 }
 
-#: core.meeting_time's sentence, same text.
+#: core.meeting_time's sentence, same text (the meeting's time in the answer notices).
 MEETING_TIME = _("%(date)s, %(time)s heure de Bruxelles (%(dakar)s à Dakar)")
+
+
+def slot_time(slot) -> str:
+    """A proposed slot in Brussels time with the Dakar time beside it, in the active language:
+    "9 mars 2027, 09:00–10:00 heure de Bruxelles (08:00–09:00 à Dakar)"."""
+    starts, ends = slot.starts_at, slot.ends_at
+    if timezone.is_naive(starts):
+        starts, ends = timezone.make_aware(starts), timezone.make_aware(ends)
+
+    def hours(zone) -> str:
+        return "–".join(formats.time_format(moment.astimezone(zone), "TIME_FORMAT") for moment in (starts, ends))
+
+    return gettext("%(date)s, %(hours)s heure de Bruxelles (%(dakar)s à Dakar)") % {
+        "date": formats.date_format(starts.astimezone(BRUSSELS), "DATE_FORMAT"),
+        "hours": hours(BRUSSELS),
+        "dakar": hours(DAKAR),
+    }

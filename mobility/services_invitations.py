@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
@@ -139,11 +139,13 @@ def invitation_create(
 
 
 def _company_email(invitation: Invitation, template: str, **context) -> None:
+    with translation.override(invitation.language):
+        page = _page_context(invitation)
     email_queue(
         to=invitation.email,
         template=template,
         language=invitation.language,
-        context={"invitation": invitation, "link": invitation_link(invitation), **_page_context(invitation), **context},
+        context={"invitation": invitation, "link": invitation_link(invitation), **page, **context},
     )
 
 
@@ -151,7 +153,7 @@ def _page_context(invitation: Invitation) -> dict:
     return {
         "entrepreneur_first_name": invitation.trip.application.entrepreneur.first_name,
         "company": invitation.trip.application.company,
-        "slots": list(invitation.slots.all()),
+        "slots": [texts.slot_time(slot) for slot in invitation.slots.all()],
     }
 
 
@@ -286,11 +288,15 @@ def invitation_refer(*, invitation: Invitation, name: str, email: str) -> Invita
 
 def invitations_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind the companies that have not answered, 3 then 7 days after sending, at most one reminder per
-    invitation and run. Each reminder is claimed by a conditional UPDATE on `reminders_sent`: when beat
-    fires twice or two workers run this at once, one of them sends it. Returns the reminders sent."""
+    invitation and run. Returns the reminders sent."""
     now = now or timezone.now()
+    return sum(invitation_remind(pk=pk, reminders_sent=n, now=now) for pk, n in invitation_reminders_due(now=now))
+
+
+def invitation_reminders_due(*, now: datetime.datetime) -> list[tuple[int, int]]:
+    """(invitation id, reminders sent so far) of the unanswered invitations due for a reminder."""
     first, second = (datetime.timedelta(days=days) for days in REMINDER_DAYS)
-    due = list(
+    return list(
         Invitation.objects.filter(status=InvitationStatus.SENT, answered_at__isnull=True, sent_at__isnull=False)
         .filter(
             Q(reminders_sent=0, sent_at__lte=now - first)
@@ -299,20 +305,20 @@ def invitations_remind(*, now: datetime.datetime | None = None) -> int:
         .order_by("pk")
         .values_list("pk", "reminders_sent")
     )
-    sent = 0
-    for pk, reminders in due:
-        with transaction.atomic():
-            claimed = Invitation.objects.filter(pk=pk, status=InvitationStatus.SENT, reminders_sent=reminders).update(
-                reminders_sent=reminders + 1, last_reminded_at=now
-            )
-            if claimed != 1:
-                continue
-            invitation = Invitation.objects.select_related("trip__application__entrepreneur", "trip__application__company").get(
-                pk=pk
-            )
-            _company_email(invitation, "partner_link/invitation_reminder", reminder=reminders + 1)
-            sent += 1
-    return sent
+
+
+@transaction.atomic
+def invitation_remind(*, pk: int, reminders_sent: int, now: datetime.datetime) -> bool:
+    """Send reminder number `reminders_sent + 1`, claimed by a conditional UPDATE on `reminders_sent`:
+    when beat fires twice or two workers read the same due list, one of them sends it."""
+    claimed = Invitation.objects.filter(pk=pk, status=InvitationStatus.SENT, reminders_sent=reminders_sent).update(
+        reminders_sent=reminders_sent + 1, last_reminded_at=now
+    )
+    if claimed != 1:
+        return False
+    invitation = Invitation.objects.select_related("trip__application__entrepreneur", "trip__application__company").get(pk=pk)
+    _company_email(invitation, "partner_link/invitation_reminder", reminder=reminders_sent + 1)
+    return True
 
 
 @transaction.atomic

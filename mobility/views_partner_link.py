@@ -5,28 +5,22 @@ invitation's language, or the one the company picks on the page."""
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.links import LinkInvalid, link_problem_response
-from core.meeting_time import BRUSSELS, meeting_time
 
 from . import services_invitations as services
 from .forms_partner_link import AcceptForm, DeclineForm, ReferForm
 from .models import Invitation
-from .partner_link import DECLINE_REASON_LABELS, PAGE_LANGUAGES, SECTOR_LABELS
+from .partner_link import DECLINE_REASON_LABELS, PAGE_LANGUAGES, SECTOR_LABELS, slot_time
 from .selectors_invitations import invitation_for_token, slot_is_free
 
 
 def _language(request: HttpRequest, invitation: Invitation) -> str:
     chosen = request.POST.get("lang") or request.GET.get("lang")
     return chosen if chosen in dict(PAGE_LANGUAGES) else invitation.language
-
-
-def _slot_label(slot) -> str:
-    end = formats.time_format(slot.ends_at.astimezone(BRUSSELS), "TIME_FORMAT")
-    return f"{meeting_time(slot.starts_at)} – {end}"
 
 
 def _context(invitation: Invitation, language: str) -> dict:
@@ -41,7 +35,7 @@ def _context(invitation: Invitation, language: str) -> dict:
         "sector": SECTOR_LABELS.get(company.sector, "") if company else "",
         "entrepreneur_first_name": application.entrepreneur.first_name,
         "purpose": plan.objectives if plan else "",
-        "slots": [{"slot": slot, "label": _slot_label(slot), "free": free[slot.pk]} for slot in slots],
+        "slots": [{"slot": slot, "label": slot_time(slot), "free": free[slot.pk]} for slot in slots],
         "free_slots": [slot for slot in slots if free[slot.pk]],
         "languages": PAGE_LANGUAGES,
         "language": language,
@@ -69,7 +63,7 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 if answer == "accept":
                     meeting = services.invitation_accept(invitation=invitation, slot_id=data["slot"])
-                    context["chosen"] = _slot_label(meeting.invitation.chosen_slot)
+                    context["chosen"] = slot_time(meeting.invitation.chosen_slot)
                 elif answer == "decline":
                     services.invitation_decline(invitation=invitation, reason=data["reason"], details=data["details"])
                     context["reason"] = DECLINE_REASON_LABELS[data["reason"]]

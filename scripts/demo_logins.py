@@ -59,13 +59,12 @@ def _open_invitation_link(base: str) -> str:
     from mobility.selectors_invitations import LINK_PURPOSE
 
     try:
-        invitation = (
-            Invitation.objects.filter(status=InvitationStatus.SENT, answered_at__isnull=True)
-            .order_by("-trip__application__entrepreneur__user__email", "pk")
-            .filter(slots__isnull=False)
+        waiting = (
+            Invitation.objects.filter(status=InvitationStatus.SENT, answered_at__isnull=True, slots__isnull=False)
             .distinct()
-            .first()
+            .order_by("pk")
         )
+        invitation = waiting.filter(trip__application__entrepreneur__email__startswith="entrepreneur@").first() or waiting.first()
     except DatabaseError:
         return ""
     if invitation is None:
