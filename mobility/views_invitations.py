@@ -133,8 +133,8 @@ def invitation_new(request: HttpRequest, application_pk: int) -> HttpResponse:
     return render(request, "mobility/invitations/new.html", context)
 
 
-@require_POST
 @role_required(Role.STAFF, Role.ENTREPRENEUR)
+@require_POST
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the e-mail again with a new link (the previous link stops working)."""
     invitation = get_object_or_404(Invitation.objects.select_related("trip"), pk=pk)
@@ -150,8 +150,8 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(plan_page_url(request.user, invitation.trip.application_id) + "#invitations")
 
 
-@require_POST
 @staff_required
+@require_POST
 def plan_invitations_allow(request: HttpRequest, application_pk: int) -> HttpResponse:
     plan = get_object_or_404(MobilityPlan, application_id=application_pk)
     allowed = request.POST.get("allowed") == "1"

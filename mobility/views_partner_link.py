@@ -54,7 +54,11 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
         context = _context(invitation, language)
         labels = {item["slot"].pk: item["label"] for item in context["slots"]}
         answer = request.POST.get("answer") if request.method == "POST" else None
-        accept = AcceptForm(request.POST if answer == "accept" else None, slots=context["free_slots"], slot_labels=labels)
+        # Any proposed slot may be posted (one taken meanwhile gets the service's clear message); only the
+        # free ones are offered.
+        accept = AcceptForm(
+            request.POST if answer == "accept" else None, slots=[i["slot"] for i in context["slots"]], slot_labels=labels
+        )
         decline = DeclineForm(request.POST if answer == "decline" else None)
         refer = ReferForm(request.POST if answer == "refer" else None)
         form = {"accept": accept, "decline": decline, "refer": refer}.get(answer)
@@ -77,13 +81,10 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
                     for message in messages:
                         form.add_error(field if field in form.fields else None, message)
                 if answer == "accept":
-                    # The slot just taken disappears from the choices; what else was typed stays.
                     context = _context(invitation, language)
-                    accept.fields["slot"].choices = [(slot.pk, labels[slot.pk]) for slot in context["free_slots"]]
             else:
                 context["answer"] = answer
                 return render(request, "mobility/partner_link/done.html", context)
+        accept.fields["slot"].choices = [(slot.pk, labels[slot.pk]) for slot in context["free_slots"]]
         context.update(accept_form=accept, decline_form=decline, refer_form=refer, open_answer=answer or "")
-        return render(
-            request, "mobility/partner_link/answer.html", context, status=200 if form is None or not form.errors else 200
-        )
+        return render(request, "mobility/partner_link/answer.html", context)

@@ -33,13 +33,11 @@ class Setting:
     trip: Trip
 
 
-def setting(
-    *, language: str = "fr", company_name: str = "Gentse Koffiebranders NV", relay_agency=None, application=None
-) -> Setting:
+def setting(*, language: str = "fr", company_name: str | None = None, relay_agency=None, application=None) -> Setting:
     staff = User.objects.filter(groups__name=Role.STAFF).first() or UserFactory(roles=[Role.STAFF], preferred_language="fr")
     application = application or ApplicationFactory(submitted=True, status="selected", entrepreneur__first_name="Awa")
     plan = MobilityPlan.objects.filter(application=application).first() or MobilityPlanFactory(application=application)
-    company = BelgianCompanyFactory(name=company_name, relay_agency=relay_agency, city="Gent")
+    company = BelgianCompanyFactory(relay_agency=relay_agency, city="Gent", **({"name": company_name} if company_name else {}))
     OrganisationContactFactory(organisation=company, full_name="Els Peeters", language=language)
     target = TargetPartnerFactory(plan=plan, organisation=company)
     trip = Trip.objects.filter(application=application, status=TripStatus.PLANNED).first() or TripFactory(

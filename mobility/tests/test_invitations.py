@@ -324,7 +324,7 @@ def test_the_beat_entry_runs_the_thin_task(settings):
 
 
 def test_answer_notices_link_to_the_plan_pages():
-    s = setting()
+    s = setting(company_name="Gentse Koffiebranders NV")
     invitation = sent_invitation(s)
     invitation_accept(invitation=invitation, slot_id=invitation.slots.first().pk)
     to_staff = OutgoingEmail.objects.get(kind="invitation_answered", to=s.staff.email)
