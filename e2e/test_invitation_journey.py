@@ -44,7 +44,7 @@ def test_staff_invite_the_company_accepts_a_slot_by_its_link_and_the_meeting_exi
     _set(browser, "slot_2_starts", "2030-03-12T14:30")
     browser.find_element(By.NAME, "message").send_keys("Au plaisir de vous rencontrer.")
     shot(browser, "invitation-new-1280")
-    _click(browser, browser.find_element(By.XPATH, "//button[normalize-space()=\"Envoyer l'invitation\"]"))
+    _click(browser, browser.find_element(By.XPATH, '//button[normalize-space()="Envoyer l\'invitation"]'))
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert-success"))
     invitation = Invitation.objects.get()
     assert invitation.status == InvitationStatus.SENT and invitation.language == "nl"

@@ -362,6 +362,17 @@ class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAd
         return super().get_queryset(request).select_related(*self.list_select_related)
 
 
+@admin.register(InvitationSlot)
+class InvitationSlotAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "invitation", "ends_at", "time_zone")
+    search_fields = ("invitation__organisation__name", "invitation__email")
+    list_select_related = ("invitation__trip__application__entrepreneur", "invitation__organisation")
+    autocomplete_fields = ("invitation",)
+    date_hierarchy = "starts_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+
 @admin.register(B2BMeeting)
 class B2BMeetingAdmin(MeetingTimeColumns, admin.ModelAdmin):
     list_display = ("organisation", "trip", "starts_at_both_zones", "city", "outcome")

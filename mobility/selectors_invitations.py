@@ -28,7 +28,7 @@ RESPONSE_GROUPS = {"relay_agency": "organisation__relay_agency", "cohort": "trip
 def _labels(by: str, keys: list) -> dict:
     if by == "cohort":
         return {pk: str(cohort) for pk, cohort in Cohort.objects.select_related("programme").in_bulk(keys).items()}
-    return {pk: str(agency) for pk, agency in Organisation.objects.in_bulk(keys).items()}
+    return {pk: agency.short_name or agency.name for pk, agency in Organisation.objects.in_bulk(keys).items()}
 
 
 @dataclass
@@ -105,15 +105,13 @@ def invitations_list_rows(invitations: QuerySet[Invitation]) -> QuerySet[Invitat
     ).order_by("-sent_at", "-pk")
 
 
-def plan_invitations(plan: MobilityPlan) -> dict[int, list[Invitation]]:
-    """The invitations sent for a plan's target companies, per organisation id (one query; the
-    colleagues named in an answer are listed under their company too)."""
-    invitations = (
-        Invitation.objects.filter(trip__application_id=plan.application_id)
-        .select_related("contact", "chosen_slot")
-        .prefetch_related("slots")
-        .order_by("pk")
-    )
+def plan_invitations(plan: MobilityPlan, *, trip: Trip | None = None) -> dict[int, list[Invitation]]:
+    """The invitations of a plan's application (those of `trip` only, when given), per organisation id
+    (two queries; the colleagues named in an answer are listed under their company too)."""
+    invitations = Invitation.objects.filter(trip__application_id=plan.application_id)
+    if trip is not None:
+        invitations = invitations.filter(trip=trip)
+    invitations = invitations.select_related("contact", "chosen_slot").prefetch_related("slots").order_by("pk")
     result: dict[int, list[Invitation]] = {}
     for invitation in invitations:
         result.setdefault(invitation.organisation_id, []).append(invitation)

@@ -48,7 +48,9 @@ def invitations_section(plan: MobilityPlan | None, user: User) -> dict:
     invitations, whether this user may invite, and the trip the invitations are for."""
     if plan is None:
         return {"invitation_rows": [], "may_invite": False, "invitation_trip": None}
-    by_company = plan_invitations(plan)
+    trip = services.planned_trip(plan.application_id)
+    # The planned trip's invitations; without one, those of the trips made (what the plan led to).
+    by_company = plan_invitations(plan, trip=trip)
     rows = [
         {"target": t, "invitations": by_company.get(t.organisation_id, []) if t.organisation_id else []}
         for t in plan.targets.all()
@@ -56,7 +58,7 @@ def invitations_section(plan: MobilityPlan | None, user: User) -> dict:
     return {
         "invitation_rows": rows,
         "may_invite": services.invitation_may_send(plan=plan, user=user),
-        "invitation_trip": services.planned_trip(plan.application_id),
+        "invitation_trip": trip,
     }
 
 
@@ -82,6 +84,9 @@ def invitation_new(request: HttpRequest, application_pk: int) -> HttpResponse:
     initial = {"target": request.GET.get("target")}
     form = InvitationForm(request.POST or None, initial=initial, targets=targets, contacts=contacts)
     trip = services.planned_trip(application.pk)
+    if trip is not None:  # the browser's date picker opens on the trip's days
+        for starts, _minutes in form.slot_rows():
+            starts.field.widget.attrs.update(min=f"{trip.departs_on}T00:00", max=f"{trip.returns_on}T23:59")
     if request.method == "POST":
         with timezone.override(BRUSSELS):
             valid = form.is_valid()

@@ -12,6 +12,7 @@ from mobility.models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationSlot,
     MobilityPlan,
     Partnership,
     PartnershipTransaction,
@@ -139,3 +140,12 @@ class SupportNeedFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     kind = "finance"
     description = "Besoin d'un préfinancement de commande"
+
+
+class InvitationSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvitationSlot
+
+    invitation = factory.SubFactory(InvitationFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2023, 5, 16, 10, 0)))
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(hours=1))
