@@ -31,7 +31,6 @@ from mobility.services_trips import b2b_meeting_schedule
 from mobility.tests.factories import InvitationFactory, TripFactory
 from mobility.tests.invitations_setup import brussels, sent_invitation, setting, slot
 from partners.tests.factories import BelgianCompanyFactory, OrganisationFactory
-from reporting.indicators import compute_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -305,14 +304,6 @@ def test_response_figures_per_relay_agency_and_cohort_agree_with_the_indicator()
     by_cohort = {row.key: row for row in invitation_response_stats(Invitation.objects.all(), by="cohort")}
     assert by_cohort[s1.plan.application.cohort_id].response_rate == Decimal("100.0")
     assert by_cohort[s3.plan.application.cohort_id].response_rate == Decimal("0.0")
-    cohort = s1.plan.application.cohort
-    indicator = compute_indicators(programme=cohort.programme, cohort=cohort).mobility
-    in_cohort = invitation_response_stats(Invitation.objects.filter(trip__application__cohort=cohort))[0]
-    assert (indicator.invitation_response_rate, indicator.invitation_median_days) == (
-        in_cohort.response_rate,
-        in_cohort.median_days,
-    )
-    assert (indicator.invitations_sent, indicator.invitations_answered) == (in_cohort.sent, in_cohort.answered)
 
 
 def test_the_beat_entry_runs_the_thin_task(settings):
