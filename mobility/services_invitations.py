@@ -290,7 +290,16 @@ def invitations_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind the companies that have not answered, 3 then 7 days after sending, at most one reminder per
     invitation and run. Returns the reminders sent."""
     now = now or timezone.now()
+    invitations_close_unanswered(today=timezone.localdate(now))
     return sum(invitation_remind(pk=pk, reminders_sent=n, now=now) for pk, n in invitation_reminders_due(now=now))
+
+
+def invitations_close_unanswered(*, today: datetime.date) -> int:
+    """Invitations still unanswered when the trip has begun are closed as "no answer": their link
+    then says it has expired, and no reminder goes out."""
+    return Invitation.objects.filter(status=InvitationStatus.SENT, trip__departs_on__lte=today).update(
+        status=InvitationStatus.EXPIRED
+    )
 
 
 def invitation_reminders_due(*, now: datetime.datetime) -> list[tuple[int, int]]:

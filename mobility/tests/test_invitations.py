@@ -322,3 +322,16 @@ def test_answer_notices_link_to_the_plan_pages():
     assert reverse("mobility:plan_staff", args=[s.plan.application_id]) in to_staff.body
     assert "Gentse Koffiebranders NV" in to_staff.subject
     assert brussels(11, 10).day == 11
+
+
+def test_an_invitation_unanswered_when_the_trip_begins_closes_and_its_link_expires():
+    s = setting()
+    invitation = sent_invitation(s)
+    token = token_of(company_emails().get())
+    departure = datetime.datetime.combine(s.trip.departs_on, datetime.time(8), tzinfo=datetime.UTC)
+    assert invitations_remind(now=departure) == 0
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.EXPIRED
+    with pytest.raises(LinkInvalid) as caught:
+        invitation_for_token(token)
+    assert caught.value.reason == "expired"
