@@ -30,6 +30,7 @@ from .models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationSlot,
     MobilityPlan,
     Partnership,
     PartnershipDocument,
@@ -355,6 +356,12 @@ class TripCostAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related(*self.list_select_related)
 
 
+class InvitationSlotInline(admin.TabularInline):
+    model = InvitationSlot
+    fields = ("starts_at", "ends_at", "time_zone")
+    extra = 0
+
+
 @admin.register(Invitation)
 class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAdmin):
     list_display = ("__str__", "organisation", "email", "status", "sent_at", "answered_at", "proposed_at_both_zones")
@@ -362,7 +369,16 @@ class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAd
     search_fields = ("organisation__name", "email", "contact__full_name", "trip__application__entrepreneur__last_name")
     list_select_related = ("trip__application__entrepreneur", "organisation", "contact__organisation")
     autocomplete_fields = ("trip", "organisation", "contact")
-    readonly_fields = ("sent_at", "answered_at")
+    readonly_fields = (
+        "sent_at",
+        "answered_at",
+        "chosen_slot",
+        "referred_from",
+        "reminders_sent",
+        "last_reminded_at",
+        "created_by",
+    )
+    inlines = [InvitationSlotInline]
     date_hierarchy = "sent_at"
     list_per_page = 50
     show_full_result_count = False
@@ -371,6 +387,17 @@ class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAd
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
         # when the queryset already has some) and autocomplete labels need no extra query.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(InvitationSlot)
+class InvitationSlotAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "invitation", "ends_at", "time_zone")
+    search_fields = ("invitation__organisation__name", "invitation__email")
+    list_select_related = ("invitation__trip__application__entrepreneur", "invitation__organisation")
+    autocomplete_fields = ("invitation",)
+    date_hierarchy = "starts_at"
+    list_per_page = 50
+    show_full_result_count = False
 
 
 @admin.register(B2BMeeting)

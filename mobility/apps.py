@@ -14,5 +14,8 @@ class MobilityConfig(AppConfig):
             {
                 "plan_submitted": _("Plan de mobilité soumis au coach"),
                 "plan_reviewed": _("Plan de mobilité validé ou à revoir"),
+                "partner_link/invitation": _("Invitation à une entreprise belge (lien personnel)"),
+                "partner_link/invitation_reminder": _("Rappel d'une invitation sans réponse"),
+                "invitation_answered": _("Réponse d'une entreprise belge à une invitation"),
             }
         )

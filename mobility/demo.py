@@ -19,10 +19,12 @@ from .models import (
     VISA_CHECKLIST,
     B2BMeeting,
     CheckInStatus,
+    DeclineReason,
     EconomicMission,
     FollowUpCheckIn,
     InterestLevel,
     Invitation,
+    InvitationSlot,
     InvitationStatus,
     MeetingOutcome,
     MobilityPlan,
@@ -76,10 +78,10 @@ STAGE_PATHS = {
 }
 STAGE_WEIGHTS = {"prospect": 8, "discussion": 14, "agreement": 10, "first_transaction": 8, "active": 12, "dormant": 8, "ended": 5}
 DECLINE_REASONS = [
-    "Pas de disponibilité pendant la période proposée.",
-    "Le projet ne correspond pas à notre stratégie actuelle.",
-    "Nous ne travaillons pas encore avec l'Afrique de l'Ouest.",
-    "Demande transmise trop tard.",
+    (DeclineReason.UNAVAILABLE, "Pas de disponibilité pendant la période proposée."),
+    (DeclineReason.STRATEGY, "Le projet ne correspond pas à notre stratégie actuelle."),
+    (DeclineReason.NO_WEST_AFRICA, "Nous ne travaillons pas encore avec l'Afrique de l'Ouest."),
+    (DeclineReason.TOO_LATE, "Demande transmise trop tard."),
 ]
 REFUSALS = [
     (RefusalReason.MEANS, "Justificatifs de moyens de subsistance jugés insuffisants."),
@@ -121,7 +123,43 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     # Costs and meeting details draw from their own generator: the figures above stay as they were.
     _trip_details(random.Random(8), trips)
     _pipeline_create(partnerships, mobility_expert)
+    open_invitations_create(rng)
     return {"mission": mission, "trips": trips}
+
+
+def open_invitations_create(rng) -> list[Invitation]:
+    """Invitations still waiting for an answer, with proposed slots, for the demo entrepreneur's planned
+    trip when there is one (scripts/demo_logins.py prints the link of one, to open the company's page)."""
+    trip = (
+        Trip.objects.filter(application__entrepreneur__email=f"entrepreneur@{DEMO_DOMAIN}", status=TripStatus.PLANNED)
+        .select_related("application")
+        .order_by("departs_on")
+        .first()
+    )
+    if trip is None or (trip.returns_on - trip.departs_on).days < 2:
+        return []
+    invited = set(Invitation.objects.filter(trip=trip).values_list("organisation_id", flat=True))
+    plan = MobilityPlan.objects.filter(application=trip.application).first()
+    wished = [t.organisation for t in plan.targets.select_related("organisation")] if plan else []
+    companies = [c for c in wished if c is not None and c.pk not in invited][:3]
+    created = []
+    for n, org in enumerate(companies):
+        contact = OrganisationContact.objects.filter(organisation=org).order_by("pk").first()
+        invitation = Invitation.objects.create(
+            trip=trip,
+            organisation=org,
+            contact=contact,
+            email=contact.email if contact else org.email or f"contact{org.pk}@{DEMO_DOMAIN}",
+            language=contact.language if contact else "fr",
+            message="Nous serions heureux de vous présenter notre entreprise lors de notre séjour en Belgique.",
+            status=InvitationStatus.SENT,
+            sent_at=aware(datetime.date.today() - datetime.timedelta(days=n + 1), 10),
+        )
+        for day in (1, 2):
+            starts = aware(trip.departs_on + datetime.timedelta(days=day), 9 + 2 * n + rng.choice([0, 1]), tz=BRUSSELS)
+            InvitationSlot.objects.create(invitation=invitation, starts_at=starts, ends_at=starts + datetime.timedelta(hours=1))
+        created.append(invitation)
+    return created
 
 
 def _schedule(rng, spec) -> dict:
@@ -331,7 +369,6 @@ def _invitation(rng, trip, org, contact, status, proposed) -> Invitation:
         contact=contact,
         email=contact.email if contact else org.email,
         language=contact.language if contact else "fr",
-        token=f"demo{rng.getrandbits(160):040x}",
         message="Nous serions heureux de vous présenter notre entreprise lors de notre mission en Belgique.",
         proposed_at=proposed,
         status=status,
@@ -342,7 +379,7 @@ def _invitation(rng, trip, org, contact, status, proposed) -> Invitation:
         delay = datetime.timedelta(days=rng.choice([1, 2, 4, 6, 9, 12, 16, 21, 25]), hours=rng.randint(0, 8))
         invitation.answered_at = min(sent + delay, aware(trip.departs_on - datetime.timedelta(days=1), 18))
     if status == InvitationStatus.DECLINED:
-        invitation.decline_reason = rng.choice(DECLINE_REASONS)
+        invitation.decline_reason, invitation.decline_details = rng.choice(DECLINE_REASONS)
     return invitation
 
 

@@ -1,7 +1,6 @@
 """The trip and what follows it: mobility plans, visa files, trips and economic missions, invitations
 to Belgian companies, B2B meetings, partnerships and their stages, follow-up check-ins and support."""
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from accounts.models import Role
 from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
 from core.fields import EncryptedTextField
 from core.jobs import Job
+from core.links import link_nonce_new
 from core.meeting_time import meeting_time
 from core.storage import private_storage
 from partners.models import Entrepreneur, Organisation, OrganisationContact
@@ -70,6 +70,11 @@ class MobilityPlan(models.Model):
     preferred_until = models.DateField(_("disponible jusqu'au"), null=True, blank=True)
     coach_comment = models.TextField(_("commentaire du coach"), blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    entrepreneur_may_invite = models.BooleanField(
+        _("l'entrepreneur·e peut envoyer les invitations"),
+        default=False,
+        help_text=_("Décidé par l'équipe : sinon, seule l'équipe invite les entreprises visées."),
+    )
     submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
     validated_by = models.ForeignKey(
@@ -317,11 +322,33 @@ class InvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     DECLINED = "declined", _("Déclinée")
     OTHER_SLOT = "other_slot", _("Autre créneau proposé")
+    REFERRED = "referred", _("Transmise à un·e collègue")
     EXPIRED = "expired", _("Sans réponse")
 
 
+#: The answers a company gives (the invitation is then answered: its link is used up).
+ANSWERED_STATUSES = (
+    InvitationStatus.ACCEPTED,
+    InvitationStatus.DECLINED,
+    InvitationStatus.OTHER_SLOT,
+    InvitationStatus.REFERRED,
+)
+
+#: The languages in which a Belgian company reads its invitation, its page and its reminders.
+INVITATION_LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+
+
 def new_invitation_token() -> str:
-    return secrets.token_urlsafe(32)
+    """Kept for migration 0001 only: links are now signed by core.links (Invitation.link_nonce)."""
+    return link_nonce_new()
+
+
+class DeclineReason(models.TextChoices):
+    UNAVAILABLE = "unavailable", _("Pas de disponibilité pendant ces dates")
+    STRATEGY = "strategy", _("Ne correspond pas à notre stratégie actuelle")
+    NO_WEST_AFRICA = "no_west_africa", _("Pas d'activité avec l'Afrique de l'Ouest pour le moment")
+    TOO_LATE = "too_late", _("Demande reçue trop tard")
+    OTHER = "other", _("Autre raison")
 
 
 class Invitation(models.Model):
@@ -340,8 +367,9 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     email = models.EmailField(_("e-mail du destinataire"))
-    language = models.CharField(_("langue"), max_length=8, default="fr")
-    token = models.CharField(_("jeton du lien"), max_length=64, unique=True, default=new_invitation_token, editable=False)
+    language = models.CharField(_("langue"), max_length=8, choices=INVITATION_LANGUAGES, default="fr")
+    #: Carried by the personal link (core.links); a new nonce when the invitation is sent again retires older links.
+    link_nonce = models.CharField(_("nonce du lien"), max_length=32, default=link_nonce_new, editable=False)
     message = models.TextField(_("message"), blank=True)
     proposed_at = models.DateTimeField(_("créneau proposé par l'entreprise sénégalaise"), null=True, blank=True)
     status = models.CharField(
@@ -350,7 +378,26 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     counter_proposal_at = models.DateTimeField(_("créneau proposé en retour"), null=True, blank=True)
-    decline_reason = models.TextField(_("motif du refus"), blank=True)
+    decline_reason = models.CharField(_("motif du refus"), max_length=16, choices=DeclineReason.choices, blank=True)
+    decline_details = models.TextField(_("précisions sur le refus"), blank=True)
+    chosen_slot = models.ForeignKey(
+        "InvitationSlot", verbose_name=_("créneau choisi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    referred_name = models.CharField(_("collègue désigné·e"), max_length=200, blank=True)
+    referred_email = models.EmailField(_("e-mail du ou de la collègue"), blank=True)
+    referred_from = models.ForeignKey(
+        "self",
+        verbose_name=_("transmise par l'invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    reminders_sent = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
+    last_reminded_at = models.DateTimeField(_("dernière relance le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = TripScopedQuerySet.as_manager()
 
@@ -359,13 +406,21 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["trip", "organisation"], name="invitation_one_per_trip_and_company"),
+            # A company is invited once per trip; the colleague it names gets an invitation of their own.
+            models.UniqueConstraint(
+                fields=["trip", "organisation"],
+                condition=Q(referred_from__isnull=True),
+                name="invitation_one_per_trip_and_company",
+            ),
+            models.UniqueConstraint(fields=["trip", "email"], name="invitation_one_per_trip_and_email"),
+            models.CheckConstraint(condition=Q(reminders_sent__lte=2), name="invitation_at_most_two_reminders"),
+            models.CheckConstraint(condition=~Q(status="referred") | ~Q(referred_email=""), name="invitation_referral_has_email"),
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True) | (Q(sent_at__isnull=False) & Q(answered_at__gte=F("sent_at"))),
                 name="invitation_answered_after_sent",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["accepted", "declined", "other_slot"]) | Q(answered_at__isnull=False),
+                condition=~Q(status__in=["accepted", "declined", "other_slot", "referred"]) | Q(answered_at__isnull=False),
                 name="invitation_answer_dated",
             ),
         ]
@@ -453,6 +508,28 @@ class B2BMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {meeting_time(self.starts_at)}"
+
+
+class InvitationSlot(models.Model):
+    """A time proposed to the Belgian company (one to three per invitation); the slot it accepts becomes
+    a B2B meeting on the trip's agenda."""
+
+    invitation = models.ForeignKey(Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    time_zone = models.CharField(_("fuseau horaire"), max_length=40, choices=MEETING_TIME_ZONES, default="Europe/Brussels")
+
+    class Meta:
+        verbose_name = _("créneau proposé")
+        verbose_name_plural = _("créneaux proposés")
+        ordering = ["invitation", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="invitation_slot_ends_after_start"),
+            models.UniqueConstraint(fields=["invitation", "starts_at"], name="invitation_slot_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return meeting_time(self.starts_at)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_directory, views_partnerships, views_plan, views_trips
+from . import views, views_directory, views_invitations, views_partner_link, views_partnerships, views_plan, views_trips
 
 app_name = "mobility"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("accompagnement/plan/<int:application_pk>/", views_plan.plan_edit, name="plan_edit"),
     path("coach/entrepreneurs/<int:application_pk>/plan/", views_plan.plan_review, name="plan_review"),
     path("equipe/plans-de-mobilite/", views_plan.plan_list, name="plan_list"),
+    path("equipe/plans-de-mobilite/<int:application_pk>/", views_plan.plan_staff, name="plan_staff"),
+    path(
+        "equipe/plans-de-mobilite/<int:application_pk>/invitations/autoriser/",
+        views_invitations.plan_invitations_allow,
+        name="plan_invitations_allow",
+    ),
+    path("plans/<int:application_pk>/invitations/nouvelle/", views_invitations.invitation_new, name="invitation_new"),
+    path("invitations/<int:pk>/renvoyer/", views_invitations.invitation_resend, name="invitation_resend"),
+    path("equipe/invitations/", views_invitations.invitation_list, name="invitation_list"),
+    path("invitation/<str:token>/", views_partner_link.invitation_answer, name="invitation_answer"),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/exports/<int:pk>/", views.my_data_export, name="my_data_export"),
     path("mes-donnees/exports/<int:pk>/telecharger/", views.my_data_download, name="my_data_download"),

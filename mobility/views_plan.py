@@ -19,6 +19,7 @@ from partners.models import Organisation, OrganisationKind, Sector
 from . import services_plan as services
 from .forms import MobilityPlanForm, PlanReviewForm
 from .models import MobilityPlan, PlanStatus
+from .views_invitations import invitations_section
 
 
 def _companies():
@@ -90,6 +91,7 @@ def plan_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             raise Http404 from denied
     context = {"application": application, "plan": plan, "form": form, "editable": editable, "plan_sectors": _sector_labels(plan)}
+    context.update(invitations_section(plan, request.user))
     return render(request, "mobility/plan/edit.html", context)
 
 
@@ -111,7 +113,19 @@ def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
             )
             return redirect("mobility:plan_review", application_pk=application.pk)
     context = {"application": application, "plan": plan, "form": form, "plan_sectors": _sector_labels(plan)}
+    context.update(invitations_section(plan, request.user))
     return render(request, "mobility/plan/review.html", context)
+
+
+@staff_required
+def plan_staff(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """One entrepreneur's plan as staff see it, with its invitations and whether the entrepreneur may
+    send them."""
+    application = get_object_or_404(Application.objects.select_related("entrepreneur", "cohort__programme"), pk=application_pk)
+    plan = _plan(application)
+    context = {"application": application, "plan": plan, "plan_sectors": _sector_labels(plan)}
+    context.update(invitations_section(plan, request.user))
+    return render(request, "mobility/plan/staff.html", context)
 
 
 @staff_required

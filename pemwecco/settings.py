@@ -446,3 +446,6 @@ AXES_ENABLE_ADMIN = False  # staff release a lockout with `manage.py axes_reset_
 # Admin exports (django-import-export) escape every text cell like the staff pages' exports, through the
 # formats of core.admin_exports.SafeExportMixin: the library's own option only drops one leading "=".
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Invitations to Belgian companies: reminders 3 and 7 days after sending while unanswered (each claimed by a
+# conditional UPDATE, so sent once even when beat fires twice).
+CELERY_BEAT_SCHEDULE["invitations-remind"] = {"task": "mobility.invitations_remind", "schedule": 3600}

@@ -82,6 +82,7 @@ from mobility.selectors import (
     partnership_transactions_total,
     travelled_application_ids,
 )
+from mobility.selectors_invitations import invitation_response_stats
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
@@ -596,13 +597,11 @@ def _mobility(programme, cohort) -> Mobility:
         for key, label in statuses.items()
         if key != InvitationStatus.DRAFT
     ]
-    answered_statuses = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.OTHER_SLOT)
-    result.invitations_sent = sum(n for key, n in by_status.items() if key != InvitationStatus.DRAFT)
-    result.invitations_answered = sum(by_status.get(key, 0) for key in answered_statuses)
-    result.invitations_accepted = by_status.get(InvitationStatus.ACCEPTED, 0)
-    result.invitation_response_rate = _ratio(result.invitations_answered, result.invitations_sent, percent=True, places="0.1")
-    times = invitations.filter(sent_at__isnull=False, answered_at__isnull=False).values_list("sent_at", "answered_at")
-    result.invitation_median_days = _median([(answered - sent).total_seconds() / 86400 for sent, answered in times])
+    # The staff invitations page shows the same figures per relay agency and cohort: one definition.
+    response = invitation_response_stats(invitations)[0]
+    result.invitations_sent, result.invitations_answered = response.sent, response.answered
+    result.invitations_accepted = response.accepted
+    result.invitation_response_rate, result.invitation_median_days = response.response_rate, response.median_days
     return result
 
 

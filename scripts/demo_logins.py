@@ -48,6 +48,31 @@ def _wait_for(url: str, seconds: float) -> None:
             time.sleep(0.5)
 
 
+def _open_invitation_link(base: str) -> str:
+    """The personal link of one invitation still waiting for an answer (the demo entrepreneur's first),
+    as the e-mail to the company carries it; empty when the demo has none."""
+    from django.db import DatabaseError
+    from django.urls import reverse
+
+    from core.links import link_token_make
+    from mobility.models import Invitation, InvitationStatus
+    from mobility.selectors_invitations import LINK_PURPOSE
+
+    try:
+        waiting = (
+            Invitation.objects.filter(status=InvitationStatus.SENT, answered_at__isnull=True, slots__isnull=False)
+            .distinct()
+            .order_by("pk")
+        )
+        invitation = waiting.filter(trip__application__entrepreneur__email__startswith="entrepreneur@").first() or waiting.first()
+    except DatabaseError:
+        return ""
+    if invitation is None:
+        return ""
+    token = link_token_make(purpose=LINK_PURPOSE, pk=invitation.pk, nonce=invitation.link_nonce)
+    return base.rstrip("/") + reverse("mobility:invitation_answer", kwargs={"token": token})
+
+
 arguments = [a for a in sys.argv[1:] if a != "--wait"]
 url = arguments[0] if arguments else "http://localhost:8000/"
 if "--wait" in sys.argv:
@@ -62,5 +87,9 @@ for email, role in rows:
     print(f"  {email:<{width}}  {role}")
 print("Équipe, comité et évaluateur : après le mot de passe, un code à 6 chiffres est demandé ;")
 print("  dans un autre terminal, `make demo-code` affiche le code du moment de chaque compte de démo.")
+invitation_link = _open_invitation_link(url)
+if invitation_link:
+    print("Page d'une entreprise belge invitée (sans compte ; le lien sert une seule fois) :")
+    print(f"  {invitation_link}")
 print("Ctrl-C arrête le serveur web et le worker Celery.")
 print(flush=True)

@@ -127,6 +127,7 @@ ROW_FACTORIES = {
     mobility_models.EconomicMission: mf.EconomicMissionFactory,
     mobility_models.Trip: mf.TripFactory,
     mobility_models.Invitation: mf.InvitationFactory,
+    mobility_models.InvitationSlot: mf.InvitationSlotFactory,
     mobility_models.B2BMeeting: mf.B2BMeetingFactory,
     mobility_models.TripCost: mf.TripCostFactory,
     mobility_models.Partnership: _partnership,

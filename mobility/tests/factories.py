@@ -13,6 +13,7 @@ from mobility.models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationSlot,
     MobilityPlan,
     Partnership,
     PartnershipDocument,
@@ -171,3 +172,12 @@ class PartnershipDocumentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = len(_PARTNERSHIP_PDF)
     sha256 = hashlib.sha256(_PARTNERSHIP_PDF).hexdigest()
+
+
+class InvitationSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvitationSlot
+
+    invitation = factory.SubFactory(InvitationFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2023, 5, 16, 10, 0)))
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(hours=1))
