@@ -111,6 +111,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     meetings = _invitations_and_meetings(rng, trips, met, companies, never_met, orgs)
     partnerships = _partnerships_create(rng, travellers, selected, meetings, met_pool, mobility_expert)
     _follow_up_create(rng, trips, partnerships, orgs, mobility_expert)
+    _comparison_answers_create(demo, trips, partnerships)
     return {"mission": mission, "trips": trips}
 
 
@@ -485,6 +486,66 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
                 )
             )
     SupportNeed.objects.bulk_create(needs)
+
+
+def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
+    """The questions asked alike of participants and of the comparison group ([9]): the participants'
+    answered +6/+12 check-ins answer them from their own partnerships and transactions; about half of
+    the eligible applicants who were not selected agreed to be asked, and some of them answered. Its own
+    random generator, so that every other figure of the demo stays as it was."""
+    from cohorts.models import ELIGIBLE_STATUSES, Application, ApplicationStatus
+
+    rng = random.Random(906)
+    started: dict[int, list[datetime.date]] = {}
+    for p in partnerships:
+        started.setdefault(p.application_id, []).append(p.started_on)
+    sales: dict[int, list[datetime.date]] = {}
+    for t in PartnershipTransaction.objects.filter(partnership__in=partnerships).select_related("partnership"):
+        sales.setdefault(t.partnership.application_id, []).append(t.occurred_on)
+    answered = list(
+        FollowUpCheckIn.objects.filter(
+            application__cohort__programme=demo.programme, status=CheckInStatus.DONE, months_after__in=(6, 12)
+        )
+    )
+    for check_in in answered:
+        check_in.has_belgian_partner = any(day <= check_in.due_on for day in started.get(check_in.application_id, []))
+        check_in.exports_to_europe = any(day <= check_in.due_on for day in sales.get(check_in.application_id, []))
+    FollowUpCheckIn.objects.bulk_update(answered, ["has_belgian_partner", "exports_to_europe"])
+
+    cohort_of = dict(
+        Application.objects.filter(pk__in=[trip.application_id for _spec, trip in trips]).values_list("pk", "cohort_id")
+    )
+    returns: dict[int, list[datetime.date]] = {}
+    for _spec, trip in trips:
+        if trip.status == TripStatus.COMPLETED:
+            returns.setdefault(cohort_of[trip.application_id], []).append(trip.returns_on)
+    not_selected = list(
+        Application.objects.filter(cohort__programme=demo.programme, cohort__in=list(returns), status__in=ELIGIBLE_STATUSES)
+        .exclude(status=ApplicationStatus.SELECTED)
+        .order_by("pk")
+    )
+    consenting = [a for a in not_selected if rng.random() < 0.5]
+    Application.objects.filter(pk__in=[a.pk for a in consenting]).update(follow_up_consent=True)
+    check_ins = []
+    for application in consenting:
+        back = sorted(returns[application.cohort_id])[len(returns[application.cohort_id]) // 2]
+        for months in (6, 12):
+            due = add_months(back, months)
+            if due > datetime.date(2024, 12, 31):
+                continue
+            check_in = FollowUpCheckIn(application=application, months_after=months, due_on=due, status=CheckInStatus.PENDING)
+            if due <= DATA_CUTOFF:
+                if rng.random() < 0.6:
+                    check_in.status = CheckInStatus.DONE
+                    check_in.completed_on = min(due + datetime.timedelta(days=rng.randint(0, 20)), datetime.date(2024, 9, 15))
+                    check_in.has_belgian_partner = rng.random() < 0.12
+                    check_in.exports_to_europe = rng.random() < 0.18
+                    check_in.jobs_created = rng.choice([0, 0, 0, 0, 1])
+                    check_in.notes = "Questionnaire du groupe de comparaison."
+                else:
+                    check_in.status = CheckInStatus.MISSED
+            check_ins.append(check_in)
+    FollowUpCheckIn.objects.bulk_create(check_ins, batch_size=1000)
 
 
 def delete_demo(programmes) -> None:

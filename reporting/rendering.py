@@ -101,7 +101,7 @@ CRITERION_CHARTS = {
     DacCriterion.EFFECTIVENESS: ["funnel_svg", "visa_outcomes_svg"],
     DacCriterion.EFFICIENCY: ["budget_vs_spending_svg"],
     DacCriterion.SUSTAINABILITY: ["partnerships_by_stage_svg"],
-    DacCriterion.IMPACT: ["partnership_persistence_svg"],
+    DacCriterion.IMPACT: ["partnership_persistence_svg", "persistence_by_cohort_svg"],
 }
 #: The charts' font in the PDF (Debian's fonts-dejavu-core).
 PDF_FONT = "font-family:'DejaVu Sans',sans-serif"
@@ -111,6 +111,7 @@ ALL_CHARTS = [
     "visa_outcomes_svg",
     "partnerships_by_stage_svg",
     "partnership_persistence_svg",
+    "persistence_by_cohort_svg",
     "budget_vs_spending_svg",
 ]
 #: The caption of each chart when a report shows it as a numbered figure.
@@ -121,6 +122,7 @@ CHART_CAPTIONS = {
     "partnerships_by_stage_svg": gettext_lazy("Partenariats par étape"),
     "partnership_persistence_svg": gettext_lazy("Partenariats encore vivants six et douze mois après la mobilité"),
     "budget_vs_spending_svg": gettext_lazy("Budget et dépenses par année (EUR)"),
+    "persistence_by_cohort_svg": gettext_lazy("Partenariats vivants à +6 mois et encore vivants à +12 mois, par cohorte"),
 }
 
 
