@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan
+from . import views, views_alumni, views_plan
 
 app_name = "mobility"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("equipe/donnees-personnelles/", views.personal_data_staff, name="personal_data_staff"),
     path("equipe/donnees-personnelles/<int:pk>/anonymiser/", views.person_anonymise, name="person_anonymise"),
     path("equipe/donnees-personnelles/conservation/", views.retention_run_now, name="retention_run_now"),
+    # Alumni: the staff directory, and the entrepreneur's answer on peer mentoring.
+    path("equipe/alumni/", views_alumni.alumni_list, name="alumni_list"),
+    path("accompagnement/mentorat/", views_alumni.peer_mentor_edit, name="peer_mentor_edit"),
 ]

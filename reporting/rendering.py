@@ -33,6 +33,8 @@ from .models import (
     ReportJob,
     ReportKind,
 )
+from .persistence import persistence_by_cohort
+from .selectors_impact import outcomes_compared
 
 # WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
 # renderer: keep the worker's log for real errors.
@@ -424,6 +426,10 @@ def dac_context(job: ReportJob) -> dict:
         "lessons": list(evaluation.lessons.all()),
         "indicators": list(rows_by_code.values()),
         "evidence": evidence,
+        # The Impact section's evidence: the same selectors as the persistence and comparison pages.
+        "persistence": persistence_by_cohort(programme),
+        "comparison": outcomes_compared(programme),
+        "impact_graded": any(c["grade"].criterion == DacCriterion.IMPACT for c in criteria),
     }
 
 

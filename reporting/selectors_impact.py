@@ -116,7 +116,9 @@ def outcomes_compared(programme: Programme, cohort: Cohort | None = None) -> Out
     Two queries."""
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ValueError("The cohort does not belong to the programme.")
-    applications = Application.objects.filter(cohort=cohort) if cohort else Application.objects.filter(cohort__programme=programme)
+    applications = (
+        Application.objects.filter(cohort=cohort) if cohort else Application.objects.filter(cohort__programme=programme)
+    )
     sizes = applications.order_by().aggregate(
         participants=Count("pk", filter=participants_condition()),
         comparison=Count("pk", filter=comparison_condition()),
@@ -150,6 +152,4 @@ def outcomes_compared(programme: Programme, cohort: Cohort | None = None) -> Out
         outcome.belgian_partner = Share(row["partner_yes"], row["partner_answered"])
         outcome.exports = Share(row["exports_yes"], row["exports_answered"])
         outcome.jobs_total = row["jobs"] or 0
-    return OutcomeComparison(
-        programme=programme, cohort=cohort, participants=groups[PARTICIPANTS], comparison=groups[COMPARISON]
-    )
+    return OutcomeComparison(programme=programme, cohort=cohort, participants=groups[PARTICIPANTS], comparison=groups[COMPARISON])
