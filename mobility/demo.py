@@ -539,7 +539,7 @@ def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
                     check_in.status = CheckInStatus.DONE
                     check_in.completed_on = min(due + datetime.timedelta(days=rng.randint(0, 20)), datetime.date(2024, 9, 15))
                     check_in.has_belgian_partner = rng.random() < 0.12
-                    check_in.exports_to_europe = rng.random() < 0.18
+                    check_in.exports_to_europe = rng.random() < 0.1
                     check_in.jobs_created = rng.choice([0, 0, 0, 0, 1])
                     check_in.notes = "Questionnaire du groupe de comparaison."
                 else:
