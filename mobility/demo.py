@@ -112,6 +112,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     partnerships = _partnerships_create(rng, travellers, selected, meetings, met_pool, mobility_expert)
     _follow_up_create(rng, trips, partnerships, orgs, mobility_expert)
     _comparison_answers_create(demo, trips, partnerships)
+    _peer_mentors_create(demo)
     return {"mission": mission, "trips": trips}
 
 
@@ -546,6 +547,34 @@ def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
                     check_in.status = CheckInStatus.MISSED
             check_ins.append(check_in)
     FollowUpCheckIn.objects.bulk_create(check_ins, batch_size=1000)
+
+
+#: What the demo's peer mentors offer to share with later cohorts.
+PEER_MENTOR_TOPICS = [
+    "Dossier visa et premiers rendez-vous à Bruxelles",
+    "Négocier avec un distributeur belge",
+    "Normes sanitaires pour exporter des produits transformés",
+    "Préparer un salon professionnel en Belgique",
+]
+
+
+def _peer_mentors_create(demo: DemoCohorts) -> None:
+    """A few alumni of the first cohort (not the demo account, which says it from its own page) have
+    said they are available as peer mentors."""
+    from partners.models import Entrepreneur
+
+    from .selectors_alumni import alumni_applications
+
+    people = list(
+        Entrepreneur.objects.filter(
+            pk__in=alumni_applications().filter(cohort__programme=demo.programme).values("entrepreneur_id")
+        )
+        .exclude(email__startswith="entrepreneur@")
+        .order_by("pk")[::5][: len(PEER_MENTOR_TOPICS)]
+    )
+    for person, topics in zip(people, PEER_MENTOR_TOPICS, strict=False):
+        person.peer_mentor_available, person.peer_mentor_topics = True, topics
+    Entrepreneur.objects.bulk_update(people, ["peer_mentor_available", "peer_mentor_topics"])
 
 
 def delete_demo(programmes) -> None:

@@ -32,9 +32,20 @@ class AlumniFilterForm(forms.Form):
 
 
 class PeerMentorForm(forms.ModelForm):
+    """The entrepreneur's own answer: the same fields as the admin's, worded for the person answering."""
+
     class Meta:
         model = Entrepreneur
         fields = ["peer_mentor_available", "peer_mentor_topics"]
+        labels = {
+            "peer_mentor_available": _("Je suis disponible comme mentor pair"),
+            "peer_mentor_topics": _("Sur quels sujets pourriez-vous partager votre expérience ?"),
+        }
+        help_texts = {
+            "peer_mentor_available": _(
+                "L'équipe pourra vous écrire pour accompagner des entrepreneur·es des cohortes suivantes."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

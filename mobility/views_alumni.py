@@ -34,7 +34,9 @@ def alumni_list(request: HttpRequest) -> HttpResponse:
             "mentors_only": data["mentors_only"],
         }
     page = Paginator(selectors.alumni(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    cohorts = Cohort.objects.in_bulk({person.alumni_cohort_id for person in page if person.alumni_cohort_id})
+    cohorts = Cohort.objects.select_related("programme").in_bulk(
+        {person.alumni_cohort_id for person in page if person.alumni_cohort_id}
+    )
     rows = [(person, cohorts.get(person.alumni_cohort_id)) for person in page]
     query = request.GET.copy()
     query.pop("page", None)

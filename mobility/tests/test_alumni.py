@@ -19,12 +19,15 @@ pytestmark = pytest.mark.django_db
 d = datetime.date
 LIST = reverse("mobility:alumni_list")
 MENTOR = reverse("mobility:peer_mentor_edit")
+LAST_DUE = d(2024, 5, 24)
 
 
-def participant(*, cohort=None, statuses=("done", "done", "missed", "done"), last_due=d(2024, 5, 24), travelled=True, **person):
+def participant(*, cohort=None, statuses=("done", "done", "missed", "done"), last_due=LAST_DUE, travelled=True, **person):
     """A selected entrepreneur back on 24/05/2023 with check-ins at +1/+3/+6/+12 months in `statuses`."""
     entrepreneur = EntrepreneurFactory(**person)
-    application = ApplicationFactory(entrepreneur=entrepreneur, cohort=cohort or CohortFactory(), submitted=True, status="selected")
+    application = ApplicationFactory(
+        entrepreneur=entrepreneur, cohort=cohort or CohortFactory(), submitted=True, status="selected"
+    )
     if travelled:
         TripFactory(application=application, status="completed")
     dues = [d(2023, 6, 24), d(2023, 8, 24), d(2023, 11, 24), last_due]
