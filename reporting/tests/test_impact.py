@@ -285,3 +285,29 @@ def test_the_dac_report_shows_the_comparison_even_when_impact_is_not_graded(grou
         html = report_html(job=job)
 
     assert 'id="criterion-impact"' in html and 'id="impact-evidence"' in html
+
+
+def test_the_comparison_page_needs_the_same_queries_for_few_answers_or_many(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = CohortFactory()
+    client.force_login(UserFactory(roles=["staff"]))
+
+    def add(n: int) -> None:
+        for _n in range(n):
+            other = applicant(cohort, status=ApplicationStatus.REJECTED)
+            other.follow_up_consent = True
+            other.save(update_fields=["follow_up_consent"])
+            answered(other, 6, partner=True, exports=False)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(COMPARISON, {"programme": cohort.programme_id}).status_code == 200
+        return len(captured)
+
+    add(1)
+    queries()  # the first visit remembers the programme in the session
+    few = queries()
+    add(9)
+    assert queries() == few
