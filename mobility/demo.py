@@ -124,6 +124,8 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     _trip_details(random.Random(8), trips)
     _pipeline_create(partnerships, mobility_expert)
     open_invitations_create(rng)
+    _comparison_answers_create(demo, trips, partnerships)
+    _peer_mentors_create(demo)
     return {"mission": mission, "trips": trips}
 
 
@@ -684,6 +686,94 @@ def _pipeline_create(partnerships: list[Partnership], by_user) -> None:
         )
         document.file.save("document", ContentFile(content), save=False)
         document.save()
+
+
+def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
+    """The questions asked alike of participants and of the comparison group ([9]): the participants'
+    answered +6/+12 check-ins answer them from their own partnerships and transactions; about half of
+    the eligible applicants who were not selected agreed to be asked, and some of them answered. Its own
+    random generator, so that every other figure of the demo stays as it was."""
+    from cohorts.models import ELIGIBLE_STATUSES, Application, ApplicationStatus
+
+    rng = random.Random(906)
+    started: dict[int, list[datetime.date]] = {}
+    for p in partnerships:
+        started.setdefault(p.application_id, []).append(p.started_on)
+    sales: dict[int, list[datetime.date]] = {}
+    for t in PartnershipTransaction.objects.filter(partnership__in=partnerships).select_related("partnership"):
+        sales.setdefault(t.partnership.application_id, []).append(t.occurred_on)
+    answered = list(
+        FollowUpCheckIn.objects.filter(
+            application__cohort__programme=demo.programme, status=CheckInStatus.DONE, months_after__in=(6, 12)
+        )
+    )
+    for check_in in answered:
+        check_in.has_belgian_partner = any(day <= check_in.due_on for day in started.get(check_in.application_id, []))
+        check_in.exports_to_europe = any(day <= check_in.due_on for day in sales.get(check_in.application_id, []))
+    FollowUpCheckIn.objects.bulk_update(answered, ["has_belgian_partner", "exports_to_europe"])
+
+    cohort_of = dict(
+        Application.objects.filter(pk__in=[trip.application_id for _spec, trip in trips]).values_list("pk", "cohort_id")
+    )
+    returns: dict[int, list[datetime.date]] = {}
+    for _spec, trip in trips:
+        if trip.status == TripStatus.COMPLETED:
+            returns.setdefault(cohort_of[trip.application_id], []).append(trip.returns_on)
+    not_selected = list(
+        Application.objects.filter(cohort__programme=demo.programme, cohort__in=list(returns), status__in=ELIGIBLE_STATUSES)
+        .exclude(status=ApplicationStatus.SELECTED)
+        .order_by("pk")
+    )
+    consenting = [a for a in not_selected if rng.random() < 0.5]
+    Application.objects.filter(pk__in=[a.pk for a in consenting]).update(follow_up_consent=True)
+    check_ins = []
+    for application in consenting:
+        back = sorted(returns[application.cohort_id])[len(returns[application.cohort_id]) // 2]
+        for months in (6, 12):
+            due = add_months(back, months)
+            if due > datetime.date(2024, 12, 31):
+                continue
+            check_in = FollowUpCheckIn(application=application, months_after=months, due_on=due, status=CheckInStatus.PENDING)
+            if due <= DATA_CUTOFF:
+                if rng.random() < 0.6:
+                    check_in.status = CheckInStatus.DONE
+                    check_in.completed_on = min(due + datetime.timedelta(days=rng.randint(0, 20)), datetime.date(2024, 9, 15))
+                    check_in.has_belgian_partner = rng.random() < 0.12
+                    check_in.exports_to_europe = rng.random() < 0.1
+                    check_in.jobs_created = rng.choice([0, 0, 0, 0, 1])
+                    check_in.notes = "Questionnaire du groupe de comparaison."
+                else:
+                    check_in.status = CheckInStatus.MISSED
+            check_ins.append(check_in)
+    FollowUpCheckIn.objects.bulk_create(check_ins, batch_size=1000)
+
+
+#: What the demo's peer mentors offer to share with later cohorts.
+PEER_MENTOR_TOPICS = [
+    "Dossier visa et premiers rendez-vous à Bruxelles",
+    "Négocier avec un distributeur belge",
+    "Normes sanitaires pour exporter des produits transformés",
+    "Préparer un salon professionnel en Belgique",
+]
+
+
+def _peer_mentors_create(demo: DemoCohorts) -> None:
+    """A few alumni of the first cohort (not the demo account, which says it from its own page) have
+    said they are available as peer mentors."""
+    from partners.models import Entrepreneur
+
+    from .selectors_alumni import alumni_applications
+
+    people = list(
+        Entrepreneur.objects.filter(
+            pk__in=alumni_applications().filter(cohort__programme=demo.programme).values("entrepreneur_id")
+        )
+        .exclude(email__startswith="entrepreneur@")
+        .order_by("pk")[::5][: len(PEER_MENTOR_TOPICS)]
+    )
+    for person, topics in zip(people, PEER_MENTOR_TOPICS, strict=False):
+        person.peer_mentor_available, person.peer_mentor_topics = True, topics
+    Entrepreneur.objects.bulk_update(people, ["peer_mentor_available", "peer_mentor_topics"])
 
 
 def delete_demo(programmes) -> None:

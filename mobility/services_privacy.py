@@ -265,7 +265,12 @@ def person_anonymise(*, entrepreneur: Entrepreneur, by: User, reason: str) -> An
     else:
         OutgoingEmail.objects.filter(to__iexact=entrepreneur.email).delete()
     Entrepreneur.objects.filter(pk=entrepreneur.pk).update(
-        first_name=first_name, last_name=last_name, email=placeholder, phone=""
+        first_name=first_name,
+        last_name=last_name,
+        email=placeholder,
+        phone="",
+        peer_mentor_available=False,
+        peer_mentor_topics="",
     )
     return Anonymisation.objects.create(
         entrepreneur=entrepreneur, by=by, reason=reason, files_deleted=_delete_after_commit(names)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_directory, views_invitations, views_partner_link, views_partnerships, views_plan, views_trips
+from . import (
+    views,
+    views_alumni,
+    views_directory,
+    views_invitations,
+    views_partner_link,
+    views_partnerships,
+    views_plan,
+    views_trips,
+)
 
 app_name = "mobility"
 
@@ -102,4 +111,7 @@ urlpatterns = [
         views_partnerships.partnership_document_download,
         name="partnership_document_download",
     ),
+    # Alumni: the staff directory, and the entrepreneur's answer on peer mentoring.
+    path("equipe/alumni/", views_alumni.alumni_list, name="alumni_list"),
+    path("accompagnement/mentorat/", views_alumni.peer_mentor_edit, name="peer_mentor_edit"),
 ]

@@ -430,6 +430,18 @@ class Entrepreneur(models.Model):
     )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Alumni ([9]): once their follow-up is complete, entrepreneurs stay reachable for later cohorts.
+    peer_mentor_available = models.BooleanField(
+        _("disponible comme mentor pair"),
+        default=False,
+        help_text=_("Accepte d'être contacté·e par l'équipe pour accompagner des entrepreneur·es des cohortes suivantes."),
+    )
+    peer_mentor_topics = models.CharField(
+        _("sujets sur lesquels partager son expérience"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : visa, premiers contacts avec des distributeurs belges, normes d'exportation."),
+    )
 
     objects = EntrepreneurQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
-"""Writes of the Belgian company directory: companies (the enterprise number normalised, checked and
-unique) and their contacts, and the spreadsheet import (checked in the request, written by a worker all
-or nothing, as a job of core.jobs). Keyword-only, typed, validated with full_clean before saving."""
+"""Writes on the people and organisations of the programmes: the Belgian company directory (companies with
+their enterprise number normalised, checked and unique; their contacts; the spreadsheet import, checked in
+the request and written by a worker all or nothing, as a job of core.jobs) and the alumni's peer-mentor answer."""
 
 import hashlib
 import logging
@@ -18,7 +18,7 @@ from core.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, j
 from core.spreadsheets import text_fold
 
 from . import imports
-from .models import CompanyImport, CompanyLanguage, Organisation, OrganisationContact, OrganisationKind
+from .models import CompanyImport, CompanyLanguage, Entrepreneur, Organisation, OrganisationContact, OrganisationKind
 from .validators import enterprise_number_display, enterprise_number_normalise, validate_enterprise_number
 
 logger = logging.getLogger(__name__)
@@ -469,3 +469,14 @@ def company_import_execute(*, import_id: int) -> CompanyImport | None:
             job_fail(job=job, reason=str(error) or error.__class__.__name__, created_count=0, contact_count=0)
     job.refresh_from_db()
     return job
+
+
+def entrepreneur_peer_mentor_update(*, entrepreneur: Entrepreneur, available: bool, topics: str) -> Entrepreneur:
+    """The entrepreneur says whether, as an alumnus, they may be asked to mentor later cohorts, and on what."""
+    entrepreneur.peer_mentor_available = available
+    entrepreneur.peer_mentor_topics = topics.strip()
+    fields = ("peer_mentor_available", "peer_mentor_topics")
+    # Only the two fields written here: a profile imported with an odd phone number must not block them.
+    entrepreneur.full_clean(exclude=[f.name for f in Entrepreneur._meta.fields if f.name not in fields], validate_unique=False)
+    entrepreneur.save(update_fields=fields)
+    return entrepreneur

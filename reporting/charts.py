@@ -16,6 +16,7 @@ from core import figures
 from mobility.models import LIVE_STAGES
 
 from .indicators import IndicatorSet, calculate
+from .persistence import Persistence, persistence_by_cohort
 
 WIDTH = 400
 PADDING = 8
@@ -223,6 +224,43 @@ def partnership_persistence_svg(indicators: IndicatorSet) -> str:
         rows=rows,
         maximum=100,
     )
+
+
+def persistence_svg(persistence: Persistence, *, cohort=None) -> str:
+    """Per cohort, the share of partnerships alive at +6 months and still alive at +12 months after the
+    return, each among those old enough to be measured (`reporting.persistence`, the indicators' own
+    definition). A cohort with nothing measurable yet says so instead of drawing an empty bar."""
+    rows, parts = [], []
+    for item in persistence.cohorts:
+        if cohort is not None and item.cohort != cohort:
+            continue
+        bars = []
+        for label, alive, measured, value, color in (
+            (_("+6 mois"), item.alive_6m, item.due_6m, item.share_6m, GREEN),
+            (_("+12 mois"), item.alive_12m, item.due_12m, item.share_12m, BLUE),
+        ):
+            if value is None:
+                text = _("%(when)s : pas encore mesurable") % {"when": label}
+                bars.append(Bar(0, text, color))
+            else:
+                text = f"{label} : {_number(value, 1)} % ({_number(alive)}/{_number(measured)})"
+                bars.append(Bar(float(value), text, color))
+            parts.append(f"{item.cohort.name}, {text}")
+        rows.append(BarRow(item.cohort.name, bars))
+    measured = any(item.due_6m for item in persistence.cohorts if cohort is None or item.cohort == cohort)
+    return _svg(
+        title=_("Persistance des partenariats par cohorte"),
+        scope=cohort.name if cohort is not None else persistence.programme.name,
+        description="; ".join(parts),
+        rows=rows if measured else [],
+        maximum=100,
+        legend=[(GREEN, _("vivants à +6 mois")), (BLUE, _("encore vivants à +12 mois"))],
+    )
+
+
+def persistence_by_cohort_svg(indicators: IndicatorSet) -> str:
+    """The persistence chart for a report (the programme's cohorts, or the report's one cohort)."""
+    return persistence_svg(persistence_by_cohort(indicators.programme), cohort=indicators.cohort)
 
 
 CHARTS = {

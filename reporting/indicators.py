@@ -17,13 +17,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -85,9 +81,9 @@ from mobility.selectors import (
 from mobility.selectors_invitations import invitation_response_stats
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
-#: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
-MONTHS_6 = datetime.timedelta(days=183)
-MONTHS_12 = datetime.timedelta(days=365)
+from . import persistence
+
+MONTHS_6, MONTHS_12 = persistence.MONTHS_6, persistence.MONTHS_12
 
 # The region split's keys and its one definition come from cohorts.territory.
 YES, NO = "yes", "no"
@@ -331,61 +327,12 @@ def _scoped(queryset: QuerySet, path: str, programme: Programme, cohort: Cohort 
     return queryset.filter(**{f"{path}__cohort__programme": programme})
 
 
-def _first_return(application_path: str) -> Subquery:
-    """The return date of the application's first completed trip: the start of the follow-up clock."""
-    return Subquery(
-        Trip.objects.filter(application=OuterRef(application_path), status=TripStatus.COMPLETED)
-        .order_by("returns_on")
-        .values("returns_on")[:1],
-        output_field=DateField(),
-    )
-
-
-def _stage_at(cutoff: str) -> Coalesce:
-    """The partnership's stage on the date in the annotation `cutoff`: the last dated stage change on
-    or before it; without history, the current stage if it was reached by then."""
-    last_change = Subquery(
-        PartnershipStageChange.objects.filter(partnership=OuterRef("pk"), changed_on__lte=OuterRef(cutoff))
-        .order_by("-changed_on", "-pk")
-        .values("to_stage")[:1],
-        output_field=CharField(),
-    )
-    without_history = Case(When(stage_changed_on__lte=F(cutoff), then=F("stage")), default=Value(""), output_field=CharField())
-    return Coalesce(last_change, without_history, output_field=CharField())
-
-
-def _partnerships_followed(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    """Partnerships annotated with the return of their first completed trip and their stage at +6 and
-    +12 months after it."""
-    return (
-        partnerships.annotate(returned_on=_first_return("application"))
-        .annotate(
-            at_6m=ExpressionWrapper(F("returned_on") + MONTHS_6, output_field=DateField()),
-            at_12m=ExpressionWrapper(F("returned_on") + MONTHS_12, output_field=DateField()),
-        )
-        .annotate(
-            stage_6m=_stage_at("at_6m"),
-            stage_12m=_stage_at("at_12m"),
-        )
-    )
-
-
-def _due(delay: datetime.timedelta, today: datetime.date) -> Q:
-    """Partnerships (annotated by `_partnerships_followed`) whose follow-up date has passed: only those
-    can be measured."""
-    return Q(returned_on__isnull=False, returned_on__lte=today - delay)
-
-
-def _live_6m(today: datetime.date) -> Q:
-    """A followed partnership alive six months after the return (and due: six months have passed)."""
-    return _due(MONTHS_6, today) & Q(stage_6m__in=LIVE_STAGES)
-
-
-def _live_12m(today: datetime.date) -> Q:
-    """A followed partnership *still* alive twelve months after the return: alive at +6 months too, so
-    that the +12 months figure is a subset of the +6 months one and persistence can never rise. One
-    that came alive only between +6 and +12 months is a late partnership, not a persistent one."""
-    return _due(MONTHS_12, today) & Q(stage_6m__in=LIVE_STAGES, stage_12m__in=LIVE_STAGES)
+# The persistence expressions have one definition (reporting.persistence), shared with the persistence
+# page, its chart and the reports.
+_first_return = persistence.first_return
+_partnerships_followed = persistence.partnerships_followed
+_live_6m = persistence.alive_6m
+_live_12m = persistence.alive_12m
 
 
 def _company_age_band() -> Case:
@@ -624,24 +571,23 @@ def _partnerships(programme, cohort, today) -> Partnerships:
         partnership__in=partnerships.values("pk"), to_stage=PartnershipStage.AGREEMENT
     ).values("partnership_id")
     followed = _partnerships_followed(partnerships)
-    due_6m, due_12m = _due(MONTHS_6, today), _due(MONTHS_12, today)  # due at +12 months implies due at +6
     result.live_6m_by = {"cohort": defaultdict(int), "sector": defaultdict(int)}
     for item in followed.values(
         cohort_key=F("application__cohort_id"),
         sector=Coalesce("application__company__sector", Value(UNKNOWN), output_field=CharField()),
     ).annotate(
-        measurable_6m=Count("pk", filter=due_6m),
-        live_6m=Count("pk", filter=_live_6m(today)),
-        measurable_12m=Count("pk", filter=due_12m),
-        live_12m=Count("pk", filter=_live_12m(today)),
+        **persistence.persistence_measures(today),
         agreements=Count("pk", filter=Q(pk__in=signed) | Q(stage__in=LIVE_STAGES)),
     ):
-        for name in ("measurable_6m", "live_6m", "measurable_12m", "live_12m", "agreements"):
-            setattr(result, name, getattr(result, name) + item[name])
-        result.live_6m_by["cohort"][str(item["cohort_key"])] += item["live_6m"]
-        result.live_6m_by["sector"][item["sector"]] += item["live_6m"]
-    result.share_live_6m = _ratio(result.live_6m, result.measurable_6m, percent=True, places="0.1")
-    result.share_live_12m = _ratio(result.live_12m, result.measurable_12m, percent=True, places="0.1")
+        result.measurable_6m += item["due_6m"]
+        result.live_6m += item["alive_6m"]
+        result.measurable_12m += item["due_12m"]
+        result.live_12m += item["alive_12m"]
+        result.agreements += item["agreements"]
+        result.live_6m_by["cohort"][str(item["cohort_key"])] += item["alive_6m"]
+        result.live_6m_by["sector"][item["sector"]] += item["alive_6m"]
+    result.share_live_6m = persistence.share(result.live_6m, result.measurable_6m)
+    result.share_live_12m = persistence.share(result.live_12m, result.measurable_12m)
 
     result.transactions, result.transactions_eur = partnership_transactions_total(partnerships)
     return result

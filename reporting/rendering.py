@@ -33,6 +33,8 @@ from .models import (
     ReportJob,
     ReportKind,
 )
+from .persistence import persistence_by_cohort
+from .selectors_impact import outcomes_compared
 
 # WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
 # renderer: keep the worker's log for real errors.
@@ -101,7 +103,7 @@ CRITERION_CHARTS = {
     DacCriterion.EFFECTIVENESS: ["funnel_svg", "visa_outcomes_svg"],
     DacCriterion.EFFICIENCY: ["budget_vs_spending_svg"],
     DacCriterion.SUSTAINABILITY: ["partnerships_by_stage_svg"],
-    DacCriterion.IMPACT: ["partnership_persistence_svg"],
+    DacCriterion.IMPACT: ["partnership_persistence_svg", "persistence_by_cohort_svg"],
 }
 #: The charts' font in the PDF (Debian's fonts-dejavu-core).
 PDF_FONT = "font-family:'DejaVu Sans',sans-serif"
@@ -111,6 +113,7 @@ ALL_CHARTS = [
     "visa_outcomes_svg",
     "partnerships_by_stage_svg",
     "partnership_persistence_svg",
+    "persistence_by_cohort_svg",
     "budget_vs_spending_svg",
 ]
 #: The caption of each chart when a report shows it as a numbered figure.
@@ -121,6 +124,7 @@ CHART_CAPTIONS = {
     "partnerships_by_stage_svg": gettext_lazy("Partenariats par étape"),
     "partnership_persistence_svg": gettext_lazy("Partenariats encore vivants six et douze mois après la mobilité"),
     "budget_vs_spending_svg": gettext_lazy("Budget et dépenses par année (EUR)"),
+    "persistence_by_cohort_svg": gettext_lazy("Partenariats vivants à +6 mois et encore vivants à +12 mois, par cohorte"),
 }
 
 
@@ -422,6 +426,10 @@ def dac_context(job: ReportJob) -> dict:
         "lessons": list(evaluation.lessons.all()),
         "indicators": list(rows_by_code.values()),
         "evidence": evidence,
+        # The Impact section's evidence: the same selectors as the persistence and comparison pages.
+        "persistence": persistence_by_cohort(programme),
+        "comparison": outcomes_compared(programme),
+        "impact_graded": any(c["grade"].criterion == DacCriterion.IMPACT for c in criteria),
     }
 
 

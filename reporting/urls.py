@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("reporting.urls_evaluation")),
     path("", include("reporting.urls_reports")),
     path("", include("reporting.urls_dashboard")),
+    path("", include("reporting.urls_impact")),
 ]

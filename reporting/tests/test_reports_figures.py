@@ -186,10 +186,12 @@ def test_impact_is_shown_by_partnerships_that_last_not_by_applications(demo):
     impact = next(c for c in context["criteria"] if c["grade"].criterion == "impact")
     figures = [figure for row in impact["figure_rows"] for figure in row]
 
-    assert [figure.name for figure in figures] == ["partnership_persistence_svg"]
+    # [9]: the programme's persistence, then the same per cohort (reporting.persistence).
+    assert [figure.name for figure in figures] == ["partnership_persistence_svg", "persistence_by_cohort_svg"]
     svg = figures[0].svg
     assert "Candidatures soumises" not in svg and "Entonnoir" not in svg
     assert "Partenariats vivants à +6 mois" in svg and "Partenariats vivants à +12 mois" in svg
+    assert "Persistance des partenariats par cohorte" in figures[1].svg
 
 
 def test_the_impact_chart_writes_the_indicators_own_values(demo):
