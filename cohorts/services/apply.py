@@ -292,12 +292,10 @@ def application_save_step(*, application: Application, step: int, data: dict, by
     return locked
 
 
-@transaction.atomic
-def application_document_add(*, application: Application, kind: str, upload: UploadedFile, by: User) -> ApplicationDocument:
-    """Store one document of a draft in the private storage under a random name, with its sniffed
-    content type, size and SHA-256. Only PDF, JPEG and PNG of at most 10 MB are accepted."""
-    locked = _lock(application)
-    _ensure_editable(locked)
+def upload_checked(upload: UploadedFile) -> tuple[IO[bytes], str]:
+    """The one rule for a private document uploaded anywhere (applications, visa files): not empty, at
+    most MAX_DOCUMENT_SIZE, a PDF without active content or a picture, judged by its content (never by
+    its name or the browser's type). Returns what to store (pictures re-encoded) and its content type."""
     if upload.size is None or upload.size == 0:
         raise ValidationError(_("Le fichier est vide."), code="empty")
     if upload.size > MAX_DOCUMENT_SIZE:
@@ -305,13 +303,21 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
     content_type = document_content_type(upload)
     if content_type is None:
         raise ValidationError(_("Seuls les fichiers PDF, JPEG ou PNG sont acceptés."), code="file_type")
-    stored: IO[bytes] = upload
     if content_type == "application/pdf":
         problem = pdf_problem(upload)
         if problem:
             raise ValidationError(problem, code="unsafe_pdf")
-    else:
-        stored = image_reencoded(upload, content_type)
+        return upload, content_type
+    return image_reencoded(upload, content_type), content_type
+
+
+@transaction.atomic
+def application_document_add(*, application: Application, kind: str, upload: UploadedFile, by: User) -> ApplicationDocument:
+    """Store one document of a draft in the private storage under a random name, with its sniffed
+    content type, size and SHA-256. Only PDF, JPEG and PNG of at most 10 MB are accepted."""
+    locked = _lock(application)
+    _ensure_editable(locked)
+    stored, content_type = upload_checked(upload)
     digest = hashlib.sha256()
     for chunk in stored.chunks():
         digest.update(chunk)
