@@ -138,11 +138,23 @@ class VisaStatusForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Visa valable jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    consulate = forms.ModelChoiceField(
+        label=_("Ambassade ou consulat"),
+        queryset=None,
+        required=False,
+        help_text=_("Où le dossier est déposé."),
+    )
+    note = forms.CharField(label=_("Commentaire"), required=False, max_length=500)
 
     def __init__(self, *args, visa_file=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from partners.models import Organisation, OrganisationKind
+
         from .models import RefusalReason, VisaStatus
+
+        self.fields["consulate"].queryset = Organisation.objects.filter(kind=OrganisationKind.EMBASSY).order_by("name")
+        if visa_file is not None and visa_file.consulate_id and "consulate" not in self.initial:
+            self.initial["consulate"] = visa_file.consulate_id
 
         labels = dict(VisaStatus.choices)
         next_statuses = visa_file.next_statuses if visa_file is not None else []

@@ -173,6 +173,7 @@ def visa_status_change(
     appointment_on: datetime.date | None = None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
+    consulate=None,
 ) -> VisaFile:
     """Move the file one step along its timeline (VISA_TRANSITIONS), dated `on`, and record the move.
     Dates stay in order (never before the previous step, never in the future); a refusal needs its
@@ -207,6 +208,8 @@ def visa_status_change(
     locked.status = to_status
     if to_status == VisaStatus.SUBMITTED:
         locked.submitted_on = on
+        if consulate is not None:
+            locked.consulate = consulate
         if appointment_on is not None:
             locked.appointment_on = appointment_on
     elif to_status == VisaStatus.APPOINTMENT:

@@ -126,6 +126,7 @@ def visa_status_change(request: HttpRequest, pk: int) -> HttpResponse:
                 appointment_on=data["appointment_on"],
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
+                consulate=data["consulate"],
             )
         except ValidationError as error:
             form_add_validation_error(form, error)
