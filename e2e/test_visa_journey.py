@@ -38,10 +38,13 @@ def test_staff_record_a_visa_submitted_then_granted_and_the_entrepreneur_sees_it
     staff = UserFactory(roles=[Role.STAFF])
     user = UserFactory(roles=[Role.ENTREPRENEUR], first_name="Aminata")
     application = ApplicationFactory(
-        entrepreneur=EntrepreneurFactory(user=user, first_name="Aminata", last_name="Ndiaye"), status=ApplicationStatus.SELECTED
+        entrepreneur=EntrepreneurFactory(user=user, first_name="Aminata", last_name="Ndiaye"), submitted=True
     )
+    application.status = ApplicationStatus.SELECTED
+    application.save(update_fields=["status"])
     visa_file, _created = visa_file_open(application=application, by=staff)
     today = timezone.localdate()
+    visa_file.status_changes.update(changed_on=today - datetime.timedelta(days=30))  # opened a month ago
 
     log_in(browser, live_server, staff)
     browser.get(f"{live_server.url}{reverse('mobility:visa_board')}?cohort={application.cohort_id}")
