@@ -43,6 +43,7 @@ READ_ONLY_MODELS = {
     cohorts_models.Review, cohorts_models.ConflictOfInterest, cohorts_models.DocumentAccess,
     # Personal data: the retention job, a person's exports and anonymisations are records of what was done.
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
+    mobility_models.InvitationLetter,
     coaching_models.CoachDigest,
 }  # fmt: skip
 
@@ -117,6 +118,8 @@ ROW_FACTORIES = {
     mobility_models.TargetPartner: mf.TargetPartnerFactory,
     mobility_models.VisaFile: mf.VisaFileFactory,
     mobility_models.VisaDocument: mf.VisaDocumentFactory,
+    mobility_models.VisaRequirement: mf.VisaRequirementFactory,
+    mobility_models.InvitationLetter: mf.invitation_letter,
     mobility_models.EconomicMission: mf.EconomicMissionFactory,
     mobility_models.Trip: mf.TripFactory,
     mobility_models.Invitation: mf.InvitationFactory,

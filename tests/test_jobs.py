@@ -13,7 +13,7 @@ from cohorts.models import ApplicationImport, ScreeningJob
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs
 from core.jobs import JobStatus
-from mobility.models import PersonalDataExport, RetentionRun
+from mobility.models import InvitationLetter, PersonalDataExport, RetentionRun
 from reporting.models import ReportJob
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,13 @@ def an_export(**fields):
     return PersonalDataExport.objects.create(user=UserFactory(), **fields)
 
 
-MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export]
+def a_letter(**fields):
+    from mobility.tests.factories import invitation_letter
+
+    return invitation_letter(**fields)
+
+
+MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export, a_letter]
 
 
 @pytest.fixture(params=MAKERS, ids=lambda maker: maker.__name__)
@@ -58,7 +64,15 @@ def ago(seconds: float):
 
 
 def test_every_job_model_is_registered():
-    assert set(jobs.job_models()) == {OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob, RetentionRun, PersonalDataExport}
+    assert set(jobs.job_models()) == {
+        OutgoingEmail,
+        ApplicationImport,
+        ReportJob,
+        ScreeningJob,
+        RetentionRun,
+        PersonalDataExport,
+        InvitationLetter,
+    }
 
 
 def test_a_queued_job_is_claimed_once(make):

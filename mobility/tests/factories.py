@@ -12,6 +12,7 @@ from mobility.models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationLetter,
     MobilityPlan,
     Partnership,
     PartnershipTransaction,
@@ -21,6 +22,8 @@ from mobility.models import (
     Trip,
     VisaDocument,
     VisaFile,
+    VisaRequirement,
+    VisaStatusChange,
 )
 from partners.tests.factories import BelgianCompanyFactory
 
@@ -139,3 +142,30 @@ class SupportNeedFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     kind = "finance"
     description = "Besoin d'un préfinancement de commande"
+
+
+class VisaStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaStatusChange
+
+    visa_file = factory.SubFactory(VisaFileFactory)
+    from_status = ""
+    to_status = "preparing"
+    changed_on = datetime.date(2023, 3, 1)
+
+
+class VisaRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaRequirement
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "passport"
+    instructions_fr = "Page d'identité"
+    instructions_en = "Identity page"
+
+
+def invitation_letter(**fields) -> InvitationLetter:
+    """A letter job for an invitation of the file's own application."""
+    visa_file = VisaFileFactory()
+    invitation = InvitationFactory(trip=TripFactory(application=visa_file.application))
+    return InvitationLetter.objects.create(visa_file=visa_file, invitation=invitation, **fields)

@@ -128,7 +128,11 @@ def test_a_refusal_may_be_appealed_and_the_appeal_granted(opened, staff):
     visa_file = move(opened, staff, VisaStatus.GRANTED, days_ago(5))
 
     assert visa_file.status == VisaStatus.GRANTED and visa_file.appeal_on == days_ago(35) and visa_file.decision_on == days_ago(5)
-    assert [s for _f, s in visa_file.status_changes.values_list("from_status", "to_status")][-3:] == ["refused", "appeal", "granted"]
+    assert [s for _f, s in visa_file.status_changes.values_list("from_status", "to_status")][-3:] == [
+        "refused",
+        "appeal",
+        "granted",
+    ]
 
 
 def test_a_step_dated_before_the_previous_one_or_in_the_future_is_refused(opened, staff):
@@ -153,7 +157,8 @@ def test_the_staff_page_shows_the_service_message_for_a_decision_before_submissi
     client.force_login(staff)
 
     response = client.post(
-        reverse("mobility:visa_status_change", args=[opened.pk]), {"to_status": "granted", "on": days_ago(1).isoformat(), "note": "tapé"}
+        reverse("mobility:visa_status_change", args=[opened.pk]),
+        {"to_status": "granted", "on": days_ago(1).isoformat(), "note": "tapé"},
     )
 
     assert response.status_code == 400
@@ -239,7 +244,9 @@ def test_the_checklist_is_the_programmes_with_the_consulates_own_lines_replacing
     other = Organisation.objects.create(name="Consulat d'Abidjan", kind=OrganisationKind.EMBASSY, country="CI")
     visa_file = VisaFileFactory(consulate=embassy)
     programme = visa_file.application.cohort.programme
-    VisaRequirement.objects.create(programme=programme, kind="passport", instructions_fr="Valable 6 mois", instructions_en="Valid 6 months")
+    VisaRequirement.objects.create(
+        programme=programme, kind="passport", instructions_fr="Valable 6 mois", instructions_en="Valid 6 months"
+    )
     VisaRequirement.objects.create(programme=programme, kind="insurance", is_required=False)
     VisaRequirement.objects.create(programme=programme, consulate=embassy, kind="insurance", is_required=True)
     VisaRequirement.objects.create(programme=programme, consulate=other, kind="means")
@@ -277,7 +284,9 @@ def accepted_invitation(visa_file):
     return invitation
 
 
-def test_a_letter_is_drawn_as_pdf_from_an_accepted_invitation_and_attached_once(opened, staff, django_capture_on_commit_callbacks):
+def test_a_letter_is_drawn_as_pdf_from_an_accepted_invitation_and_attached_once(
+    opened, staff, django_capture_on_commit_callbacks
+):
     invitation = accepted_invitation(opened)
     InvitationFactory(trip=invitation.trip, status=InvitationStatus.DECLINED, sent_at=timezone.now(), answered_at=timezone.now())
 

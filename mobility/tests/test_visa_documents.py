@@ -133,7 +133,9 @@ def test_the_entrepreneur_cannot_change_a_decided_file_but_staff_can(client, vis
     assert refused.status_code == 400 and accepted.status_code == 302
 
 
-def test_the_entrepreneur_removes_their_own_upload_and_its_file_goes(client, visa_file, owner, django_capture_on_commit_callbacks):
+def test_the_entrepreneur_removes_their_own_upload_and_its_file_goes(
+    client, visa_file, owner, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
     upload(client, visa_file, SimpleUploadedFile("a.pdf", PDF))
     document = VisaDocument.objects.get()
@@ -277,9 +279,16 @@ def board_with(n: int):
         application.status = ApplicationStatus.SELECTED
         application.save(update_fields=["status"])
         if i % 3:
-            visa_file = VisaFileFactory(application=application, status="submitted", submitted_on=TODAY - datetime.timedelta(days=40))
+            visa_file = VisaFileFactory(
+                application=application, status="submitted", submitted_on=TODAY - datetime.timedelta(days=40)
+            )
             VisaDocumentFactory(visa_file=visa_file, kind="passport", is_received=True, received_on=TODAY)
-            TripFactory(application=application, departs_on=TODAY + datetime.timedelta(days=5), returns_on=TODAY + datetime.timedelta(days=12), status="planned")
+            TripFactory(
+                application=application,
+                departs_on=TODAY + datetime.timedelta(days=5),
+                returns_on=TODAY + datetime.timedelta(days=12),
+                status="planned",
+            )
     return cohort
 
 
