@@ -147,14 +147,6 @@ class VisaFileForm(forms.ModelForm):
         return typed or (self.instance.passport_number or "")
 
 
-class VisaStatusChangeInline(ReadOnlyInline):
-    """The timeline, written by visa_status_change only."""
-
-    model = VisaStatusChange
-    fields = ("from_status", "to_status", "changed_on", "by", "note")
-    readonly_fields = fields
-
-
 class VisaDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = VisaDocument
     fields = (
@@ -207,7 +199,7 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
     date_hierarchy = "submitted_on"
     list_per_page = 50
     show_full_result_count = False
-    inlines = [VisaStatusChangeInline, VisaDocumentInline]
+    inlines = [VisaDocumentInline]
 
     def get_fieldsets(self, request, obj=None):
         passport = ["passport_number_masked", "passport_expires_on", "passport_scan_on_record"]
@@ -215,7 +207,7 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
             passport[1:1] = ["passport_number"]
             passport.append("passport_scan")
         return (
-            (None, {"fields": ("application", "consulate", "agency", "status")}),
+            (None, {"fields": ("application", "consulate", "agency", "status", "timeline")}),
             (_("Passeport"), {"fields": passport}),
             (
                 _("Dépôt et décision"),
@@ -234,7 +226,14 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return ("passport_number_masked", "passport_scan_on_record")
+        return ("passport_number_masked", "passport_scan_on_record", "timeline")
+
+    @admin.display(description=_("étapes"))
+    def timeline(self, obj: VisaFile) -> str:
+        """The steps recorded by visa_status_change (read here, written only by the service)."""
+        if not obj or not obj.pk:
+            return "—"
+        return " · ".join(str(change) for change in obj.status_changes.order_by("changed_on", "pk")) or "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -603,6 +602,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VisaStatusChange)
+class VisaStatusChangeAdmin(ReadOnlyAdmin):
+    """The visa timeline: written by visa_status_change only."""
+
+    list_display = ("visa_file", "from_status", "to_status", "changed_on", "by")
+    list_filter = ("to_status",)
+    list_select_related = ("visa_file__application__entrepreneur", "by")
 
 
 @admin.register(InvitationLetter)

@@ -311,10 +311,6 @@ class VisaDocument(models.Model):
             models.CheckConstraint(
                 condition=Q(is_received=False) | Q(received_on__isnull=False), name="visa_document_received_dated"
             ),
-            models.CheckConstraint(
-                condition=Q(file="") | (~Q(content_type="") & Q(uploaded_at__isnull=False)),
-                name="visa_document_upload_described",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -133,10 +133,6 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('preparing', 'En préparation'), ('submitted', 'Déposé'), ('appointment', 'Rendez-vous passé'), ('granted', 'Accordé'), ('refused', 'Refusé'), ('appeal', 'Recours introduit'), ('withdrawn', 'Retiré')], db_index=True, default='preparing', max_length=16, verbose_name='statut'),
         ),
         migrations.AddConstraint(
-            model_name='visadocument',
-            constraint=models.CheckConstraint(condition=models.Q(('file', ''), models.Q(models.Q(('content_type', ''), _negated=True), ('uploaded_at__isnull', False)), _connector='OR'), name='visa_document_upload_described'),
-        ),
-        migrations.AddConstraint(
             model_name='visafile',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'appointment'), _negated=True), models.Q(('appointment_on__isnull', False), ('submitted_on__isnull', False)), _connector='OR'), name='visa_appointment_has_dates'),
         ),

@@ -314,7 +314,7 @@ def test_the_staff_page_shows_the_letters_status(client, opened, staff):
 
     html = client.get(reverse("mobility:visa_file", args=[opened.pk])).content.decode()
 
-    assert invitation.organisation.name in html and escape(JobStatus.QUEUED.label) in html
+    assert invitation.organisation.name in html and escape(str(JobStatus.QUEUED.label)) in html
 
 
 # --------------------------------------------------------------------------------------------------
