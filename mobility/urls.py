@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan, views_visa
+from . import views, views_directory, views_plan, views_visa
 
 app_name = "mobility"
 
@@ -25,4 +25,28 @@ urlpatterns = [
     path("visas/<int:pk>/pieces/", views_visa.visa_document_upload, name="visa_document_upload"),
     path("visas/pieces/<int:document_pk>/retirer/", views_visa.visa_document_remove, name="visa_document_remove"),
     path("visas/pieces/<int:document_pk>/telecharger/", views_visa.visa_document_download, name="visa_document_download"),
+    # The Belgian company directory (staff).
+    path("equipe/entreprises-belges/", views_directory.directory, name="directory"),
+    path("equipe/entreprises-belges/export/", views_directory.directory_export, name="directory_export"),
+    path("equipe/entreprises-belges/nouvelle/", views_directory.company_create, name="directory_company_create"),
+    path("equipe/entreprises-belges/<int:pk>/", views_directory.company_detail, name="directory_company"),
+    path("equipe/entreprises-belges/<int:pk>/modifier/", views_directory.company_update, name="directory_company_update"),
+    path("equipe/entreprises-belges/<int:pk>/contacts/ajouter/", views_directory.contact_add, name="directory_contact_add"),
+    path(
+        "equipe/entreprises-belges/<int:pk>/contacts/<int:contact_pk>/modifier/",
+        views_directory.contact_update,
+        name="directory_contact_update",
+    ),
+    path(
+        "equipe/entreprises-belges/<int:pk>/contacts/<int:contact_pk>/retirer/",
+        views_directory.contact_remove,
+        name="directory_contact_remove",
+    ),
+    path("equipe/entreprises-belges/import/", views_directory.directory_import, name="directory_import"),
+    path("equipe/entreprises-belges/import/<int:pk>/", views_directory.directory_import_status, name="directory_import_status"),
+    path(
+        "equipe/entreprises-belges/import/modele.<str:file_format>",
+        views_directory.directory_import_template,
+        name="directory_import_template",
+    ),
 ]

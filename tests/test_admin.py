@@ -45,6 +45,7 @@ READ_ONLY_MODELS = {
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
     mobility_models.InvitationLetter, mobility_models.VisaStatusChange,
     coaching_models.CoachDigest,
+    partners_models.CompanyImport,
 }  # fmt: skip
 
 
@@ -89,6 +90,9 @@ ROW_FACTORIES = {
         original_name="collecte.csv", sha256="0" * 64, row_count=3
     ),
     cohorts_models.ScreeningJob: lambda: cohorts_models.ScreeningJob.objects.create(cohort=cf.CohortFactory()),
+    partners_models.CompanyImport: lambda: partners_models.CompanyImport.objects.create(
+        original_name="entreprises.csv", sha256="0" * 64, row_count=3
+    ),
     cohorts_models.Review: cf.ReviewFactory,
     cohorts_models.ReviewScore: cf.ReviewScoreFactory,
     cohorts_models.ConflictOfInterest: cf.ConflictOfInterestFactory,
