@@ -30,6 +30,7 @@ from .models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationLetter,
     InvitationSlot,
     MobilityPlan,
     Partnership,
@@ -45,6 +46,9 @@ from .models import (
     TripCost,
     VisaDocument,
     VisaFile,
+    VisaRequirement,
+    VisaStatusChange,
+    passport_number_masked,
 )
 from .services import partnership_create, partnership_stage_change
 
@@ -52,12 +56,8 @@ from .services import partnership_create, partnership_stage_change
 APPLICATION_LABEL = ("application__entrepreneur", "application__cohort__programme")
 
 
-def mask_passport_number(number: str) -> str:
-    """Enough to recognise a passport on the phone with its holder, not enough to misuse it."""
-    if not number:
-        return "—"
-    visible = number[-3:] if len(number) > 4 else ""
-    return "•" * max(len(number) - len(visible), 3) + visible
+#: One mask for the admin, the pages and the exports (mobility.models.passport_number_masked).
+mask_passport_number = passport_number_masked
 
 
 def stored_file_label(field_file) -> str:
@@ -152,8 +152,18 @@ class VisaFileForm(forms.ModelForm):
 
 class VisaDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = VisaDocument
-    fields = ("kind", "is_received", "received_on", "file", "file_on_record", "note")
-    readonly_fields = ("file_on_record",)
+    fields = (
+        "kind",
+        "is_received",
+        "received_on",
+        "file",
+        "file_on_record",
+        "note",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = ("file_on_record", "original_name", "uploaded_by", "uploaded_at")
     extra = 0
 
     @admin.display(description=_("fichier enregistré"))
@@ -165,11 +175,21 @@ class VisaDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
 class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
     form = VisaFileForm
     # Never the passport number here, nor in search_fields: it is encrypted and personal.
-    list_display = ("application", "status", "agency", "submitted_on", "appointment_on", "decision_on", "refusal_reason")
+    list_display = (
+        "application",
+        "status",
+        "consulate",
+        "agency",
+        "submitted_on",
+        "appointment_on",
+        "decision_on",
+        "refusal_reason",
+    )
     list_filter = (
         "status",
         "refusal_reason",
         ("application__cohort", CohortListFilter),
+        ("consulate", admin.RelatedOnlyFieldListFilter),
         ("agency", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = (
@@ -177,8 +197,8 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
         "application__entrepreneur__last_name",
         "application__entrepreneur__email",
     )
-    list_select_related = (*APPLICATION_LABEL, "agency")
-    autocomplete_fields = ("application", "agency")
+    list_select_related = (*APPLICATION_LABEL, "agency", "consulate")
+    autocomplete_fields = ("application", "agency", "consulate")
     date_hierarchy = "submitted_on"
     list_per_page = 50
     show_full_result_count = False
@@ -190,17 +210,33 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
             passport[1:1] = ["passport_number"]
             passport.append("passport_scan")
         return (
-            (None, {"fields": ("application", "agency", "status")}),
+            (None, {"fields": ("application", "consulate", "agency", "status", "timeline")}),
             (_("Passeport"), {"fields": passport}),
             (
                 _("Dépôt et décision"),
-                {"fields": ("submitted_on", "appointment_on", "decision_on", "refusal_reason", "refusal_details")},
+                {
+                    "fields": (
+                        "submitted_on",
+                        "appointment_on",
+                        "decision_on",
+                        "refusal_reason",
+                        "refusal_details",
+                        "appeal_on",
+                    )
+                },
             ),
             (_("Visa accordé"), {"fields": ("valid_from", "valid_until")}),
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return ("passport_number_masked", "passport_scan_on_record")
+        return ("passport_number_masked", "passport_scan_on_record", "timeline")
+
+    @admin.display(description=_("étapes"))
+    def timeline(self, obj: VisaFile) -> str:
+        """The steps recorded by visa_status_change (read here, written only by the service)."""
+        if not obj or not obj.pk:
+            return "—"
+        return " · ".join(str(change) for change in obj.status_changes.order_by("changed_on", "pk")) or "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -227,14 +263,39 @@ class VisaDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     search_fields = ("visa_file__application__entrepreneur__last_name", "note")
     list_select_related = ("visa_file__application__entrepreneur",)
     autocomplete_fields = ("visa_file",)
-    fields = ("visa_file", "kind", "is_received", "received_on", "file", "file_on_record", "note")
-    readonly_fields = ("file_on_record",)
+    fields = (
+        "visa_file",
+        "kind",
+        "is_received",
+        "received_on",
+        "file",
+        "file_on_record",
+        "note",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = ("file_on_record", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
     list_per_page = 50
     show_full_result_count = False
 
     @admin.display(description=_("fichier enregistré"))
     def file_on_record(self, obj: VisaDocument) -> str:
         return stored_file_label(obj.file)
+
+
+@admin.register(VisaRequirement)
+class VisaRequirementAdmin(admin.ModelAdmin):
+    """The visa checklist of each programme, per consulate or for all of them."""
+
+    list_display = ("kind", "programme", "consulate", "is_required", "position")
+    list_filter = ("programme", ("consulate", admin.RelatedOnlyFieldListFilter), "is_required")
+    list_select_related = ("programme", "consulate")
+    autocomplete_fields = ("consulate",)
+    list_editable = ("is_required", "position")
+    list_per_page = 50
 
 
 # --------------------------------------------------------------------------------------------------
@@ -595,6 +656,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VisaStatusChange)
+class VisaStatusChangeAdmin(ReadOnlyAdmin):
+    """The visa timeline: written by visa_status_change only."""
+
+    list_display = ("visa_file", "from_status", "to_status", "changed_on", "by")
+    list_filter = ("to_status",)
+    list_select_related = ("visa_file__application__entrepreneur", "by")
+
+
+@admin.register(InvitationLetter)
+class InvitationLetterAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at", "visa_file", "invitation", "status", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("visa_file__application__entrepreneur", "invitation__organisation", "invitation__trip")
+    exclude = ("document",)
 
 
 @admin.register(RetentionRun)

@@ -8,10 +8,12 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from cohorts.demo import CALENDAR, HISTORY_REASON, DemoCohorts
+from cohorts.demo import CALENDAR, HISTORY_REASON, DemoCohorts, demo_pdf
 from cohorts.models import Currency, PartnershipType
+from core.storage import private_storage
 from partners.demo import BRUSSELS, DEMO_DOMAIN, RECORDED_AT, aware
 from partners.models import OrganisationContact
 
@@ -50,7 +52,9 @@ from .models import (
     VisaDocument,
     VisaDocumentKind,
     VisaFile,
+    VisaRequirement,
     VisaStatus,
+    VisaStatusChange,
 )
 
 #: How many distinct Belgian companies the travellers met (the evaluation: "about 130").
@@ -235,6 +239,7 @@ def _visas_create(rng, movers, schedule, orgs, met) -> None:
             passport_number=f"A00{rng.randint(10000, 99999)}",
             passport_expires_on=datetime.date(rng.randint(2026, 2031), rng.randint(1, 12), 1),
             agency=orgs["visa_agency"],
+            consulate=orgs["embassy"],
             submitted_on=s["submitted"],
             appointment_on=s["submitted"],
             decision_on=s["decision"],
@@ -266,6 +271,76 @@ def _visas_create(rng, movers, schedule, orgs, met) -> None:
                 )
             )
     VisaDocument.objects.bulk_create(documents, batch_size=1000)
+    _visa_timelines_create(files)
+    _visa_requirements_create({visa.application.cohort.programme_id for visa in files}, orgs["embassy"])
+    _visa_demo_uploads(files)
+
+
+def _visa_timelines_create(files) -> None:
+    """Each file's steps, dated as the file is (no randomness: the rest of the demo stays as it was)."""
+    changes = []
+    for visa in files:
+        steps = [("", VisaStatus.PREPARING, visa.submitted_on - datetime.timedelta(days=21))]
+        steps.append((VisaStatus.PREPARING, VisaStatus.SUBMITTED, visa.submitted_on))
+        steps.append((VisaStatus.SUBMITTED, visa.status, visa.decision_on))
+        changes += [
+            VisaStatusChange(visa_file=visa, from_status=a, to_status=b, changed_on=on, recorded_at=aware(on, 17))
+            for a, b, on in steps
+        ]
+    VisaStatusChange.objects.bulk_create(changes, batch_size=1000)
+
+
+#: The programme's checklist: (kind, instructions in French, in English).
+VISA_REQUIREMENTS = [
+    (
+        VisaDocumentKind.PASSPORT,
+        "Page d'identité, valable 3 mois après le retour.",
+        "Identity page, valid 3 months after the return.",
+    ),
+    (VisaDocumentKind.INVITATION, "Une lettre par entreprise belge rencontrée.", "One letter per Belgian company met."),
+    (VisaDocumentKind.MEANS, "Relevés bancaires des trois derniers mois.", "Bank statements of the last three months."),
+    (VisaDocumentKind.COMPANY, "NINEA et registre du commerce (RCCM).", "NINEA and trade register (RCCM)."),
+    (VisaDocumentKind.INSURANCE, "Couverture de 30 000 € au moins.", "Cover of at least €30,000."),
+    (VisaDocumentKind.MOBILITY_PLAN, "Le plan validé par votre coach.", "The plan your coach approved."),
+]
+
+
+def _visa_requirements_create(programme_ids, embassy) -> None:
+    rows = [
+        VisaRequirement(programme_id=programme_id, kind=kind, position=n, instructions_fr=fr, instructions_en=en)
+        for programme_id in sorted(programme_ids)
+        for n, (kind, fr, en) in enumerate(VISA_REQUIREMENTS)
+    ]
+    # The embassy in Dakar asks for the insurance certificate itself, not a quote.
+    rows += [
+        VisaRequirement(
+            programme_id=programme_id,
+            consulate=embassy,
+            kind=VisaDocumentKind.INSURANCE,
+            position=4,
+            instructions_fr="Attestation d'assurance (pas un devis), 30 000 € au moins, pour tout le séjour Schengen.",
+            instructions_en="Insurance certificate (not a quote), at least €30,000, for the whole Schengen stay.",
+        )
+        for programme_id in sorted(programme_ids)
+    ]
+    VisaRequirement.objects.bulk_create(rows)
+
+
+def _visa_demo_uploads(files) -> None:
+    """The demo entrepreneur's file holds real (fictitious) documents to download."""
+    from django.core.files.base import ContentFile
+
+    for visa in files:
+        entrepreneur = visa.application.entrepreneur
+        if entrepreneur.email != f"entrepreneur@{DEMO_DOMAIN}":
+            continue
+        for kind, name in ((VisaDocumentKind.PASSPORT, "passeport.pdf"), (VisaDocumentKind.MEANS, "releves-bancaires.pdf")):
+            content = demo_pdf([f"{VisaDocumentKind(kind).label} – {entrepreneur}", "Document de démonstration : fictif."])
+            document = VisaDocument.objects.filter(visa_file=visa, kind=kind).first()
+            document.original_name, document.content_type, document.size = name, "application/pdf", len(content)
+            document.uploaded_at = aware(document.received_on, 10)
+            document.uploaded_by_id = entrepreneur.user_id
+            document.file.save("document", ContentFile(content), save=True)
 
 
 def _trips_create(movers, schedule, mission) -> list[tuple[dict, Trip]]:
@@ -782,6 +857,9 @@ def delete_demo(programmes) -> None:
 
     applications = Application.objects.filter(cohort__programme__in=programmes)
     visa_ids = list(VisaFile.objects.filter(application__in=applications).values_list("pk", flat=True))
+    stored = list(VisaDocument.objects.filter(visa_file_id__in=visa_ids).exclude(file="").values_list("file", flat=True))
+    transaction.on_commit(lambda: [private_storage().delete(name) for name in stored])
+    VisaRequirement.objects.filter(programme__in=programmes).delete()
     partnership_ids = list(Partnership.objects.filter(application__in=applications).values_list("pk", flat=True))
     Partnership.objects.filter(pk__in=partnership_ids).delete()
     VisaFile.objects.filter(pk__in=visa_ids).delete()

@@ -82,3 +82,83 @@ class PlanReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Commentaire pour l'entrepreneur·e"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Visa files
+# --------------------------------------------------------------------------------------------------
+
+
+class VisaDocumentForm(forms.Form):
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import VisaDocumentKind
+
+        self.fields["kind"].choices = [("", "—")] + (kinds or list(VisaDocumentKind.choices))
+
+    kind = forms.ChoiceField(label=_("Pièce"), error_messages={"required": _("Choisissez le type de pièce.")})
+    file = forms.FileField(
+        label=_("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)"),
+        error_messages={"required": _("Choisissez un fichier."), "empty": _("Le fichier est vide.")},
+    )
+
+
+class VisaPassportForm(forms.Form):
+    """Typed once, never shown again: the field always starts empty."""
+
+    number = forms.CharField(
+        label=_("Numéro de passeport"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Indiquez le numéro de passeport.")},
+    )
+    expires_on = forms.DateField(
+        label=_("Expiration du passeport"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class VisaStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Étape suivante"), error_messages={"required": _("Choisissez l'étape suivante.")})
+    on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez la date."), "invalid": _("Saisissez une date valide.")},
+    )
+    appointment_on = forms.DateField(
+        label=_("Date du rendez-vous au consulat"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Au dépôt, si elle est connue."),
+    )
+    refusal_reason = forms.ChoiceField(label=_("Motif du refus"), required=False, help_text=_("Obligatoire pour un refus."))
+    refusal_details = forms.CharField(label=_("Détails du refus"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    valid_from = forms.DateField(
+        label=_("Visa valable du"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_until = forms.DateField(
+        label=_("Visa valable jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    consulate = forms.ModelChoiceField(
+        label=_("Ambassade ou consulat"),
+        queryset=None,
+        required=False,
+        help_text=_("Où le dossier est déposé."),
+    )
+    note = forms.CharField(label=_("Commentaire"), required=False, max_length=500)
+
+    def __init__(self, *args, visa_file=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.models import Organisation, OrganisationKind
+
+        from .models import RefusalReason, VisaStatus
+
+        self.fields["consulate"].queryset = Organisation.objects.filter(kind=OrganisationKind.EMBASSY).order_by("name")
+        if visa_file is not None and visa_file.consulate_id and "consulate" not in self.initial:
+            self.initial["consulate"] = visa_file.consulate_id
+
+        labels = dict(VisaStatus.choices)
+        next_statuses = visa_file.next_statuses if visa_file is not None else []
+        # Any status passes the form, the service says why a move is not allowed; the list offers the next steps.
+        self.fields["to_status"].choices = VisaStatus.choices
+        self.fields["to_status"].widget.choices = [(value, labels[value]) for value in next_statuses]
+        self.fields["refusal_reason"].choices = [("", "—"), *RefusalReason.choices]

@@ -124,9 +124,35 @@ class TargetPartner(models.Model):
 class VisaStatus(models.TextChoices):
     PREPARING = "preparing", _("En préparation")
     SUBMITTED = "submitted", _("Déposé")
+    APPOINTMENT = "appointment", _("Rendez-vous passé")
     GRANTED = "granted", _("Accordé")
     REFUSED = "refused", _("Refusé")
+    APPEAL = "appeal", _("Recours introduit")
     WITHDRAWN = "withdrawn", _("Retiré")
+
+
+#: The timeline of a visa file: from each status, the statuses it may move to. A refusal may be
+#: appealed; the appeal ends granted or refused again. Withdrawn and granted are final.
+VISA_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    VisaStatus.PREPARING: (VisaStatus.SUBMITTED, VisaStatus.WITHDRAWN),
+    VisaStatus.SUBMITTED: (VisaStatus.APPOINTMENT, VisaStatus.GRANTED, VisaStatus.REFUSED, VisaStatus.WITHDRAWN),
+    VisaStatus.APPOINTMENT: (VisaStatus.GRANTED, VisaStatus.REFUSED, VisaStatus.WITHDRAWN),
+    VisaStatus.REFUSED: (VisaStatus.APPEAL,),
+    VisaStatus.APPEAL: (VisaStatus.GRANTED, VisaStatus.REFUSED, VisaStatus.WITHDRAWN),
+    VisaStatus.GRANTED: (),
+    VisaStatus.WITHDRAWN: (),
+}
+#: Waiting for the consulate: submitted, appointment held, or an appeal lodged.
+VISA_AWAITING_DECISION = (VisaStatus.SUBMITTED, VisaStatus.APPOINTMENT, VisaStatus.APPEAL)
+VISA_DECIDED = (VisaStatus.GRANTED, VisaStatus.REFUSED)
+
+
+def passport_number_masked(number: str) -> str:
+    """The one way a passport number is shown anywhere (pages, admin, exports): its last four
+    characters, enough to recognise it on the phone with its holder, not enough to misuse it."""
+    if not number:
+        return "—"
+    return f"•••• {number[-4:]}" if len(number) > 5 else "••••"
 
 
 class RefusalReason(models.TextChoices):
@@ -157,10 +183,20 @@ class VisaFile(models.Model):
     agency = models.ForeignKey(
         Organisation, verbose_name=_("agence visa"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    consulate = models.ForeignKey(
+        Organisation,
+        verbose_name=_("ambassade ou consulat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visa_files",
+        limit_choices_to={"kind": "embassy"},
+    )
     status = models.CharField(_("statut"), max_length=16, choices=VisaStatus.choices, default=VisaStatus.PREPARING, db_index=True)
     submitted_on = models.DateField(_("date de dépôt"), null=True, blank=True)
     appointment_on = models.DateField(_("date du rendez-vous"), null=True, blank=True)
     decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
+    appeal_on = models.DateField(_("recours introduit le"), null=True, blank=True)
     refusal_reason = models.CharField(_("motif du refus"), max_length=16, choices=RefusalReason.choices, blank=True)
     refusal_details = models.TextField(_("détails du refus"), blank=True)
     valid_from = models.DateField(_("visa valable du"), null=True, blank=True)
@@ -192,6 +228,25 @@ class VisaFile(models.Model):
             ),
             models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal_reason=""), name="visa_refusal_has_reason"),
             models.CheckConstraint(
+                condition=~Q(status="appointment") | (Q(appointment_on__isnull=False) & Q(submitted_on__isnull=False)),
+                name="visa_appointment_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="appeal")
+                | (Q(appeal_on__isnull=False) & Q(decision_on__isnull=False) & ~Q(refusal_reason="")),
+                name="visa_appeal_after_refusal",
+            ),
+            models.CheckConstraint(
+                condition=Q(appointment_on__isnull=True)
+                | Q(submitted_on__isnull=True)
+                | Q(appointment_on__gte=F("submitted_on")),
+                name="visa_appointment_after_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_on__isnull=True) | (Q(submitted_on__isnull=False) & Q(appeal_on__gte=F("submitted_on"))),
+                name="visa_appeal_after_submission",
+            ),
+            models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="visa_validity_in_order",
             ),
@@ -199,6 +254,14 @@ class VisaFile(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Visa')} – {self.application.entrepreneur}"
+
+    @property
+    def passport_number_masked(self) -> str:
+        return passport_number_masked(self.passport_number)
+
+    @property
+    def next_statuses(self) -> list[str]:
+        return list(VISA_TRANSITIONS.get(self.status, ()))
 
     @property
     def processing_days(self) -> int | None:
@@ -235,6 +298,13 @@ class VisaDocument(models.Model):
     received_on = models.DateField(_("reçue le"), null=True, blank=True)
     file = models.FileField(_("fichier"), upload_to=visa_scan_path, storage=private_storage, blank=True, max_length=255)
     note = models.CharField(_("note"), max_length=250, blank=True)
+    original_name = models.CharField(_("nom du fichier déposé"), max_length=255, blank=True)
+    content_type = models.CharField(_("type de contenu"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("déposé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
 
     objects = VisaDocumentQuerySet.as_manager()
 
@@ -245,11 +315,114 @@ class VisaDocument(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_received=False) | Q(received_on__isnull=False), name="visa_document_received_dated"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class VisaStatusChange(models.Model):
+    """One move of a visa file along its timeline, with the date it happened (not the date it was typed)."""
+
+    visa_file = models.ForeignKey(
+        VisaFile, verbose_name=_("dossier visa"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("de"), max_length=16, choices=VisaStatus.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=16, choices=VisaStatus.choices)
+    changed_on = models.DateField(_("le"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("étape du dossier visa")
+        verbose_name_plural = _("étapes du dossier visa")
+        ordering = ["visa_file", "changed_on", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="visa_change_changes_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()} ({self.changed_on})"
+
+
+class VisaRequirement(models.Model):
+    """One line of a programme's visa checklist, for one consulate or (consulate empty) for all of them.
+    A file's checklist is its programme's lines for its consulate, a consulate's own line replacing the
+    general line of the same kind."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="visa_requirements"
+    )
+    consulate = models.ForeignKey(
+        Organisation,
+        verbose_name=_("ambassade ou consulat"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visa_requirements",
+        limit_choices_to={"kind": "embassy"},
+        help_text=_("Vide : pour tous les consulats."),
+    )
+    kind = models.CharField(_("pièce"), max_length=16, choices=VisaDocumentKind.choices)
+    is_required = models.BooleanField(_("obligatoire"), default=True)
+    instructions = models.TextField(_("consignes"), blank=True, help_text=_("Montrées à l'entrepreneur·e à côté de la pièce."))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("pièce demandée pour le visa")
+        verbose_name_plural = _("pièces demandées pour le visa")
+        ordering = ["programme", "position", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "consulate", "kind"],
+                condition=Q(consulate__isnull=False),
+                name="visa_requirement_one_per_consulate",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "kind"], condition=Q(consulate__isnull=True), name="visa_requirement_one_general"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+def invitation_letter_path(instance, filename: str) -> str:
+    return f"visa/{uuid.uuid4().hex}"
+
+
+class InvitationLetter(Job):
+    """A PDF invitation letter drawn from an invitation a Belgian company accepted, made by a worker and
+    attached to the entrepreneur's visa file as an invitation document."""
+
+    job_task = "mobility.tasks_visa.invitation_letter_run"
+
+    visa_file = models.ForeignKey(
+        VisaFile, verbose_name=_("dossier visa"), on_delete=models.CASCADE, related_name="invitation_letters"
+    )
+    invitation = models.OneToOneField("Invitation", verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="letter")
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandée par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    document = models.OneToOneField(
+        VisaDocument,
+        verbose_name=_("pièce jointe au dossier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letter",
+    )
+
+    class Meta:
+        verbose_name = _("lettre d'invitation")
+        verbose_name_plural = _("lettres d'invitation")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{_('Lettre')} – {self.invitation.organisation}"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .models import (
     Trip,
     VisaDocument,
     VisaFile,
+    VisaStatusChange,
 )
 
 #: Never exported: secrets and internal bookkeeping of the account.
@@ -99,7 +100,23 @@ def personal_data_of(*, user: User) -> dict:
                     else {}
                 ),
                 str(VisaFile._meta.verbose_name).capitalize(): {
-                    **_record(visa_file),
+                    # The passport number leaves the platform masked, even to its holder (a zip travels).
+                    **_record(visa_file, exclude=("passport_number",)),
+                    **(
+                        {
+                            str(
+                                VisaFile._meta.get_field("passport_number").verbose_name
+                            ).capitalize(): visa_file.passport_number_masked
+                        }
+                        if visa_file
+                        else {}
+                    ),
+                    str(VisaStatusChange._meta.verbose_name_plural).capitalize(): [
+                        _record(change, exclude=("visa_file", "by"))
+                        for change in VisaStatusChange.objects.filter(visa_file=visa_file)
+                    ]
+                    if visa_file
+                    else [],
                     str(VisaDocument._meta.verbose_name_plural).capitalize(): [
                         _record(document) for document in VisaDocument.objects.filter(visa_file=visa_file)
                     ]

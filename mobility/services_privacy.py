@@ -39,6 +39,7 @@ from .models import (
     VisaDocument,
     VisaFile,
     VisaStatus,
+    VisaStatusChange,
 )
 from .selectors_privacy import personal_data_files, personal_data_of
 
@@ -88,9 +89,11 @@ def visa_file_documents_purge(*, visa_file: VisaFile, today: datetime.date) -> i
         locked = VisaFile.objects.select_for_update().get(pk=visa_file.pk)
         if locked.documents_purged_on is not None:
             return 0
+        # Every file kept on the visa file: uploads of staff and the entrepreneur, generated invitation
+        # letters (documents too) and the passport scan.
         documents = VisaDocument.objects.filter(visa_file=locked).exclude(file="")
         names = [locked.passport_scan.name, *documents.values_list("file", flat=True)]
-        documents.update(file="")
+        documents.update(file="", original_name="")
         VisaFile.objects.filter(pk=locked.pk).update(
             passport_number="", passport_expires_on=None, passport_scan="", documents_purged_on=today
         )
@@ -244,7 +247,9 @@ def person_anonymise(*, entrepreneur: Entrepreneur, by: User, reason: str) -> An
     for visa_file in VisaFile.objects.filter(application__in=applications):
         visa_documents = VisaDocument.objects.filter(visa_file=visa_file).exclude(file="")
         names += [visa_file.passport_scan.name, *visa_documents.values_list("file", flat=True)]
-        visa_documents.update(file="", note="")
+        visa_documents.update(file="", note="", original_name="")
+        VisaDocument.objects.filter(visa_file=visa_file).exclude(note="").update(note="")
+        VisaStatusChange.objects.filter(visa_file=visa_file).exclude(note="").update(note=ERASED)
         VisaFile.objects.filter(pk=visa_file.pk).update(
             passport_number="", passport_expires_on=None, passport_scan="", refusal_details=""
         )

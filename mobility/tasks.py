@@ -2,3 +2,4 @@
 
 from .tasks_invitations import *  # noqa: F401,F403
 from .tasks_privacy import *  # noqa: F401,F403
+from .tasks_visa import *  # noqa: F401,F403

@@ -9,6 +9,7 @@ from . import (
     views_partnerships,
     views_plan,
     views_trips,
+    views_visa,
 )
 
 app_name = "mobility"
@@ -34,6 +35,16 @@ urlpatterns = [
     path("equipe/donnees-personnelles/", views.personal_data_staff, name="personal_data_staff"),
     path("equipe/donnees-personnelles/<int:pk>/anonymiser/", views.person_anonymise, name="person_anonymise"),
     path("equipe/donnees-personnelles/conservation/", views.retention_run_now, name="retention_run_now"),
+    path("equipe/visas/", views_visa.visa_board, name="visa_board"),
+    path("equipe/visas/ouvrir/<int:application_pk>/", views_visa.visa_file_open, name="visa_file_open"),
+    path("equipe/visas/<int:pk>/", views_visa.visa_file, name="visa_file"),
+    path("equipe/visas/<int:pk>/passeport/", views_visa.visa_passport_set, name="visa_passport_set"),
+    path("equipe/visas/<int:pk>/etape/", views_visa.visa_status_change, name="visa_status_change"),
+    path("equipe/visas/<int:pk>/lettres/", views_visa.visa_letters_request, name="visa_letters_request"),
+    path("accompagnement/visa/", views_visa.my_visa, name="my_visa"),
+    path("visas/<int:pk>/pieces/", views_visa.visa_document_upload, name="visa_document_upload"),
+    path("visas/pieces/<int:document_pk>/retirer/", views_visa.visa_document_remove, name="visa_document_remove"),
+    path("visas/pieces/<int:document_pk>/telecharger/", views_visa.visa_document_download, name="visa_document_download"),
     # The Belgian company directory (staff).
     path("equipe/entreprises-belges/", views_directory.directory, name="directory"),
     path("equipe/entreprises-belges/export/", views_directory.directory_export, name="directory_export"),

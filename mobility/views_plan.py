@@ -19,6 +19,7 @@ from partners.models import Organisation, OrganisationKind, Sector
 from . import services_plan as services
 from .forms import MobilityPlanForm, PlanReviewForm
 from .models import MobilityPlan, PlanStatus
+from .selectors_visa import visa_status_for_coach
 from .views_invitations import invitations_section
 
 
@@ -112,7 +113,14 @@ def plan_review(request: HttpRequest, application_pk: int) -> HttpResponse:
                 request, _("Plan validé.") if "approve" in request.POST else _("Plan renvoyé avec votre commentaire.")
             )
             return redirect("mobility:plan_review", application_pk=application.pk)
-    context = {"application": application, "plan": plan, "form": form, "plan_sectors": _sector_labels(plan)}
+    context = {
+        "application": application,
+        "plan": plan,
+        "form": form,
+        "plan_sectors": _sector_labels(plan),
+        # The coach follows the visa's progress: its status and dates, never the passport nor the documents.
+        "visa_status": visa_status_for_coach(application=application),
+    }
     context.update(invitations_section(plan, request.user))
     return render(request, "mobility/plan/review.html", context)
 

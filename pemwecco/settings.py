@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
 #: from the trip (the last one), or after a visa refusal.
 RETENTION_DAYS_AFTER_RETURN = env.int("RETENTION_DAYS_AFTER_RETURN", default=90)
 RETENTION_DAYS_AFTER_REFUSAL = env.int("RETENTION_DAYS_AFTER_REFUSAL", default=90)
+# The visa board flags a file as late when the consulate has not decided this many days after the
+# submission, and when the trip departs within this many days and the visa is not granted.
+VISA_DECISION_LATE_DAYS = env.int("VISA_DECISION_LATE_DAYS", default=30)
+VISA_TRAVEL_SOON_DAYS = env.int("VISA_TRAVEL_SOON_DAYS", default=14)
 #: A person's data export stays downloadable this long.
 PERSONAL_EXPORT_DAYS = env.int("PERSONAL_EXPORT_DAYS", default=7)
 

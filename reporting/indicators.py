@@ -60,6 +60,7 @@ from cohorts.territory import (
 )
 from mobility.models import (
     LIVE_STAGES,
+    VISA_AWAITING_DECISION,
     B2BMeeting,
     Invitation,
     InvitationStatus,
@@ -79,6 +80,7 @@ from mobility.selectors import (
     travelled_application_ids,
 )
 from mobility.selectors_invitations import invitation_response_stats
+from mobility.selectors_visa import visa_decisions
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 from . import persistence
@@ -489,18 +491,18 @@ def _coaching(programme, cohort) -> Coaching:
 
 
 def _visa(programme, cohort) -> Visa:
-    """Three queries: counts by status, refusals by reason, and the (submitted, decided) dates."""
+    """Three queries: counts by status, refusals by reason, and the decisions (mobility.selectors_visa)."""
     files = _scoped(VisaFile.objects.all(), "application", programme, cohort).order_by()
-    decided = [VisaStatus.GRANTED, VisaStatus.REFUSED]
     counts = files.aggregate(
         files=Count("pk"),
         submitted=Count("pk", filter=Q(submitted_on__isnull=False)),
-        granted=Count("pk", filter=Q(status=VisaStatus.GRANTED)),
-        refused=Count("pk", filter=Q(status=VisaStatus.REFUSED)),
-        pending=Count("pk", filter=Q(status=VisaStatus.SUBMITTED)),
+        pending=Count("pk", filter=Q(status__in=VISA_AWAITING_DECISION)),
     )
-    result = Visa(**counts)
-    result.refusal_rate = _ratio(result.refused, result.granted + result.refused, percent=True, places="0.1")
+    # The board's figures (mobility.selectors_visa): one definition of the refusal rate and the median.
+    decisions = visa_decisions(files)[None]
+    result = Visa(**counts, granted=decisions.granted, refused=decisions.refused)
+    result.refusal_rate = decisions.refusal_rate
+    result.median_days = decisions.median_days
     reasons = dict(RefusalReason.choices)
     result.by_reason = [
         Row(key=item["refusal_reason"], label=str(reasons.get(item["refusal_reason"], item["refusal_reason"])), count=item["n"])
@@ -509,10 +511,6 @@ def _visa(programme, cohort) -> Visa:
         .annotate(n=Count("pk"))
         .order_by("-n", "refusal_reason")
     ]
-    dates = files.filter(status__in=decided, submitted_on__isnull=False, decision_on__isnull=False).values_list(
-        "submitted_on", "decision_on"
-    )
-    result.median_days = _median([(decision - submitted).days for submitted, decision in dates])
     return result
 
 

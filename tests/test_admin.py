@@ -43,6 +43,7 @@ READ_ONLY_MODELS = {
     cohorts_models.Review, cohorts_models.ConflictOfInterest, cohorts_models.DocumentAccess,
     # Personal data: the retention job, a person's exports and anonymisations are records of what was done.
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
+    mobility_models.InvitationLetter, mobility_models.VisaStatusChange,
     coaching_models.CoachDigest,
     partners_models.CompanyImport,
     # Partnership documents arrive through the partnership page (upload checks), never through the admin.
@@ -124,6 +125,9 @@ ROW_FACTORIES = {
     mobility_models.VisaFile: mf.VisaFileFactory,
     mobility_models.VisaDocument: mf.VisaDocumentFactory,
     mobility_models.PartnershipDocument: mf.PartnershipDocumentFactory,
+    mobility_models.VisaRequirement: mf.VisaRequirementFactory,
+    mobility_models.InvitationLetter: mf.invitation_letter,
+    mobility_models.VisaStatusChange: mf.VisaStatusChangeFactory,
     mobility_models.EconomicMission: mf.EconomicMissionFactory,
     mobility_models.Trip: mf.TripFactory,
     mobility_models.Invitation: mf.InvitationFactory,

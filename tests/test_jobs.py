@@ -13,7 +13,7 @@ from cohorts.models import ApplicationImport, ScreeningJob
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs
 from core.jobs import JobStatus
-from mobility.models import PersonalDataExport, RetentionRun
+from mobility.models import InvitationLetter, PersonalDataExport, RetentionRun
 from partners.models import CompanyImport
 from reporting.models import ReportJob
 
@@ -46,11 +46,17 @@ def an_export(**fields):
     return PersonalDataExport.objects.create(user=UserFactory(), **fields)
 
 
+def a_letter(**fields):
+    from mobility.tests.factories import invitation_letter
+
+    return invitation_letter(**fields)
+
+
 def a_company_import(**fields):
     return CompanyImport.objects.create(original_name="e.csv", sha256=f"{CompanyImport.objects.count():064d}", **fields)
 
 
-MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export, a_company_import]
+MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export, a_company_import, a_letter]
 
 
 @pytest.fixture(params=MAKERS, ids=lambda maker: maker.__name__)
@@ -65,6 +71,7 @@ def ago(seconds: float):
 def test_every_job_model_is_registered():
     assert set(jobs.job_models()) == {
         OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob, RetentionRun, PersonalDataExport, CompanyImport,
+        InvitationLetter,
     }  # fmt: skip
 
 

@@ -292,10 +292,10 @@ def application_save_step(*, application: Application, step: int, data: dict, by
     return locked
 
 
-def document_checked(upload: UploadedFile) -> tuple[str, IO[bytes], str]:
-    """The upload rules of every private document (application, partnership...): a PDF, JPEG or PNG of at
-    most 10 MB, recognised by its content, PDFs without active content, pictures re-encoded. Returns the
-    sniffed content type, what to store and its SHA-256; a ValidationError says what is wrong."""
+def upload_checked(upload: UploadedFile) -> tuple[IO[bytes], str]:
+    """The one rule for a private document uploaded anywhere (applications, visa files, partnerships): not
+    empty, at most MAX_DOCUMENT_SIZE, a PDF without active content or a picture, judged by its content (never
+    by its name or the browser's type). Returns what to store (pictures re-encoded) and its content type."""
     if upload.size is None or upload.size == 0:
         raise ValidationError(_("Le fichier est vide."), code="empty")
     if upload.size > MAX_DOCUMENT_SIZE:
@@ -303,13 +303,18 @@ def document_checked(upload: UploadedFile) -> tuple[str, IO[bytes], str]:
     content_type = document_content_type(upload)
     if content_type is None:
         raise ValidationError(_("Seuls les fichiers PDF, JPEG ou PNG sont acceptés."), code="file_type")
-    stored: IO[bytes] = upload
     if content_type == "application/pdf":
         problem = pdf_problem(upload)
         if problem:
             raise ValidationError(problem, code="unsafe_pdf")
-    else:
-        stored = image_reencoded(upload, content_type)
+        return upload, content_type
+    return image_reencoded(upload, content_type), content_type
+
+
+def document_checked(upload: UploadedFile) -> tuple[str, IO[bytes], str]:
+    """`upload_checked`, with the SHA-256 of what is stored: the sniffed content type, what to store and
+    its digest; a ValidationError says what is wrong."""
+    stored, content_type = upload_checked(upload)
     digest = hashlib.sha256()
     for chunk in stored.chunks():
         digest.update(chunk)

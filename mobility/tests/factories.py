@@ -13,6 +13,7 @@ from mobility.models import (
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
+    InvitationLetter,
     InvitationSlot,
     MobilityPlan,
     Partnership,
@@ -25,6 +26,8 @@ from mobility.models import (
     TripCost,
     VisaDocument,
     VisaFile,
+    VisaRequirement,
+    VisaStatusChange,
 )
 from partners.tests.factories import BelgianCompanyFactory
 
@@ -181,3 +184,30 @@ class InvitationSlotFactory(factory.django.DjangoModelFactory):
     invitation = factory.SubFactory(InvitationFactory)
     starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2023, 5, 16, 10, 0)))
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(hours=1))
+
+
+class VisaStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaStatusChange
+
+    visa_file = factory.SubFactory(VisaFileFactory)
+    from_status = ""
+    to_status = "preparing"
+    changed_on = datetime.date(2023, 3, 1)
+
+
+class VisaRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisaRequirement
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "passport"
+    instructions_fr = "Page d'identité"
+    instructions_en = "Identity page"
+
+
+def invitation_letter(**fields) -> InvitationLetter:
+    """A letter job for an invitation of the file's own application."""
+    visa_file = VisaFileFactory()
+    invitation = InvitationFactory(trip=TripFactory(application=visa_file.application))
+    return InvitationLetter.objects.create(visa_file=visa_file, invitation=invitation, **fields)

@@ -1,0 +1,41 @@
+"""HTML → PDF with WeasyPrint, nothing fetched from the network: the HTML carries its CSS inline.
+For documents made by the lower apps (a visa invitation letter); reports keep their own renderer with
+its chart handling (reporting.rendering)."""
+
+import logging
+
+from django.utils.translation import gettext as _
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class PdfRenderError(Exception):
+    """The PDF could not be produced; the message is kept on the failed job."""
+
+
+class _ExternalResourceRefused(BaseException):  # noqa: N818 - a signal through WeasyPrint, which swallows Exceptions
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = str(url)
+
+
+def pdf_render(*, html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as error:  # OSError: Pango or its libraries are missing
+        raise PdfRenderError(_("Le moteur PDF (WeasyPrint) n'est pas disponible : %(error)s") % {"error": error}) from error
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise _ExternalResourceRefused(url)
+
+    try:
+        return HTML(string=html, base_url=None, url_fetcher=NoFetch(fail_on_errors=True)).write_pdf()
+    except _ExternalResourceRefused as refused:
+        raise PdfRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": refused.url[:200]}) from None
+    except Exception as error:  # WeasyPrint raises many kinds; the job records the reason
+        raise PdfRenderError(
+            _("Le rendu PDF a échoué (%(kind)s) : %(error)s") % {"kind": type(error).__name__, "error": error}
+        ) from error
