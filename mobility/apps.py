@@ -14,5 +14,7 @@ class MobilityConfig(AppConfig):
             {
                 "plan_submitted": _("Plan de mobilité soumis au coach"),
                 "plan_reviewed": _("Plan de mobilité validé ou à revoir"),
+                "check_in": _("Questionnaire de suivi (entrepreneur·e) ou sa relance"),
+                "partner_link/check_in": _("Questionnaire de suivi du partenaire belge ou sa relance"),
             }
         )

@@ -446,3 +446,7 @@ AXES_ENABLE_ADMIN = False  # staff release a lockout with `manage.py axes_reset_
 # Admin exports (django-import-export) escape every text cell like the staff pages' exports, through the
 # formats of core.admin_exports.SafeExportMixin: the library's own option only drops one leading "=".
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
+# Follow-up check-ins ([9]): schedule what completed trips lack, send questionnaires and weekly reminders
+# (each step claimed by a conditional UPDATE: never sent twice), every hour so a failure is retried soon.
+CELERY_BEAT_SCHEDULE["follow-up-check-ins"] = {"task": "mobility.check_ins_daily", "schedule": 3600}

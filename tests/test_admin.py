@@ -44,6 +44,8 @@ READ_ONLY_MODELS = {
     # Personal data: the retention job, a person's exports and anonymisations are records of what was done.
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
     coaching_models.CoachDigest,
+    # Stage proposals are decided on the follow-up page, through the service that moves the stage.
+    mobility_models.StageProposal,
 }  # fmt: skip
 
 
@@ -276,6 +278,8 @@ LIST_ROWS = {
     mobility_models.B2BMeeting: mf.B2BMeetingFactory,
     Partnership: _partnership,
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
+    mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,
+    mobility_models.StageProposal: mf.StageProposalFactory,
     cohorts_models.Expense: lambda: cf.ExpenseFactory(cohort=cf.CohortFactory()),
     reporting_models.ReportJob: lambda: rf.ReportJobFactory(requested_by=UserFactory(), cohort=cf.CohortFactory()),
     User: lambda: UserFactory(roles=[Role.COACH, Role.REVIEWER]),

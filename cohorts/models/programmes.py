@@ -2,9 +2,9 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Round
@@ -101,7 +101,8 @@ class MonthOffsetsFormField(forms.CharField):
             return [int(part.removeprefix("+")) for part in parts]
         except ValueError:
             raise ValidationError(
-                _("Indiquez des nombres de mois séparés par des virgules, par exemple 1, 3, 6, 12."), code="check_in_months_invalid"
+                _("Indiquez des nombres de mois séparés par des virgules, par exemple 1, 3, 6, 12."),
+                code="check_in_months_invalid",
             ) from None
 
     def has_changed(self, initial, data):

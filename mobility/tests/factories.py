@@ -13,9 +13,11 @@ from mobility.models import (
     FollowUpCheckIn,
     Invitation,
     MobilityPlan,
+    PartnerCheckIn,
     Partnership,
     PartnershipTransaction,
     PartnershipType,
+    StageProposal,
     SupportNeed,
     TargetPartner,
     Trip,
@@ -139,3 +141,24 @@ class SupportNeedFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     kind = "finance"
     description = "Besoin d'un préfinancement de commande"
+
+
+class PartnerCheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerCheckIn
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    email = factory.Sequence(lambda n: f"partenaire{n}@example.be")
+    language = "fr"
+    months_after = 1
+    due_on = datetime.date(2023, 6, 24)
+
+
+class StageProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageProposal
+
+    partnership = factory.SubFactory(PartnershipFactory, stage="discussion")
+    to_stage = "agreement"
+    check_in = factory.SubFactory(FollowUpCheckInFactory, application=factory.SelfAttribute("..partnership.application"))
+    answered_on = datetime.date(2023, 7, 1)
