@@ -610,3 +610,21 @@ class StageProposalAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CheckInPartnershipAnswer)
+class CheckInPartnershipAnswerAdmin(admin.ModelAdmin):
+    """What entrepreneurs answered of each partnership (also shown inside their check-in): read here."""
+
+    list_display = ("__str__", "still_going", "stage", "signed", "transactions_value", "currency", "jobs_created")
+    list_filter = ("still_going", "signed", "stage")
+    search_fields = ("partnership__organisation__name", "check_in__application__entrepreneur__last_name")
+    list_select_related = ("check_in__application__entrepreneur", "partnership__organisation")
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -45,7 +45,7 @@ READ_ONLY_MODELS = {
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
     coaching_models.CoachDigest,
     # Stage proposals are decided on the follow-up page, through the service that moves the stage.
-    mobility_models.StageProposal,
+    mobility_models.StageProposal, mobility_models.CheckInPartnershipAnswer,
 }  # fmt: skip
 
 
@@ -127,6 +127,9 @@ ROW_FACTORIES = {
     mobility_models.PartnershipStageChange: lambda: _partnership().stage_changes.get(),
     mobility_models.PartnershipTransaction: mf.PartnershipTransactionFactory,
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
+    mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,
+    mobility_models.StageProposal: mf.StageProposalFactory,
+    mobility_models.CheckInPartnershipAnswer: mf.CheckInPartnershipAnswerFactory,
     mobility_models.SupportNeed: mf.SupportNeedFactory,
     reporting_models.ResultObjective: rf.ResultObjectiveFactory,
     reporting_models.Indicator: rf.IndicatorFactory,
@@ -280,6 +283,7 @@ LIST_ROWS = {
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
     mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,
     mobility_models.StageProposal: mf.StageProposalFactory,
+    mobility_models.CheckInPartnershipAnswer: mf.CheckInPartnershipAnswerFactory,
     cohorts_models.Expense: lambda: cf.ExpenseFactory(cohort=cf.CohortFactory()),
     reporting_models.ReportJob: lambda: rf.ReportJobFactory(requested_by=UserFactory(), cohort=cf.CohortFactory()),
     User: lambda: UserFactory(roles=[Role.COACH, Role.REVIEWER]),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cohorts.tests.factories import ApplicationFactory, ProgrammeFactory
 from mobility.models import (
     B2BMeeting,
+    CheckInPartnershipAnswer,
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
@@ -162,3 +163,13 @@ class StageProposalFactory(factory.django.DjangoModelFactory):
     to_stage = "agreement"
     check_in = factory.SubFactory(FollowUpCheckInFactory, application=factory.SelfAttribute("..partnership.application"))
     answered_on = datetime.date(2023, 7, 1)
+
+
+class CheckInPartnershipAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInPartnershipAnswer
+
+    check_in = factory.SubFactory(FollowUpCheckInFactory)
+    partnership = factory.SubFactory(PartnershipFactory, application=factory.SelfAttribute("..check_in.application"))
+    still_going = True
+    stage = "discussion"
