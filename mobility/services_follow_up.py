@@ -222,10 +222,9 @@ def _partner_email(partner_check_in: PartnerCheckIn, *, reminder: bool) -> None:
     )
 
 
-def _claim(model, pk: int, **state) -> bool:
+def _claim(model, pk: int, now: datetime.datetime, **state) -> bool:
     """One conditional UPDATE decides whether this run sends the step: the row still in `state`
     (a run that lost the race, or a second beat, finds it changed and sends nothing)."""
-    now = timezone.now()
     if "reminders_sent" in state:
         changes = {"reminders_sent": state["reminders_sent"] + 1, "last_reminded_at": now}
     else:
@@ -248,7 +247,7 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
         status=CheckInStatus.PENDING, sent_at__isnull=True, due_on__lte=today, due_on__gte=earliest
     ):
         with transaction.atomic():
-            if _claim(FollowUpCheckIn, check_in.pk, sent_at__isnull=True, status=CheckInStatus.PENDING):
+            if _claim(FollowUpCheckIn, check_in.pk, now, sent_at__isnull=True, status=CheckInStatus.PENDING):
                 _check_in_email(check_in, reminder=False)
                 counts["sent"] += 1
     last_contact_before = now - REMINDER_EVERY
@@ -258,7 +257,7 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
         reminders_sent__lt=MAX_REMINDERS,
     ):
         with transaction.atomic():
-            if _claim(FollowUpCheckIn, check_in.pk, reminders_sent=check_in.reminders_sent, status=CheckInStatus.PENDING):
+            if _claim(FollowUpCheckIn, check_in.pk, now, reminders_sent=check_in.reminders_sent, status=CheckInStatus.PENDING):
                 _check_in_email(check_in, reminder=True)
                 counts["reminded"] += 1
 
@@ -266,7 +265,7 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
         answered_at__isnull=True, sent_at__isnull=True, due_on__lte=today, due_on__gte=earliest
     ):
         with transaction.atomic():
-            if _claim(PartnerCheckIn, partner_check_in.pk, sent_at__isnull=True, answered_at__isnull=True):
+            if _claim(PartnerCheckIn, partner_check_in.pk, now, sent_at__isnull=True, answered_at__isnull=True):
                 _partner_email(partner_check_in, reminder=False)
                 counts["partner_sent"] += 1
     for partner_check_in in partner_rows.filter(
@@ -276,7 +275,7 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
     ):
         with transaction.atomic():
             if _claim(
-                PartnerCheckIn, partner_check_in.pk, reminders_sent=partner_check_in.reminders_sent, answered_at__isnull=True
+                PartnerCheckIn, partner_check_in.pk, now, reminders_sent=partner_check_in.reminders_sent, answered_at__isnull=True
             ):
                 _partner_email(partner_check_in, reminder=True)
                 counts["partner_reminded"] += 1
