@@ -57,13 +57,13 @@ def staff_check_ins(*, side: str, cohort_id: int | None, group: str, state: str,
     """The rows of the staff page and the count per state (for the same cohort and group)."""
     if side == "partner":
         rows: QuerySet = PartnerCheckIn.objects.select_related(
-            "partnership__organisation", "partnership__application__entrepreneur", "partnership__application__cohort"
+            "partnership__organisation", "partnership__application__entrepreneur", "partnership__application__cohort__programme"
         )
         if cohort_id:
             rows = rows.filter(partnership__application__cohort_id=cohort_id)
         filters = partner_state_filters(today)
     else:
-        rows = FollowUpCheckIn.objects.select_related("application__entrepreneur", "application__cohort")
+        rows = FollowUpCheckIn.objects.select_related("application__entrepreneur", "application__cohort__programme")
         if cohort_id:
             rows = rows.filter(application__cohort_id=cohort_id)
         if group:

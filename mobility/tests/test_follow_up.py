@@ -105,7 +105,14 @@ def test_the_offsets_are_the_programmes():
 
 @pytest.mark.parametrize(
     ("months", "problem"),
-    [([], "blank"), (["x"], "check_in_months_invalid"), ([0, 3], "not_positive"), ([6, 3], "not_increasing"), ([3, 3], "not_increasing"), ([1, 40], "too_late")],
+    [
+        ([], "blank"),
+        (["x"], "check_in_months_invalid"),
+        ([0, 3], "not_positive"),
+        ([6, 3], "not_increasing"),
+        ([3, 3], "not_increasing"),
+        ([1, 40], "too_late"),
+    ],
 )
 def test_a_programme_refuses_offsets_that_are_not_positive_increasing_and_within_36_months(months, problem):
     programme = ProgrammeFactory.build(check_in_months=months)
@@ -194,7 +201,9 @@ def test_rows_inserted_meanwhile_by_a_concurrent_schedule_cause_no_integrity_err
     trip = completed_trip()
     partnership = partnership_with_contact(trip.application)
     FollowUpCheckIn.objects.create(application=trip.application, months_after=3, due_on=datetime.date(2023, 8, 24))
-    PartnerCheckIn.objects.create(partnership=partnership, email="x@example.be", months_after=6, due_on=datetime.date(2023, 11, 24))
+    PartnerCheckIn.objects.create(
+        partnership=partnership, email="x@example.be", months_after=6, due_on=datetime.date(2023, 11, 24)
+    )
 
     assert check_ins_schedule(trip=trip) == 6
 

@@ -21,10 +21,10 @@ from partners.tests.factories import BelgianCompanyFactory, OrganisationContactF
 pytestmark = pytest.mark.django_db
 
 
-def scheduled(language="fr"):
+def scheduled(language="fr", company="Brasserie Zinneke"):
     application = ApplicationFactory(submitted=True, status=ApplicationStatus.SELECTED)
     trip = TripFactory(application=application, status="completed", departs_on=datetime.date(2023, 5, 14))
-    company = BelgianCompanyFactory(name="Brasserie Zinneke")
+    company = BelgianCompanyFactory(**({"name": company} if company else {}))
     OrganisationContactFactory(organisation=company, language=language)
     partnership = partnership_create(
         application=application, organisation=company, type="export", started_on=datetime.date(2023, 5, 17)
@@ -49,7 +49,9 @@ def form_data(partnership, **changes):
         prefix + "currency": "EUR",
         prefix + "jobs_created": "1",
     }
-    data.update({(prefix + k if not k.startswith(("has_", "exports", "jobs_created", "support")) else k): v for k, v in changes.items()})
+    data.update(
+        {(prefix + k if not k.startswith(("has_", "exports", "jobs_created", "support")) else k): v for k, v in changes.items()}
+    )
     return data
 
 
@@ -135,7 +137,11 @@ def test_a_check_in_not_yet_due_says_when_it_opens(client):
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fr", "Votre partenariat : trois questions"), ("nl", "Uw partnerschap: drie vragen"), ("en", "Your partnership: three questions")],
+    [
+        ("fr", "Votre partenariat : trois questions"),
+        ("nl", "Uw partnerschap: drie vragen"),
+        ("en", "Your partnership: three questions"),
+    ],
 )
 def test_the_partner_page_opens_in_the_links_language_without_an_account(client, language, text):
     check_in, partnership = scheduled(language=language)
@@ -169,7 +175,7 @@ def test_a_tampered_link_gets_the_problem_page(client):
     response = client.get(reverse("mobility:partner_check_in", kwargs={"token": "not-a-token"}))
 
     assert response.status_code == 404
-    assert "Ce lien n'est pas valable" in response.content.decode()
+    assert "pas valable" in response.content.decode()
 
 
 def test_an_answer_sent_after_the_link_expired_gets_a_clear_page_with_the_comment_kept(client, monkeypatch):
@@ -194,8 +200,10 @@ def test_an_answer_sent_after_the_link_expired_gets_a_clear_page_with_the_commen
 
 def many(n):
     for _ in range(n):
-        check_in, partnership = scheduled()
-        StageProposal.objects.create(partnership=partnership, to_stage="agreement", check_in=check_in, answered_on=check_in.due_on)
+        check_in, partnership = scheduled(company=None)
+        StageProposal.objects.create(
+            partnership=partnership, to_stage="agreement", check_in=check_in, answered_on=check_in.due_on
+        )
 
 
 @pytest.mark.parametrize("side", ["entrepreneur", "partner"])
