@@ -59,7 +59,8 @@ class CheckInForm(forms.Form):
                 help_text=_("Si vous avez signé : l'équipe mettra le partenariat à jour après vérification."),
             )
             self.fields[prefix + "transactions_value"] = forms.DecimalField(
-                label=_("Valeur des commandes et contrats depuis le dernier suivi"),
+                label=_("Valeur des transactions"),
+                help_text=_("Commandes et contrats depuis le dernier suivi."),
                 required=False,
                 min_value=0,
                 max_digits=14,

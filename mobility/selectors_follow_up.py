@@ -12,6 +12,14 @@ from .models import CheckInStatus, FollowUpCheckIn, PartnerCheckIn, StageProposa
 #: A questionnaire unanswered this long after its due date (the two weekly reminders are behind it) is overdue.
 OVERDUE_AFTER = datetime.timedelta(days=21)
 
+#: A row's state, as its badge says it.
+STATE_LABELS = {
+    "upcoming": _("À venir"),
+    "due": _("À répondre"),
+    "overdue": _("En retard"),
+    "answered": _("Répondu"),
+}
+#: The filter, with the count of rows in each state.
 STATES = {
     "upcoming": _("À venir"),
     "due": _("À répondre"),
@@ -72,7 +80,8 @@ def staff_check_ins(*, side: str, cohort_id: int | None, group: str, state: str,
     counts = rows.aggregate(**{name: Count("pk", filter=condition) for name, condition in filters.items()})
     if state in filters:
         rows = rows.filter(filters[state])
-    return rows.order_by("due_on", "pk"), counts
+    # Upcoming rows soonest first; otherwise the latest due first (what staff act on now).
+    return rows.order_by(*(("due_on", "pk") if state == "upcoming" else ("-due_on", "-pk"))), counts
 
 
 def pending_stage_proposals() -> QuerySet:

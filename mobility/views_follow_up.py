@@ -99,6 +99,7 @@ def follow_up_staff(request: HttpRequest) -> HttpResponse:
         "group": group,
         "state": state,
         "states": selectors.STATES,
+        "state_labels": selectors.STATE_LABELS,
         "state_counts": [(value, label, counts[value]) for value, label in selectors.STATES.items()],
         "groups": CheckInGroup.choices,
         "page": page,
