@@ -44,7 +44,10 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.partnerships = [] if comparison else list(partnerships)
         if comparison:
+            # They did not travel: the same question, counted from their application.
             del self.fields["support_request"]
+            self.fields["jobs_created"].label = _("Emplois créés depuis votre candidature")
+            self.fields["jobs_created"].help_text = _("Dans votre entreprise (0 si aucun).")
         for partnership in self.partnerships:
             prefix = f"p{partnership.pk}_"
             self.fields[prefix + "still_going"] = yes_no_field(_("Ce partenariat continue-t-il ?"))
