@@ -91,7 +91,9 @@ def follow_up_staff(request: HttpRequest) -> HttpResponse:
     for row in page.object_list:
         row.state = selectors.check_in_state(row, today)
     proposals = list(selectors.pending_stage_proposals()[:PAGE_SIZE])
-    query = urlencode({k: v for k, v in {"cohort": cohort_id or "", "side": side, "group": group, "state": state}.items() if v})
+    filters = {"cohort": cohort_id or "", "side": side, "group": group}
+    query = urlencode({k: v for k, v in {**filters, "state": state}.items() if v})
+    base_query = urlencode({k: v for k, v in filters.items() if v})
     context = {
         "cohorts": cohorts,
         "cohort_id": cohort_id,
@@ -104,6 +106,7 @@ def follow_up_staff(request: HttpRequest) -> HttpResponse:
         "groups": CheckInGroup.choices,
         "page": page,
         "query": query,
+        "base_query": base_query,
         "proposals": proposals,
         "today": today,
     }
