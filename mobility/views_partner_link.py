@@ -48,7 +48,7 @@ def partner_check_in(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form_add_validation_error(form, error)
             else:
-                return render(request, "mobility/partner_link/thanks.html", {"language": language, "languages": LANGUAGES})
+                return render(request, "mobility/partner_link/thanks.html", {"language": language})
         context = {
             "partner_check_in": partner_check_in,
             "partnership": partner_check_in.partnership,
