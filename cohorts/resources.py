@@ -9,7 +9,6 @@ import datetime
 import io
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import tablib
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import fields, resources, widgets
 
+from core.spreadsheets import ImportFileError, spreadsheet_rows, text_fold, text_key
 from partners.models import AgeBand, Education, Gender, LegalForm, Sector, TurnoverBand
 
 from .models import Application, ApplicationSource, ApplicationStatus
@@ -136,23 +136,8 @@ class ApplicationResource(resources.ModelResource):
 # --------------------------------------------------------------------------------------------------
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (encoding, format, columns): nothing is checked row by row."""
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, single spaces: "  Thiès " and "thies" compare equal."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("_", " ").split())
-
-
-def _key(text) -> str:
-    """A header or a value as compared on import: folded, punctuation as spaces ("Chiffre d'affaires",
-    "chiffre_affaires" and "CHIFFRE D’AFFAIRES" differ only in spacing, which is ignored)."""
-    folded = _fold(text)
-    for mark in "'’-/.():;,\"":
-        folded = folded.replace(mark, " ")
-    return " ".join(folded.split())
+# The reader and the folding are shared with the other imports (core.spreadsheets).
+_fold, _key = text_fold, text_key
 
 
 #: Spellings met in real lists (KoboToolbox exports, Excel files), by choice code. Compared with `_key`.
@@ -565,25 +550,6 @@ class ApplicationImportResource(resources.Resource):
         return values, errors
 
 
-def _decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then Windows-1252 (a superset of Latin-1 for text)."""
-    if b"\x00" in content[:4096]:
-        raise ImportFileError(_("Le fichier n'est pas un CSV lisible (caractères binaires). Enregistrez-le en CSV UTF-8."))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = content.decode("cp1252")
-    except UnicodeDecodeError:
-        text = content.decode("latin-1")
-    if sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\r\n\t") > 0:
-        raise ImportFileError(
-            _("L'encodage du fichier n'a pas été reconnu (ni UTF-8 ni Windows-1252/Latin-1). Enregistrez-le en CSV UTF-8.")
-        )
-    return text
-
-
 @dataclass
 class SourceTable:
     """A spreadsheet as uploaded: its header row and its rows, and the field each column goes to
@@ -648,37 +614,7 @@ def spreadsheet_read(*, content: bytes, filename: str, mapping: dict | None = No
     """Load an uploaded CSV or XLSX with its columns proposed (or taken from a kept `mapping`).
 
     Raises ImportFileError with a message for the user when the file cannot be used at all."""
-    if filename.lower().endswith(".xlsx"):
-        if not content.startswith(b"PK"):
-            raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
-        try:
-            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged workbook
-            raise ImportFileError(_("Ce classeur Excel (.xlsx) est illisible ou endommagé.")) from None
-        headers = ["" if header is None else str(header) for header in dataset.headers or []]
-        rows = [list(row) for row in dataset if any(cell not in (None, "") for cell in row)]
-    else:
-        text = _decode_csv(content)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first_line.count)
-        try:
-            lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        except csv.Error:
-            raise ImportFileError(_("Ce fichier CSV est mal formé.")) from None
-        if not lines:
-            raise ImportFileError(_("Le fichier est vide."))
-        headers, width, rows = lines[0], len(lines[0]), []
-        for number, row in enumerate(lines[1:], start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != width:
-                raise ImportFileError(
-                    _("Ligne %(line)s : %(found)s colonnes au lieu de %(width)s.")
-                    % {"line": number, "found": len(row), "width": width}
-                )
-            rows.append(row)
-    if not any(header.strip() for header in headers):
-        raise ImportFileError(_("La première ligne du fichier doit donner le nom de chaque colonne."))
+    headers, rows = spreadsheet_rows(content=content, filename=filename)
     if mapping and mapping.get("headers") == headers:
         known = set(ApplicationImportResource.column_names())
         chosen = [name if name in known else "" for name in mapping.get("fields", [])]

@@ -23,7 +23,7 @@ def link_nonce_new() -> str:
 def link_token_make(*, purpose: str, pk: int, nonce: str) -> str:
     """The token of the link to row `pk` for `purpose` (e.g. "invitation"); the time of signing starts its
     validity. The salt keeps a token of one purpose from opening a row of another."""
-    return signing.dumps([pk, nonce], salt=f"pemwecco.links.{purpose}", compress=False)
+    return signing.dumps([pk, nonce], salt=f"links.{purpose}", compress=False)
 
 
 class LinkInvalid(Exception):
@@ -43,7 +43,7 @@ class LinkTarget:
 def link_token_read(*, purpose: str, token: str, max_age: datetime.timedelta) -> LinkTarget:
     """The row a token opens, or LinkInvalid. The caller still checks that the row's nonce is `nonce`."""
     try:
-        value = signing.loads(token, salt=f"pemwecco.links.{purpose}", max_age=max_age)
+        value = signing.loads(token, salt=f"links.{purpose}", max_age=max_age)
     except signing.SignatureExpired:
         raise LinkInvalid("expired") from None
     except signing.BadSignature:

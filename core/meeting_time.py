@@ -27,3 +27,19 @@ def meeting_time(value: datetime.datetime | None) -> str:
         "time": formats.time_format(brussels, "TIME_FORMAT"),
         "dakar": dakar_time,
     }
+
+
+def meeting_span(starts: datetime.datetime, ends: datetime.datetime, *, with_date: bool = False) -> str:
+    """ "09:00–10:00 heure de Bruxelles (07:00–08:00 à Dakar)", the date first when asked; for agendas
+    whose rows are already grouped by day."""
+    brussels_start, brussels_end = starts.astimezone(BRUSSELS), ends.astimezone(BRUSSELS)
+    dakar_start, dakar_end = starts.astimezone(DAKAR), ends.astimezone(DAKAR)
+    text = _("%(start)s–%(end)s heure de Bruxelles (%(dakar_start)s–%(dakar_end)s à Dakar)") % {
+        "start": formats.time_format(brussels_start, "TIME_FORMAT"),
+        "end": formats.time_format(brussels_end, "TIME_FORMAT"),
+        "dakar_start": formats.time_format(dakar_start, "TIME_FORMAT"),
+        "dakar_end": formats.time_format(dakar_end, "TIME_FORMAT"),
+    }
+    if with_date:
+        return f"{formats.date_format(brussels_start, 'DATE_FORMAT')}, {text}"
+    return text

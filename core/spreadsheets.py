@@ -1,14 +1,20 @@
 """Helpers for files staff open in a spreadsheet program, and for ids read from query strings.
 
+Also the one reader of uploaded spreadsheets (CSV in UTF-8 or Windows-1252, or XLSX) that every import
+uses, with the folding that makes headers and values compare without case, accents or punctuation.
+
 Applicants type names and company names; a value such as `=HYPERLINK("http://…"&C2)` would become a live
 formula in Excel or LibreOffice when staff open an export ("CSV/formula injection"). Every exported text
 cell goes through `safe_cell`."""
 
+import csv
 import io
+import unicodedata
 
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ID = 2**63 - 1
@@ -72,3 +78,84 @@ def dataset_response(dataset: tablib.Dataset, export_format: str, stem: str) -> 
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localdate():%Y%m%d}.{extension}"'
     return response
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading uploaded spreadsheets
+# --------------------------------------------------------------------------------------------------
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding, format, columns): nothing is checked row by row."""
+
+
+def text_fold(text) -> str:
+    """Lower case, no accents, single spaces: "  Thiès " and "thies" compare equal."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+def text_key(text) -> str:
+    """A header or a value as compared on import: folded, punctuation as spaces ("Chiffre d'affaires",
+    "chiffre_affaires" and "CHIFFRE D’AFFAIRES" differ only in spacing, which is ignored)."""
+    folded = text_fold(text)
+    for mark in "'’-/.():;,\"":
+        folded = folded.replace(mark, " ")
+    return " ".join(folded.split())
+
+
+def csv_decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then Windows-1252 (a superset of Latin-1 for text)."""
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("Le fichier n'est pas un CSV lisible (caractères binaires). Enregistrez-le en CSV UTF-8."))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("cp1252")
+    except UnicodeDecodeError:
+        text = content.decode("latin-1")
+    if sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\r\n\t") > 0:
+        raise ImportFileError(
+            _("L'encodage du fichier n'a pas été reconnu (ni UTF-8 ni Windows-1252/Latin-1). Enregistrez-le en CSV UTF-8.")
+        )
+    return text
+
+
+def spreadsheet_rows(*, content: bytes, filename: str) -> tuple[list[str], list[list]]:
+    """The header row and the non-empty rows of an uploaded CSV (";", "," or tab separated) or XLSX.
+
+    Raises ImportFileError with a message for the user when the file cannot be used at all."""
+    if filename.lower().endswith(".xlsx"):
+        if not content.startswith(b"PK"):
+            raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
+        try:
+            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged workbook
+            raise ImportFileError(_("Ce classeur Excel (.xlsx) est illisible ou endommagé.")) from None
+        headers = ["" if header is None else str(header) for header in dataset.headers or []]
+        rows = [list(row) for row in dataset if any(cell not in (None, "") for cell in row)]
+    else:
+        text = csv_decode(content)
+        first_line = text.split("\n", 1)[0]
+        delimiter = max((";", ",", "\t"), key=first_line.count)
+        try:
+            lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error:
+            raise ImportFileError(_("Ce fichier CSV est mal formé.")) from None
+        if not lines:
+            raise ImportFileError(_("Le fichier est vide."))
+        headers, width, rows = lines[0], len(lines[0]), []
+        for number, row in enumerate(lines[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != width:
+                raise ImportFileError(
+                    _("Ligne %(line)s : %(found)s colonnes au lieu de %(width)s.")
+                    % {"line": number, "found": len(row), "width": width}
+                )
+            rows.append(row)
+    if not any(header.strip() for header in headers):
+        raise ImportFileError(_("La première ligne du fichier doit donner le nom de chaque colonne."))
+    return headers, rows

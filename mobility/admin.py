@@ -43,6 +43,7 @@ from .models import (
     SupportNeed,
     TargetPartner,
     Trip,
+    TripCost,
     VisaDocument,
     VisaFile,
 )
@@ -313,6 +314,13 @@ class B2BMeetingInline(MeetingTimeColumns, admin.TabularInline):
         )
 
 
+class TripCostInline(admin.TabularInline):
+    model = TripCost
+    fields = ("category", "amount", "currency", "amount_eur", "date", "note")
+    readonly_fields = ("amount_eur",)
+    extra = 0
+
+
 @admin.register(Trip)
 class TripAdmin(admin.ModelAdmin):
     list_display = ("__str__", "application", "mission", "departs_on", "returns_on", "cities", "status")
@@ -323,7 +331,25 @@ class TripAdmin(admin.ModelAdmin):
     date_hierarchy = "departs_on"
     list_per_page = 50
     show_full_result_count = False
-    inlines = [InvitationInline, B2BMeetingInline]
+    inlines = [InvitationInline, B2BMeetingInline, TripCostInline]
+
+    def get_queryset(self, request):
+        # The same joins as the list, so the changelist keeps them (Django skips list_select_related
+        # when the queryset already has some) and autocomplete labels need no extra query.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(TripCost)
+class TripCostAdmin(admin.ModelAdmin):
+    list_display = ("trip", "category", "amount", "currency", "amount_eur", "date", "note")
+    list_filter = ("category", "currency", ("trip__application__cohort", CohortListFilter))
+    search_fields = ("trip__application__entrepreneur__last_name", "note")
+    list_select_related = ("trip__application__entrepreneur",)
+    autocomplete_fields = ("trip",)
+    readonly_fields = ("amount_eur",)
+    date_hierarchy = "date"
+    list_per_page = 50
+    show_full_result_count = False
 
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related

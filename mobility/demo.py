@@ -25,10 +25,12 @@ from .models import (
     CheckInStatus,
     EconomicMission,
     FollowUpCheckIn,
+    InterestLevel,
     Invitation,
     InvitationStatus,
     MeetingOutcome,
     MobilityPlan,
+    NextStepOwner,
     PartnerCheckIn,
     Partnership,
     PartnershipStage,
@@ -43,6 +45,8 @@ from .models import (
     TargetPartner,
     TransactionKind,
     Trip,
+    TripCost,
+    TripCostCategory,
     TripStatus,
     VisaDocument,
     VisaDocumentKind,
@@ -121,6 +125,8 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     follow_up_rng = random.Random(9012)
     _partner_check_ins_create(follow_up_rng, trips, partnerships, staff)
     _comparison_group_create(follow_up_rng, demo)
+    # Costs and meeting details draw from their own generator: the figures above stay as they were.
+    _trip_details(random.Random(8), trips)
     return {"mission": mission, "trips": trips}
 
 
@@ -614,6 +620,80 @@ def _comparison_group_create(rng, demo: DemoCohorts) -> None:
                     row.status, row.reminders_sent = CheckInStatus.MISSED, 2
             rows.append(row)
     FollowUpCheckIn.objects.bulk_create(rows)
+
+
+#: Interest shown by the Belgian company, by the meeting's recorded result.
+INTEREST_BY_OUTCOME = {
+    MeetingOutcome.NO_INTEREST: [InterestLevel.NONE],
+    MeetingOutcome.INFORMATION: [InterestLevel.LOW, InterestLevel.LOW, InterestLevel.MEDIUM],
+    MeetingOutcome.FOLLOW_UP: [InterestLevel.MEDIUM, InterestLevel.HIGH],
+    MeetingOutcome.PARTNERSHIP: [InterestLevel.HIGH],
+}
+NEXT_STEPS = [
+    ("Envoyer la fiche technique et une offre de prix FOB Dakar.", NextStepOwner.ENTREPRENEUR),
+    ("Faire tester un échantillon par le service qualité.", NextStepOwner.COMPANY),
+    ("Organiser une visio avec le responsable des achats.", NextStepOwner.PROGRAMME),
+    ("Transmettre le projet de contrat de distribution.", NextStepOwner.COMPANY),
+    ("Préparer une commande d'essai et ses conditions de transport.", NextStepOwner.ENTREPRENEUR),
+]
+STREETS = ["Rue de la Loi", "Avenue Louise", "Quai de la Batte", "Rue Neuve", "Chaussée de Louvain", "Meir", "Boulevard d'Avroy"]
+#: Per diem paid in Dakar, in CFA francs, per day abroad.
+PER_DIEM_XOF = Decimal("45000")
+
+
+def _trip_details(rng: random.Random, trips) -> None:
+    """What the trip pages show beyond the figures: costs by category (the flight and visa fees in euros,
+    the per diem in CFA francs), and each meeting's place, contact, attendees and outcome."""
+    costs = []
+    for _spec, trip in trips:
+        days = (trip.returns_on - trip.departs_on).days + 1
+        booked = trip.departs_on - datetime.timedelta(days=rng.randint(20, 40))
+        costs.append(
+            TripCost(
+                trip=trip,
+                category=TripCostCategory.VISA_FEES,
+                amount=Decimal("80"),
+                currency=Currency.EUR,
+                date=booked,
+                note="Visa Schengen court séjour",
+            )
+        )
+        if trip.status == TripStatus.CANCELLED:
+            continue
+        costs += [
+            TripCost(trip=trip, category=TripCostCategory.FLIGHT, amount=Decimal(rng.randrange(580, 730, 5)), currency=Currency.EUR, date=booked, note="Dakar – Bruxelles aller-retour"),
+            TripCost(trip=trip, category=TripCostCategory.PER_DIEM, amount=PER_DIEM_XOF * days, currency=Currency.XOF, date=trip.departs_on, note=f"{days} jours"),
+            TripCost(trip=trip, category=TripCostCategory.LODGING, amount=Decimal(rng.randrange(85, 115, 5) * (days - 1)), currency=Currency.EUR, date=trip.departs_on, note=f"{days - 1} nuits"),
+            TripCost(trip=trip, category=TripCostCategory.INSURANCE, amount=Decimal(rng.randrange(25, 46)), currency=Currency.EUR, date=booked, note="Assurance voyage Schengen"),
+        ]  # fmt: skip
+    TripCost.objects.bulk_create(costs, batch_size=1000)
+
+    meetings = list(
+        B2BMeeting.objects.filter(trip__in=[trip for _spec, trip in trips])
+        .select_related("organisation", "trip__application__entrepreneur")
+        .order_by("pk")
+    )
+    contacts = {}
+    for contact in OrganisationContact.objects.filter(organisation__in={m.organisation_id for m in meetings}).order_by("pk"):
+        contacts.setdefault(contact.organisation_id, contact)
+    for meeting in meetings:
+        contact = contacts.get(meeting.organisation_id)
+        person = meeting.trip.application.entrepreneur
+        meeting.contact = contact
+        meeting.place = f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
+        meeting.attendees = f"{person.first_name} {person.last_name}" + (
+            f" ; {contact.full_name} ({contact.position or 'contact'})" if contact else ""
+        )
+        if meeting.outcome:
+            meeting.interest_level = rng.choice(INTEREST_BY_OUTCOME[meeting.outcome])
+        if meeting.outcome in (MeetingOutcome.FOLLOW_UP, MeetingOutcome.PARTNERSHIP):
+            meeting.next_step, meeting.next_step_owner = rng.choice(NEXT_STEPS)
+            meeting.next_step_due = meeting.starts_at.date() + datetime.timedelta(days=rng.choice([7, 14, 21, 30]))
+    B2BMeeting.objects.bulk_update(
+        meetings,
+        ["contact", "place", "attendees", "interest_level", "next_step", "next_step_owner", "next_step_due"],
+        batch_size=1000,
+    )
 
 
 def delete_demo(programmes) -> None:

@@ -386,6 +386,19 @@ class MeetingOutcome(models.TextChoices):
     PARTNERSHIP = "partnership", _("Partenariat engagé")
 
 
+class InterestLevel(models.TextChoices):
+    NONE = "none", _("Aucun")
+    LOW = "low", _("Faible")
+    MEDIUM = "medium", _("Moyen")
+    HIGH = "high", _("Fort")
+
+
+class NextStepOwner(models.TextChoices):
+    ENTREPRENEUR = "entrepreneur", _("L'entrepreneur·e")
+    COMPANY = "company", _("L'entreprise belge")
+    PROGRAMME = "programme", _("L'équipe du programme")
+
+
 class B2BMeeting(models.Model):
     trip = models.ForeignKey(Trip, verbose_name=_("voyage"), on_delete=models.CASCADE, related_name="meetings")
     organisation = models.ForeignKey(
@@ -403,6 +416,22 @@ class B2BMeeting(models.Model):
     place = models.CharField(_("lieu"), max_length=250, blank=True, help_text=_("Adresse ou salle du rendez-vous."))
     outcome = models.CharField(_("résultat"), max_length=16, choices=MeetingOutcome.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    contact = models.ForeignKey(
+        OrganisationContact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="b2b_meetings",
+    )
+    attendees = models.TextField(_("participants"), blank=True, help_text=_("Qui participe, de part et d'autre."))
+    # After the meeting: how interested the Belgian company was and what happens next (who, by when).
+    interest_level = models.CharField(_("niveau d'intérêt"), max_length=8, choices=InterestLevel.choices, blank=True)
+    next_step = models.TextField(_("prochaine étape"), blank=True)
+    next_step_owner = models.CharField(
+        _("responsable de la prochaine étape"), max_length=16, choices=NextStepOwner.choices, blank=True
+    )
+    next_step_due = models.DateField(_("échéance de la prochaine étape"), null=True, blank=True)
 
     objects = TripScopedQuerySet.as_manager()
 
@@ -410,10 +439,64 @@ class B2BMeeting(models.Model):
         verbose_name = _("rendez-vous B2B")
         verbose_name_plural = _("rendez-vous B2B")
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            # "No interest" is one fact, told by two fields: they never disagree.
+            models.CheckConstraint(
+                condition=~Q(outcome="no_interest") | Q(interest_level__in=["", "none"]), name="meeting_no_interest_agrees"
+            ),
+            models.CheckConstraint(
+                condition=~Q(interest_level="none") | Q(outcome__in=["", "no_interest"]), name="meeting_none_interest_agrees"
+            ),
+        ]
+        # The meeting lists read in date order, 50 at a time.
+        indexes = [models.Index(fields=["starts_at", "id"], name="meeting_date_order")]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {meeting_time(self.starts_at)}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Trip costs
+# --------------------------------------------------------------------------------------------------
+
+
+class TripCostCategory(models.TextChoices):
+    FLIGHT = "flight", _("Billet d'avion")
+    PER_DIEM = "per_diem", _("Per diem")
+    LODGING = "lodging", _("Hébergement")
+    VISA_FEES = "visa_fees", _("Frais de visa")
+    INSURANCE = "insurance", _("Assurance")
+    OTHER = "other", _("Autre")
+
+
+class TripCost(models.Model):
+    """One cost of a trip, in the currency it was paid in; its euro amount is computed by the database
+    at the programme's fixed parity, as every other amount of the platform."""
+
+    trip = models.ForeignKey(Trip, verbose_name=_("voyage"), on_delete=models.CASCADE, related_name="costs")
+    category = models.CharField(_("catégorie"), max_length=16, choices=TripCostCategory.choices)
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    amount_eur = models.GeneratedField(
+        expression=to_eur_expression("amount", "currency"),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("montant (EUR)"),
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    objects = TripScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coût du voyage")
+        verbose_name_plural = _("coûts du voyage")
+        ordering = ["trip", "category", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="trip_cost_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.amount} {self.currency}"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,14 +1,27 @@
 """Back office for organisations, their contacts, applicant companies, entrepreneurs, coaches, and the
 regions (and watched region groups) of the programmes' countries."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin_exports import SafeExportMixin
 from core.exports import ReadableModelResource
+from core.forms import choice_list_field
 
-from .models import Coach, Company, Entrepreneur, Organisation, OrganisationContact, Region, RegionGroup
+from .models import (
+    Coach,
+    Company,
+    CompanyImport,
+    CompanyLanguage,
+    Entrepreneur,
+    Organisation,
+    OrganisationContact,
+    Region,
+    RegionGroup,
+)
+from .validators import enterprise_number_normalise
 
 # Exports in words: columns named as on the form, choices by label, countries and regions by name (never an
 # ISO code or an internal slug), yes/no for a box.
@@ -28,6 +41,7 @@ class OrganisationResource(ReadableModelResource):
             "city",
             "sector",
             "relay_agency",
+            "enterprise_number",
             "website",
             "email",
             "is_fictitious",
@@ -84,12 +98,24 @@ class OrganisationContactInline(admin.TabularInline):
     fields = ("full_name", "position", "email", "phone", "language", "is_fictitious")
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    languages = choice_list_field(Organisation, "languages", CompanyLanguage.choices)
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+    def clean_enterprise_number(self) -> str:
+        return enterprise_number_normalise(self.cleaned_data.get("enterprise_number"))
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SafeExportMixin, admin.ModelAdmin):
+    form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
     list_filter = ("kind", "country", "belgian_region", "sector", "is_fictitious")
-    search_fields = ("name", "short_name", "city", "email")
+    search_fields = ("name", "short_name", "city", "email", "enterprise_number")
     list_select_related = ("relay_agency", "region")
     autocomplete_fields = ("relay_agency", "region")
     readonly_fields = ("created_at",)
@@ -207,3 +233,27 @@ class RegionGroupAdmin(TranslationAdmin):
     list_filter = ("country",)
     search_fields = ("name_fr", "name_en")
     filter_horizontal = ("regions",)
+
+
+@admin.register(CompanyImport)
+class CompanyImportAdmin(admin.ModelAdmin):
+    """Watch the imports of Belgian companies (and why one failed); they are asked for on the directory's
+    import page and run by a worker, never typed in here. The file itself is not offered here."""
+
+    list_display = ("original_name", "status", "row_count", "created_count", "contact_count", "requested_by", "requested_at")
+    list_filter = ("status",)
+    search_fields = ("original_name", "sha256", "error")
+    list_select_related = ("requested_by",)
+    fields = (
+        "original_name", "status", "row_count", "created_count", "contact_count", "error", "sha256", "requested_by",
+        "requested_at", "started_at", "finished_at",
+    )  # fmt: skip
+    date_hierarchy = "requested_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

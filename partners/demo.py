@@ -30,6 +30,7 @@ from .models import (
     OrganisationKind,
     Region,
 )
+from .validators import enterprise_number_check_digits
 
 DAKAR = ZoneInfo("Africa/Dakar")
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -424,6 +425,22 @@ SN_LAST_NAMES = [
 ]
 
 
+def demo_enterprise_number(index: int) -> str:
+    """A fictitious but valid enterprise number (right mod-97 check digits), from the company's rank, so the
+    demo's random draws (and so its figures) stay as they were. 0999… is far from real numbers' range."""
+    first_eight = f"{9_990_000 + index * 7:08d}"
+    return first_eight + f"{enterprise_number_check_digits(first_eight):02d}"
+
+
+def demo_languages(region: str, index: int) -> list[str]:
+    """Working languages by region (Brussels both national languages, Flanders Dutch, Wallonia French, a
+    few German speakers in the east), English for two companies in three; no random draw."""
+    base = {BelgianRegion.BRUSSELS: ["fr", "nl"], BelgianRegion.FLANDERS: ["nl"], BelgianRegion.WALLONIA: ["fr"]}[region]
+    extra = ["en"] if index % 3 else []
+    german = ["de"] if region == BelgianRegion.WALLONIA and index % 7 == 0 else []
+    return base + extra + german
+
+
 def organisations_create(rng: random.Random, *, belgian_company_count: int = 145) -> dict:
     """Create (or reuse) the organisations of the demo; return them by key.
 
@@ -477,7 +494,7 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
     names = [f"{a} {b}" for a in BE_WORDS_A for b in BE_WORDS_B]
     rng.shuffle(names)
     companies = []
-    for _index, base in enumerate(names[:belgian_company_count]):
+    for index, base in enumerate(names[:belgian_company_count]):
         region = rng.choices(list(relays), weights=[45, 30, 25])[0]
         form = "BV" if region == BelgianRegion.FLANDERS else rng.choice(["SRL", "SA", "SC"])
         companies.append(
@@ -489,6 +506,8 @@ def organisations_create(rng: random.Random, *, belgian_company_count: int = 145
                 city=rng.choice(BE_CITIES[region]),
                 sector=BE_WORD_SECTOR[base.split()[1]],
                 relay_agency=relays[region],
+                enterprise_number=demo_enterprise_number(index),
+                languages=demo_languages(region, index),
                 email=f"info@{slugify_ascii(base)}.{DEMO_DOMAIN}",
                 is_fictitious=True,
                 description="Entreprise belge inventée pour la démonstration.",

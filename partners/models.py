@@ -7,8 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Expression, ExpressionWrapper, F, Q, Value, When
 from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from core.jobs import Job
+from core.storage import private_storage
+
+from .validators import enterprise_number_display, validate_enterprise_number
 
 
 class Gender(models.TextChoices):
@@ -109,12 +115,33 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class CompanyLanguage(models.TextChoices):
+    """The languages a Belgian company works in (invitations go in French, Dutch or English)."""
+
+    FRENCH = "fr", _("Français")
+    DUTCH = "nl", _("Néerlandais")
+    ENGLISH = "en", _("Anglais")
+    GERMAN = "de", _("Allemand")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def belgian_companies(self) -> "OrganisationQuerySet":
         return self.filter(kind=OrganisationKind.BELGIAN_COMPANY)
 
     def incubators(self) -> "OrganisationQuerySet":
         return self.filter(kind=OrganisationKind.INCUBATOR)
+
+    def relay_agencies(self) -> "OrganisationQuerySet":
+        """The agencies that relay Belgian companies (AWEX, FIT, hub.brussels)."""
+        return self.filter(kind=OrganisationKind.SUPPORT_AGENCY, country="BE")
+
+    def for_user(self, user) -> "OrganisationQuerySet":
+        """The directory is the programme team's: staff see every organisation, others none."""
+        from accounts.models import Role
+
+        if user.is_authenticated and user.has_role(Role.STAFF):
+            return self
+        return self.none()
 
 
 class Organisation(models.Model):
@@ -141,6 +168,16 @@ class Organisation(models.Model):
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    enterprise_number = models.CharField(
+        _("numéro d'entreprise (BCE/KBO)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_enterprise_number],
+        help_text=_("Belgique : 10 chiffres, par exemple 0123.456.749 (points, espaces ou préfixe BE acceptés)."),
+    )
+    languages = models.JSONField(
+        _("langues de travail"), default=list, blank=True, help_text=_("Valeurs de la liste des langues.")
+    )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
@@ -155,10 +192,26 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(belgian_region="") | Q(country="BE"), name="organisation_belgian_region_only_in_be"
             ),
+            # One company per enterprise number; the services name the company that already holds it.
+            models.UniqueConstraint(
+                fields=["enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="organisation_enterprise_number_unique",
+                violation_error_message=_("Ce numéro d'entreprise est déjà enregistré pour une autre entreprise."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    @property
+    def enterprise_number_display(self) -> str:
+        return enterprise_number_display(self.enterprise_number)
+
+    @property
+    def language_labels(self) -> list[str]:
+        """The working languages' names, in the list's order."""
+        return [str(label) for code, label in CompanyLanguage.choices if code in (self.languages or [])]
 
 
 class OrganisationContact(models.Model):
@@ -172,7 +225,7 @@ class OrganisationContact(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     language = models.CharField(
-        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English"), ("nl", "Nederlands")], default="fr"
+        _("langue"), max_length=8, choices=[("fr", _("Français")), ("en", _("Anglais")), ("nl", _("Néerlandais"))], default="fr"
     )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
 
@@ -407,3 +460,53 @@ class Coach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organisation.short_name or self.organisation.name})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Spreadsheet imports of Belgian companies
+# --------------------------------------------------------------------------------------------------
+
+
+def company_import_file_path(instance: "CompanyImport", filename: str) -> str:
+    import uuid
+
+    return f"imports/companies/{uuid.uuid4().hex}"
+
+
+class CompanyImport(Job):
+    """A checked spreadsheet of Belgian companies (and their contacts), imported by a worker all or
+    nothing: the status staff follow."""
+
+    job_task = "partners.tasks.company_import_run"
+    job_max_attempts = 3
+
+    file = models.FileField(_("fichier"), upload_to=company_import_file_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("lignes"), default=0)
+    created_count = models.PositiveIntegerField(_("entreprises créées"), default=0)
+    contact_count = models.PositiveIntegerField(_("contacts créés"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("import d'entreprises belges")
+        verbose_name_plural = _("imports d'entreprises belges")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="failed") | ~Q(error=""), name="company_import_failed_has_error"),
+            # The same file cannot be imported twice while a first import is queued, running or done.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(status__in=["queued", "running", "done"]), name="company_import_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -46,6 +46,7 @@ READ_ONLY_MODELS = {
     coaching_models.CoachDigest,
     # Stage proposals are decided on the follow-up page, through the service that moves the stage.
     mobility_models.StageProposal, mobility_models.CheckInPartnershipAnswer,
+    partners_models.CompanyImport,
 }  # fmt: skip
 
 
@@ -90,6 +91,9 @@ ROW_FACTORIES = {
         original_name="collecte.csv", sha256="0" * 64, row_count=3
     ),
     cohorts_models.ScreeningJob: lambda: cohorts_models.ScreeningJob.objects.create(cohort=cf.CohortFactory()),
+    partners_models.CompanyImport: lambda: partners_models.CompanyImport.objects.create(
+        original_name="entreprises.csv", sha256="0" * 64, row_count=3
+    ),
     cohorts_models.Review: cf.ReviewFactory,
     cohorts_models.ReviewScore: cf.ReviewScoreFactory,
     cohorts_models.ConflictOfInterest: cf.ConflictOfInterestFactory,
@@ -123,6 +127,7 @@ ROW_FACTORIES = {
     mobility_models.Trip: mf.TripFactory,
     mobility_models.Invitation: mf.InvitationFactory,
     mobility_models.B2BMeeting: mf.B2BMeetingFactory,
+    mobility_models.TripCost: mf.TripCostFactory,
     mobility_models.Partnership: _partnership,
     mobility_models.PartnershipStageChange: lambda: _partnership().stage_changes.get(),
     mobility_models.PartnershipTransaction: mf.PartnershipTransactionFactory,
@@ -279,6 +284,7 @@ LIST_ROWS = {
     mobility_models.Trip: lambda: mf.TripFactory(mission=mf.EconomicMissionFactory()),
     mobility_models.Invitation: lambda: mf.InvitationFactory(contact=pf.OrganisationContactFactory()),
     mobility_models.B2BMeeting: mf.B2BMeetingFactory,
+    mobility_models.TripCost: mf.TripCostFactory,
     Partnership: _partnership,
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
     mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,

@@ -14,6 +14,7 @@ from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs
 from core.jobs import JobStatus
 from mobility.models import PersonalDataExport, RetentionRun
+from partners.models import CompanyImport
 from reporting.models import ReportJob
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,11 @@ def an_export(**fields):
     return PersonalDataExport.objects.create(user=UserFactory(), **fields)
 
 
-MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export]
+def a_company_import(**fields):
+    return CompanyImport.objects.create(original_name="e.csv", sha256=f"{CompanyImport.objects.count():064d}", **fields)
+
+
+MAKERS = [an_email, an_import, a_report, a_screening, a_retention_run, an_export, a_company_import]
 
 
 @pytest.fixture(params=MAKERS, ids=lambda maker: maker.__name__)
@@ -58,7 +63,9 @@ def ago(seconds: float):
 
 
 def test_every_job_model_is_registered():
-    assert set(jobs.job_models()) == {OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob, RetentionRun, PersonalDataExport}
+    assert set(jobs.job_models()) == {
+        OutgoingEmail, ApplicationImport, ReportJob, ScreeningJob, RetentionRun, PersonalDataExport, CompanyImport,
+    }  # fmt: skip
 
 
 def test_a_queued_job_is_claimed_once(make):

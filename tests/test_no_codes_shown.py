@@ -190,6 +190,9 @@ def _start_pages(user: User | None) -> list[str]:
         "reporting:indicators",
         "reporting:report_list",
         "reporting:evaluation_index",
+        "mobility:trip_list",
+        "mobility:meeting_list",
+        "mobility:my_trip",
     )
     pages = ["/", *(reverse(name) for name in names)]
     for cohort in Cohort.objects.order_by("pk"):

@@ -22,6 +22,7 @@ from mobility.models import (
     SupportNeed,
     TargetPartner,
     Trip,
+    TripCost,
     VisaDocument,
     VisaFile,
 )
@@ -173,3 +174,13 @@ class CheckInPartnershipAnswerFactory(factory.django.DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory, application=factory.SelfAttribute("..check_in.application"))
     still_going = True
     stage = "discussion"
+
+
+class TripCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripCost
+
+    trip = factory.SubFactory(TripFactory)
+    category = "flight"
+    amount = Decimal("650")
+    currency = "EUR"

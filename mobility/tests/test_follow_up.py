@@ -469,3 +469,13 @@ def test_an_expired_link_is_refused_even_when_the_page_was_opened_in_time(partne
     assert caught.value.reason == "expired"
     partner_row.refresh_from_db()
     assert partner_row.answered_at is None
+
+
+def test_completing_a_trip_through_the_trip_service_schedules_its_check_ins():
+    from mobility.services_trips import trip_complete
+
+    trip = TripFactory(application=ApplicationFactory(submitted=True, status=ApplicationStatus.SELECTED), returns_on=RETURN)
+
+    trip_complete(trip=trip, today=datetime.date(2023, 6, 1))
+
+    assert FollowUpCheckIn.objects.filter(application=trip.application, anchor=RETURN).count() == 4

@@ -18,6 +18,7 @@ from partners.models import (
     Sector,
     TurnoverBand,
 )
+from partners.validators import enterprise_number_check_digits
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -29,11 +30,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = "SN"
 
 
+def valid_enterprise_number(n: int) -> str:
+    """The n-th fictitious enterprise number with right check digits (0500.000.0xx and up)."""
+    first_eight = f"{5_000_000 + n:08d}"
+    return first_eight + f"{enterprise_number_check_digits(first_eight):02d}"
+
+
 class BelgianCompanyFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Entreprise belge {n}")
     kind = OrganisationKind.BELGIAN_COMPANY
     country = "BE"
     belgian_region = "brussels"
+    enterprise_number = factory.Sequence(valid_enterprise_number)
+    languages = factory.LazyFunction(lambda: ["fr"])
+
+
+class RelayAgencyFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Agence relais {n}")
+    kind = OrganisationKind.SUPPORT_AGENCY
+    country = "BE"
 
 
 class OrganisationContactFactory(factory.django.DjangoModelFactory):

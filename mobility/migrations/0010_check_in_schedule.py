@@ -19,8 +19,8 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0013_check_in_offsets'),
-        ('mobility', '0008_meeting_end_zone_place_and_follow_up_answers'),
+        ('cohorts', '0014_check_in_offsets'),
+        ('mobility', '0009_trip_costs_and_meeting_outcomes'),
         ('accounts', '0002_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0012_follow_up_consent'),
+        ('cohorts', '0013_application_staff_list_order'),
     ]
 
     operations = [
