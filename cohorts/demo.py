@@ -149,6 +149,8 @@ SCREENED = {
     "selected",
     "selected_from_waitlist",
 }
+#: Outcomes of eligible applicants not selected: those asked whether they accept the follow-up questionnaire.
+FOLLOW_UP_ASKED = {"eligible", "under_review", "rejected_review", "rejected_shortlist", "waitlisted"}
 REVIEWED = {"rejected_review", "rejected_shortlist", "waitlisted", "selected", "selected_from_waitlist"}
 
 #: Calendar of each cohort (call, screening, review, shortlist, decision). The selection of cohort 1
@@ -742,6 +744,9 @@ def _applications_create(rng, specs, entrepreneurs, cohorts, criteria, staff) ->
         app.created_at = aware(cal["opens"] + datetime.timedelta(days=rng.randint(0, 2)), 9)
         if "submitted" in path:
             app.submitted_at = app.declaration_accepted_at = dates[path.index("submitted")]
+            # Two in three eligible applicants not selected agreed to the follow-up questionnaire (the
+            # comparison group); decided by the applicant's key, not by `rng`, so no other figure moves.
+            app.follow_up_consent = spec["outcome"] in FOLLOW_UP_ASKED and sum(map(ord, spec["key"])) % 3 != 0
             app.profile_snapshot = profile_of(entrepreneur, cal["closes"], env, cohorts[key].programme.origin_country)
         if spec["outcome"] in SCREENED:
             step = "eligible" if "eligible" in path else "ineligible"

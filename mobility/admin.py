@@ -27,12 +27,14 @@ from partners.models import OrganisationContact, Sector
 from .models import (
     Anonymisation,
     B2BMeeting,
+    CheckInPartnershipAnswer,
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
     InvitationLetter,
     InvitationSlot,
     MobilityPlan,
+    PartnerCheckIn,
     Partnership,
     PartnershipDocument,
     PartnershipStage,
@@ -40,6 +42,7 @@ from .models import (
     PartnershipTransaction,
     PersonalDataExport,
     RetentionRun,
+    StageProposal,
     SupportNeed,
     TargetPartner,
     Trip,
@@ -599,6 +602,16 @@ class SupportNeedInline(admin.TabularInline):
         return super().get_queryset(request).select_related("referred_to")
 
 
+class CheckInPartnershipAnswerInline(admin.TabularInline):
+    model = CheckInPartnershipAnswer
+    fields = ("partnership", "still_going", "stage", "signed", "signed_on", "transactions_value", "currency", "jobs_created")
+    raw_id_fields = ("partnership",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partnership__organisation")
+
+
 @admin.register(FollowUpCheckIn)
 class FollowUpCheckInAdmin(admin.ModelAdmin):
     list_display = (
@@ -611,14 +624,15 @@ class FollowUpCheckInAdmin(admin.ModelAdmin):
         "orders_value_eur",
         "jobs_created",
     )
-    list_filter = ("status", "months_after", ("application__cohort", CohortListFilter))
+    list_filter = ("status", "group", "months_after", ("application__cohort", CohortListFilter))
     search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "notes")
+    readonly_fields = ("sent_at", "reminders_sent", "last_reminded_at")
     list_select_related = APPLICATION_LABEL
     autocomplete_fields = ("application",)
     date_hierarchy = "due_on"
     list_per_page = 50
     show_full_result_count = False
-    inlines = [SupportNeedInline]
+    inlines = [SupportNeedInline, CheckInPartnershipAnswerInline]
 
     def get_queryset(self, request):
         # The same joins as the list, so the changelist keeps them (Django skips list_select_related
@@ -725,6 +739,50 @@ class PartnershipDocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("fichier enregistré"))
     def file_on_record(self, obj: PartnershipDocument) -> str:
         return stored_file_label(obj.file)
+
+
+@admin.register(PartnerCheckIn)
+class PartnerCheckInAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "months_after", "due_on", "language", "sent_at", "reminders_sent", "answered_at", "still_going")
+    list_filter = ("language", "months_after", ("partnership__application__cohort", CohortListFilter))
+    search_fields = ("partnership__organisation__name", "email", "comment")
+    list_select_related = ("partnership__organisation",)
+    raw_id_fields = ("partnership",)
+    readonly_fields = ("sent_at", "reminders_sent", "last_reminded_at", "answered_at")
+    date_hierarchy = "due_on"
+    list_per_page = 50
+    show_full_result_count = False
+
+
+@admin.register(StageProposal)
+class StageProposalAdmin(admin.ModelAdmin):
+    """Staff decide on proposals on the follow-up page (which moves the stage through the service);
+    here they are read."""
+
+    list_display = ("__str__", "to_stage", "answered_on", "status", "decided_by", "decided_at")
+    list_filter = ("status", "to_stage")
+    search_fields = ("partnership__organisation__name", "partnership__application__entrepreneur__last_name")
+    list_select_related = ("partnership__organisation", "partnership__application__entrepreneur", "decided_by")
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckInPartnershipAnswer)
+class CheckInPartnershipAnswerAdmin(admin.ModelAdmin):
+    """What entrepreneurs answered of each partnership (also shown inside their check-in): read here."""
+
+    list_display = ("__str__", "still_going", "stage", "signed", "transactions_value", "currency", "jobs_created")
+    list_filter = ("still_going", "signed", "stage")
+    search_fields = ("partnership__organisation__name", "check_in__application__entrepreneur__last_name")
+    list_select_related = ("check_in__application__entrepreneur", "partnership__organisation")
+    list_per_page = 50
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

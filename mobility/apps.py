@@ -17,5 +17,7 @@ class MobilityConfig(AppConfig):
                 "partner_link/invitation": _("Invitation à une entreprise belge (lien personnel)"),
                 "partner_link/invitation_reminder": _("Rappel d'une invitation sans réponse"),
                 "invitation_answered": _("Réponse d'une entreprise belge à une invitation"),
+                "check_in": _("Questionnaire de suivi (entrepreneur·e) ou sa relance"),
+                "partner_link/check_in": _("Questionnaire de suivi du partenaire belge ou sa relance"),
             }
         )

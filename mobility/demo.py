@@ -18,8 +18,12 @@ from partners.demo import BRUSSELS, DEMO_DOMAIN, RECORDED_AT, aware
 from partners.models import OrganisationContact
 
 from .models import (
+    COMPARISON_MONTHS,
+    LIVE_STAGES,
     VISA_CHECKLIST,
     B2BMeeting,
+    CheckInGroup,
+    CheckInPartnershipAnswer,
     CheckInStatus,
     DeclineReason,
     EconomicMission,
@@ -31,6 +35,7 @@ from .models import (
     MeetingOutcome,
     MobilityPlan,
     NextStepOwner,
+    PartnerCheckIn,
     Partnership,
     PartnershipDocument,
     PartnershipDocumentKind,
@@ -40,6 +45,7 @@ from .models import (
     PlanStatus,
     ReferralOutcome,
     RefusalReason,
+    StageProposal,
     SupportNeed,
     SupportNeedKind,
     SupportNeedStatus,
@@ -124,6 +130,10 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     meetings = _invitations_and_meetings(rng, trips, met, companies, never_met, orgs)
     partnerships = _partnerships_create(rng, travellers, selected, meetings, met_pool, mobility_expert)
     _follow_up_create(rng, trips, partnerships, orgs, mobility_expert)
+    # Its own random stream: the rows added for [9] leave every figure drawn from `rng` as it was.
+    follow_up_rng = random.Random(9012)
+    _partner_check_ins_create(follow_up_rng, trips, partnerships, staff)
+    _comparison_group_create(follow_up_rng, demo)
     # Costs and meeting details draw from their own generator: the figures above stay as they were.
     _trip_details(random.Random(8), trips)
     _pipeline_create(partnerships, mobility_expert)
@@ -561,9 +571,15 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
             if due > datetime.date(2024, 12, 31):
                 continue
             check_in = FollowUpCheckIn(
-                application_id=trip.application_id, months_after=months, due_on=due, status=CheckInStatus.PENDING
+                application_id=trip.application_id,
+                months_after=months,
+                due_on=due,
+                anchor=trip.returns_on,
+                status=CheckInStatus.PENDING,
             )
             if due <= DATA_CUTOFF:
+                check_in.sent_at = aware(due, 8)
+                check_in.reminders_sent = 2
                 if rng.random() < 0.85 or spec.get("demo_account"):
                     done = [t for t in txs.get(trip.application_id, []) if t.occurred_on <= due]
                     check_in.status = CheckInStatus.DONE
@@ -574,6 +590,12 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
                     alive = any(p.stage in ("first_transaction", "active") for p in by_app.get(trip.application_id, []))
                     check_in.jobs_created = rng.randint(1, 3) if alive and months >= 6 else 0
                     check_in.notes = "Entretien téléphonique de suivi."
+                    # The questions asked alike of the comparison group, answered from the same records.
+                    check_in.has_belgian_partner = any(
+                        p.stage in LIVE_STAGES and p.started_on <= due for p in by_app.get(trip.application_id, [])
+                    )
+                    check_in.exports_to_europe = bool(done)
+                    check_in.reminders_sent = 0
                 else:
                     check_in.status = CheckInStatus.MISSED
             check_ins.append(check_in)
@@ -609,6 +631,113 @@ def _follow_up_create(rng, trips, partnerships, orgs, by_user) -> None:
                 )
             )
     SupportNeed.objects.bulk_create(needs)
+
+
+def _partner_check_ins_create(rng, trips, partnerships, staff) -> None:
+    """The Belgian partners of the demo account's partnerships (and a few others) were asked at +1 and
+    +3 months; most answered. One answer from the demo entrepreneur ("we signed") waits for staff."""
+    returns = {trip.application_id: trip.returns_on for _spec, trip in trips if trip.status == TripStatus.COMPLETED}
+    demo_apps = {trip.application_id for spec, trip in trips if spec.get("demo_account")}
+    contacts = {}
+    for contact in OrganisationContact.objects.filter(organisation__in={p.organisation_id for p in partnerships}).order_by("pk"):
+        contacts.setdefault(contact.organisation_id, contact)
+    chosen = [p for p in partnerships if p.application_id in demo_apps]
+    others = [p for p in partnerships if p.application_id in returns and p.application_id not in demo_apps]
+    chosen += rng.sample(others, min(8, len(others)))
+    rows = []
+    for partnership in chosen:
+        contact = contacts.get(partnership.organisation_id)
+        anchor = returns.get(partnership.application_id)
+        if contact is None or anchor is None:
+            continue
+        for months in (1, 3):
+            due = add_months(anchor, months)
+            row = PartnerCheckIn(
+                partnership=partnership,
+                email=contact.email,
+                language=rng.choice(["fr", "nl", "en"]),
+                months_after=months,
+                due_on=due,
+                sent_at=aware(due, 8),
+            )
+            if rng.random() < 0.7:
+                row.answered_at = aware(due + datetime.timedelta(days=rng.randint(1, 10)), 11)
+                row.still_going = partnership.stage not in (PartnershipStage.ENDED, PartnershipStage.DORMANT)
+                row.stage = partnership.stage if partnership.stage != PartnershipStage.PROSPECT else ""
+                row.comment = rng.choice(["", "Échanges réguliers.", "Premier échantillon reçu.", "Nous attendons leur offre."])
+            else:
+                row.reminders_sent = 2
+            rows.append(row)
+    PartnerCheckIn.objects.bulk_create(rows)
+
+    # The demo entrepreneur's latest answered check-in says "we signed" for a partnership still in discussion.
+    pending = (
+        Partnership.objects.filter(
+            application_id__in=demo_apps, stage__in=[PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION]
+        )
+        .order_by("pk")
+        .first()
+    )
+    check_in = FollowUpCheckIn.objects.filter(application_id__in=demo_apps, status=CheckInStatus.DONE).order_by("-due_on").first()
+    if pending is not None and check_in is not None:
+        answered_on = max(check_in.completed_on, pending.stage_changed_on)
+        CheckInPartnershipAnswer.objects.create(
+            check_in=check_in,
+            partnership=pending,
+            still_going=True,
+            stage=PartnershipStage.AGREEMENT,
+            signed=True,
+            signed_on=answered_on,
+        )
+        StageProposal.objects.create(
+            partnership=pending,
+            to_stage=PartnershipStage.AGREEMENT,
+            check_in=check_in,
+            answered_on=answered_on,
+            note="Accord de distribution signé, selon l'entrepreneure.",
+        )
+
+
+def _comparison_group_create(rng, demo: DemoCohorts) -> None:
+    """Eligible applicants not selected who agreed: asked at +6 and +12 months after the cohort's travel
+    window; answered up to the data cut-off (fewer have a Belgian partner or export than participants)."""
+    from cohorts.models import ApplicationStatus
+
+    not_selected = (
+        ApplicationStatus.ELIGIBLE,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.REJECTED,
+    )
+    rows = []
+    for application in sorted(demo.applications, key=lambda a: a.pk):
+        cohort = application.cohort
+        if not (application.follow_up_consent and application.status in not_selected and cohort.travel_ends_on):
+            continue
+        for months in COMPARISON_MONTHS:
+            due = add_months(cohort.travel_ends_on, months)
+            row = FollowUpCheckIn(
+                application=application,
+                months_after=months,
+                due_on=due,
+                anchor=cohort.travel_ends_on,
+                group=CheckInGroup.COMPARISON,
+            )
+            if due <= DATA_CUTOFF:
+                row.sent_at = aware(due, 8)
+                if rng.random() < 0.7:
+                    row.status, row.completed_on = (
+                        CheckInStatus.DONE,
+                        min(due + datetime.timedelta(days=rng.randint(0, 12)), DATA_CUTOFF),
+                    )
+                    row.has_belgian_partner = rng.random() < 0.12
+                    row.exports_to_europe = rng.random() < 0.18
+                    row.jobs_created = rng.choice([0, 0, 0, 1, 2])
+                else:
+                    row.status, row.reminders_sent = CheckInStatus.MISSED, 2
+            rows.append(row)
+    FollowUpCheckIn.objects.bulk_create(rows)
 
 
 #: Interest shown by the Belgian company, by the meeting's recorded result.

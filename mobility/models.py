@@ -869,17 +869,33 @@ class CheckInStatus(models.TextChoices):
     MISSED = "missed", _("Sans réponse")
 
 
-#: Follow-up milestones after the trip, in months.
+#: Follow-up milestones after the trip, in months, when a programme sets none (Programme.check_in_months).
 CHECK_IN_MONTHS = (1, 3, 6, 12)
+#: The comparison group (eligible, not selected) is asked at these months only.
+COMPARISON_MONTHS = (6, 12)
+
+
+class CheckInGroup(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant·e")
+    COMPARISON = "comparison", _("Groupe de comparaison (éligible, non retenu·e)")
 
 
 class FollowUpCheckIn(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("candidature"), on_delete=models.CASCADE, related_name="check_ins"
     )
-    months_after = models.PositiveSmallIntegerField(_("mois après le voyage"), choices=[(m, f"+{m}") for m in CHECK_IN_MONTHS])
+    months_after = models.PositiveSmallIntegerField(_("mois après le voyage"))
     due_on = models.DateField(_("échéance"))
+    #: The date the months count from: the return from the trip (participants) or the end of the
+    #: cohort's travel window (comparison group).
+    anchor = models.DateField(_("compté à partir du"), null=True, blank=True)
+    group = models.CharField(
+        _("groupe"), max_length=16, choices=CheckInGroup.choices, default=CheckInGroup.PARTICIPANT, db_index=True
+    )
     status = models.CharField(_("statut"), max_length=16, choices=CheckInStatus.choices, default=CheckInStatus.PENDING)
+    sent_at = models.DateTimeField(_("questionnaire envoyé le"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
+    last_reminded_at = models.DateTimeField(_("dernière relance le"), null=True, blank=True)
     completed_on = models.DateField(_("réalisé le"), null=True, blank=True)
     contracts_signed = models.PositiveSmallIntegerField(_("contrats signés"), default=0)
     orders_count = models.PositiveSmallIntegerField(_("commandes"), default=0)
@@ -889,6 +905,7 @@ class FollowUpCheckIn(models.Model):
     # unknown (None) until answered.
     has_belgian_partner = models.BooleanField(_("partenariat avec une entreprise belge"), null=True, blank=True)
     exports_to_europe = models.BooleanField(_("exporte vers l'Europe"), null=True, blank=True)
+    support_request = models.TextField(_("besoins d'appui exprimés"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ApplicationScopedQuerySet.as_manager()
@@ -899,9 +916,10 @@ class FollowUpCheckIn(models.Model):
         ordering = ["application", "months_after"]
         constraints = [
             models.UniqueConstraint(fields=["application", "months_after"], name="check_in_one_per_milestone"),
-            models.CheckConstraint(condition=Q(months_after__in=CHECK_IN_MONTHS), name="check_in_known_milestone"),
+            models.CheckConstraint(condition=Q(months_after__gte=1), name="check_in_months_positive"),
             models.CheckConstraint(condition=~Q(status="done") | Q(completed_on__isnull=False), name="check_in_done_dated"),
             models.CheckConstraint(condition=Q(orders_value_eur__gte=0), name="check_in_value_not_negative"),
+            models.CheckConstraint(condition=Q(reminders_sent__lte=2), name="check_in_at_most_two_reminders"),
         ]
 
     def __str__(self) -> str:
@@ -1034,6 +1052,154 @@ class PartnershipDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.title}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Follow-up questionnaires: the entrepreneur's answers per partnership, the Belgian partner's check-in
+# by personal link, and the stage changes those answers propose to staff
+# --------------------------------------------------------------------------------------------------
+
+
+class CheckInPartnershipAnswer(models.Model):
+    """What the entrepreneur said of one partnership in a check-in."""
+
+    check_in = models.ForeignKey(
+        FollowUpCheckIn, verbose_name=_("suivi"), on_delete=models.CASCADE, related_name="partnership_answers"
+    )
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="check_in_answers"
+    )
+    still_going = models.BooleanField(_("le partenariat continue"))
+    stage = models.CharField(_("étape selon l'entrepreneur·e"), max_length=20, choices=PartnershipStage.choices)
+    signed = models.BooleanField(_("accord signé"), default=False)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    transactions_value = models.DecimalField(_("valeur des transactions"), max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    transactions_value_eur = models.GeneratedField(
+        expression=to_eur_expression("transactions_value", "currency"),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("valeur des transactions (EUR)"),
+    )
+    jobs_created = models.PositiveSmallIntegerField(_("emplois créés"), default=0)
+
+    class Meta:
+        verbose_name = _("réponse sur un partenariat")
+        verbose_name_plural = _("réponses sur les partenariats")
+        ordering = ["check_in", "partnership"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_in", "partnership"], name="check_in_answer_one_per_partnership"),
+            models.CheckConstraint(condition=Q(transactions_value__gte=0), name="check_in_answer_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_in} – {self.partnership.organisation}"
+
+
+class PartnerLanguage(models.TextChoices):
+    FR = "fr", "Français"
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+
+
+class PartnerCheckIn(models.Model):
+    """The Belgian partner's short questionnaire, answered through a personal link without an account."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="partner_check_ins"
+    )
+    email = models.EmailField(_("e-mail du contact"))
+    language = models.CharField(_("langue"), max_length=2, choices=PartnerLanguage.choices, default=PartnerLanguage.FR)
+    months_after = models.PositiveSmallIntegerField(_("mois après le voyage"))
+    due_on = models.DateField(_("échéance"))
+    link_nonce = models.CharField(_("nonce du lien"), max_length=32, default=link_nonce_new, editable=False)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
+    last_reminded_at = models.DateTimeField(_("dernière relance le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    still_going = models.BooleanField(_("le partenariat continue"), null=True, blank=True)
+    stage = models.CharField(_("étape selon le partenaire"), max_length=20, choices=PartnershipStage.choices, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("suivi du partenaire belge")
+        verbose_name_plural = _("suivis des partenaires belges")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "months_after"], name="partner_check_in_one_per_milestone"),
+            models.CheckConstraint(condition=Q(reminders_sent__lte=2), name="partner_check_in_at_most_two_reminders"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(still_going__isnull=False), name="partner_check_in_answer_complete"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.months_after} {_('mois')} – {self.partnership.organisation}"
+
+
+class StageProposalStatus(models.TextChoices):
+    PENDING = "pending", _("À décider")
+    ACCEPTED = "accepted", _("Acceptée")
+    REJECTED = "rejected", _("Refusée")
+
+
+class StageProposal(models.Model):
+    """A stage change that a check-in answer suggests ("we signed"); staff accept it (the partnership
+    then moves, attributed to them and dated the answer's date) or reject it."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="stage_proposals"
+    )
+    to_stage = models.CharField(_("étape proposée"), max_length=20, choices=PartnershipStage.choices)
+    check_in = models.ForeignKey(
+        FollowUpCheckIn,
+        verbose_name=_("suivi de l'entrepreneur·e"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stage_proposals",
+    )
+    partner_check_in = models.ForeignKey(
+        PartnerCheckIn,
+        verbose_name=_("suivi du partenaire"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stage_proposals",
+    )
+    answered_on = models.DateField(_("date de la réponse"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=StageProposalStatus.choices, default=StageProposalStatus.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("décidé par"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'étape proposé")
+        verbose_name_plural = _("changements d'étape proposés")
+        ordering = ["-answered_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_in__isnull=False, partner_check_in__isnull=True)
+                | Q(check_in__isnull=True, partner_check_in__isnull=False),
+                name="stage_proposal_one_source",
+            ),
+            models.UniqueConstraint(fields=["partnership", "check_in"], name="stage_proposal_one_per_check_in"),
+            models.UniqueConstraint(fields=["partnership", "partner_check_in"], name="stage_proposal_one_per_partner_check_in"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False), name="stage_proposal_decision_dated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} → {self.get_to_stage_display()}"
+
+    @property
+    def source_label(self) -> str:
+        return str(_("l'entrepreneur·e") if self.check_in_id else _("le partenaire belge"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .models import (
     TripCostCategory,
     TripStatus,
 )
+from .services_follow_up import check_ins_schedule
 
 
 def _overlapping(*, trip: Trip, starts_at: datetime.datetime, ends_at: datetime.datetime, exclude_pk: int | None):
@@ -371,7 +372,12 @@ def trip_complete(*, trip: Trip, by: User | None = None, today: datetime.date | 
     today = today or timezone.localdate()
     if trip.departs_on > today:
         raise ValidationError(_("Un voyage qui n'a pas commencé ne peut pas être marqué effectué."), code="not_started")
-    return _trip_status_set(trip=trip, to=TripStatus.COMPLETED)
+    with transaction.atomic():
+        trip = _trip_status_set(trip=trip, to=TripStatus.COMPLETED)
+        # The follow-up check-ins after the return (once, however often this runs; the daily beat also
+        # schedules any completed trip that has none).
+        check_ins_schedule(trip=trip)
+    return trip
 
 
 def trip_cancel(*, trip: Trip, by: User | None = None) -> Trip:

@@ -453,3 +453,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Invitations to Belgian companies: reminders 3 and 7 days after sending while unanswered (each claimed by a
 # conditional UPDATE, so sent once even when beat fires twice).
 CELERY_BEAT_SCHEDULE["invitations-remind"] = {"task": "mobility.invitations_remind", "schedule": 3600}
+
+# Follow-up check-ins ([9]): schedule what completed trips lack, send questionnaires and weekly reminders
+# (each step claimed by a conditional UPDATE: never sent twice), every hour so a failure is retried soon.
+CELERY_BEAT_SCHEDULE["follow-up-check-ins"] = {"task": "mobility.check_ins_daily", "schedule": 3600}

@@ -45,6 +45,8 @@ READ_ONLY_MODELS = {
     mobility_models.RetentionRun, mobility_models.PersonalDataExport, mobility_models.Anonymisation,
     mobility_models.InvitationLetter, mobility_models.VisaStatusChange,
     coaching_models.CoachDigest,
+    # Stage proposals are decided on the follow-up page, through the service that moves the stage.
+    mobility_models.StageProposal, mobility_models.CheckInPartnershipAnswer,
     partners_models.CompanyImport,
     # Partnership documents arrive through the partnership page (upload checks), never through the admin.
     mobility_models.PartnershipDocument,
@@ -138,6 +140,9 @@ ROW_FACTORIES = {
     mobility_models.PartnershipStageChange: lambda: _partnership().stage_changes.get(),
     mobility_models.PartnershipTransaction: mf.PartnershipTransactionFactory,
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
+    mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,
+    mobility_models.StageProposal: mf.StageProposalFactory,
+    mobility_models.CheckInPartnershipAnswer: mf.CheckInPartnershipAnswerFactory,
     mobility_models.SupportNeed: mf.SupportNeedFactory,
     reporting_models.ResultObjective: rf.ResultObjectiveFactory,
     reporting_models.Indicator: rf.IndicatorFactory,
@@ -290,6 +295,9 @@ LIST_ROWS = {
     mobility_models.TripCost: mf.TripCostFactory,
     Partnership: _partnership,
     mobility_models.FollowUpCheckIn: mf.FollowUpCheckInFactory,
+    mobility_models.PartnerCheckIn: mf.PartnerCheckInFactory,
+    mobility_models.StageProposal: mf.StageProposalFactory,
+    mobility_models.CheckInPartnershipAnswer: mf.CheckInPartnershipAnswerFactory,
     cohorts_models.Expense: lambda: cf.ExpenseFactory(cohort=cf.CohortFactory()),
     reporting_models.ReportJob: lambda: rf.ReportJobFactory(requested_by=UserFactory(), cohort=cf.CohortFactory()),
     User: lambda: UserFactory(roles=[Role.COACH, Role.REVIEWER]),

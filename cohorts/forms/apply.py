@@ -199,3 +199,10 @@ class DeclarationForm(forms.Form):
         ),
         error_messages={"required": _("Vous devez accepter la déclaration pour soumettre votre candidature.")},
     )
+    follow_up_consent = forms.BooleanField(
+        label=_("J'accepte de répondre à un court questionnaire de suivi à 6 et 12 mois, même si je ne suis pas retenu·e."),
+        help_text=_(
+            "Facultatif : comparer vos réponses à celles des participants aide à savoir ce que le programme change vraiment."
+        ),
+        required=False,
+    )

@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -54,6 +55,70 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__role__in=user.role_names).distinct()
 
 
+def check_in_months_default() -> list[int]:
+    """Follow-up check-ins after the return from the trip, in months: +1, +3, +6 and +12."""
+    return [1, 3, 6, 12]
+
+
+#: The latest follow-up a programme may plan, in months after the trip.
+CHECK_IN_MONTHS_MAX = 36
+
+
+def check_in_months_validate(value) -> None:
+    """A list of whole months, positive, increasing, at most CHECK_IN_MONTHS_MAX."""
+    if not isinstance(value, list) or not value or not all(isinstance(m, int) and not isinstance(m, bool) for m in value):
+        raise ValidationError(_("Indiquez au moins un nombre de mois, en chiffres."), code="check_in_months_invalid")
+    if any(m < 1 for m in value):
+        raise ValidationError(_("Les mois doivent être positifs."), code="check_in_months_not_positive")
+    if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+        raise ValidationError(_("Les mois doivent être croissants, sans doublon."), code="check_in_months_not_increasing")
+    if value[-1] > CHECK_IN_MONTHS_MAX:
+        raise ValidationError(
+            _("Au plus %(max)s mois après le voyage.") % {"max": CHECK_IN_MONTHS_MAX}, code="check_in_months_too_late"
+        )
+
+
+class MonthOffsetsFormField(forms.CharField):
+    """Months typed as "1, 3, 6, 12": what staff read and write in the programme form."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(m) for m in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if isinstance(text, list):
+            return text
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        try:
+            return [int(part.removeprefix("+")) for part in parts]
+        except ValueError:
+            raise ValidationError(
+                _("Indiquez des nombres de mois séparés par des virgules, par exemple 1, 3, 6, 12."),
+                code="check_in_months_invalid",
+            ) from None
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
+class MonthOffsetsField(models.JSONField):
+    """A list of month offsets (JSON), edited as "1, 3, 6, 12"."""
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(self, **{"form_class": MonthOffsetsFormField, **kwargs})
+
+
 class Programme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -88,6 +153,15 @@ class Programme(models.Model):
     reference = models.CharField(_("référence (ex. code Navision)"), max_length=60, blank=True)
     iati_identifier = models.CharField(_("identifiant IATI"), max_length=100, blank=True)
     is_fictitious = models.BooleanField(_("données fictives (démo)"), default=False)
+    check_in_months = MonthOffsetsField(
+        _("suivis après le voyage (mois)"),
+        default=check_in_months_default,
+        validators=[check_in_months_validate],
+        help_text=_(
+            "Nombre de mois après le retour du voyage où l'entrepreneur·e et son partenaire belge reçoivent le "
+            "questionnaire de suivi, séparés par des virgules (par exemple 1, 3, 6, 12 ; au plus 36)."
+        ),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 

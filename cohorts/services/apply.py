@@ -359,7 +359,9 @@ def application_document_remove(*, document: ApplicationDocument, by: User) -> N
 
 
 @transaction.atomic
-def application_submit(*, application: Application, by: User, declaration_accepted: bool) -> bool:
+def application_submit(
+    *, application: Application, by: User, declaration_accepted: bool, follow_up_consent: bool | None = None
+) -> bool:
     """Submit a draft: exactly once (the row is locked; an application already submitted is left as is
     and False returned), before the deadline, with the declaration and every required answer. Then the
     eligibility screening runs and the confirmation e-mail is queued. Returns whether this call submitted."""
@@ -379,7 +381,9 @@ def application_submit(*, application: Application, by: User, declaration_accept
     if missing:
         raise ApplicationIncomplete(missing)
     locked.declaration_accepted_at = now
-    locked.save(update_fields=["declaration_accepted_at", "updated_at"])
+    if follow_up_consent is not None:
+        locked.follow_up_consent = follow_up_consent
+    locked.save(update_fields=["declaration_accepted_at", "follow_up_consent", "updated_at"])
     application_transition(application=locked, to_status=ApplicationStatus.SUBMITTED, by=by, at=now)
     application_screen(application=locked, by=None)
     user = locked.entrepreneur.user or by
@@ -396,6 +400,6 @@ def application_submit(*, application: Application, by: User, declaration_accept
             "status_path": reverse("cohorts:application_detail", kwargs={"pk": locked.pk}),
         },
     )
-    for field in ("status", "status_changed_at", "submitted_at", "declaration_accepted_at", "is_eligible"):
+    for field in ("status", "status_changed_at", "submitted_at", "declaration_accepted_at", "is_eligible", "follow_up_consent"):
         setattr(application, field, getattr(locked, field))
     return True

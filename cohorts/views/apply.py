@@ -217,14 +217,17 @@ def _documents_step(request: HttpRequest, application: Application, action: str)
 
 
 def _declaration_step(request: HttpRequest, application: Application, action: str) -> HttpResponse:
-    form = forms.DeclarationForm()
+    form = forms.DeclarationForm(initial={"follow_up_consent": application.follow_up_consent})
     if request.method == "POST" and action == "back":
         return redirect("cohorts:application_step", pk=application.pk, step=LAST_STEP - 1)
     if request.method == "POST":
         form = forms.DeclarationForm(request.POST)
         accepted = form.is_valid()
+        consent = form.cleaned_data.get("follow_up_consent", False)
         try:
-            submitted = services.application_submit(application=application, by=request.user, declaration_accepted=accepted)
+            submitted = services.application_submit(
+                application=application, by=request.user, declaration_accepted=accepted, follow_up_consent=consent
+            )
         except services.ApplicationIncomplete as error:
             if accepted or set(error.missing) - {LAST_STEP}:
                 messages.error(request, _("Votre candidature est incomplète : complétez les étapes signalées."))

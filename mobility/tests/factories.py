@@ -10,16 +10,19 @@ from django.utils import timezone
 from cohorts.tests.factories import ApplicationFactory, ProgrammeFactory
 from mobility.models import (
     B2BMeeting,
+    CheckInPartnershipAnswer,
     EconomicMission,
     FollowUpCheckIn,
     Invitation,
     InvitationLetter,
     InvitationSlot,
     MobilityPlan,
+    PartnerCheckIn,
     Partnership,
     PartnershipDocument,
     PartnershipTransaction,
     PartnershipType,
+    StageProposal,
     SupportNeed,
     TargetPartner,
     Trip,
@@ -146,6 +149,37 @@ class SupportNeedFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     kind = "finance"
     description = "Besoin d'un préfinancement de commande"
+
+
+class PartnerCheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerCheckIn
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    email = factory.Sequence(lambda n: f"partenaire{n}@example.be")
+    language = "fr"
+    months_after = 1
+    due_on = datetime.date(2023, 6, 24)
+
+
+class StageProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageProposal
+
+    partnership = factory.SubFactory(PartnershipFactory, stage="discussion")
+    to_stage = "agreement"
+    check_in = factory.SubFactory(FollowUpCheckInFactory, application=factory.SelfAttribute("..partnership.application"))
+    answered_on = datetime.date(2023, 7, 1)
+
+
+class CheckInPartnershipAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInPartnershipAnswer
+
+    check_in = factory.SubFactory(FollowUpCheckInFactory)
+    partnership = factory.SubFactory(PartnershipFactory, application=factory.SelfAttribute("..check_in.application"))
+    still_going = True
+    stage = "discussion"
 
 
 class TripCostFactory(factory.django.DjangoModelFactory):
