@@ -44,6 +44,7 @@ from .selectors import (
     partnerships_readable_by,
     pipeline_partnerships,
 )
+from .selectors_follow_up import pending_stage_proposals
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -112,6 +113,8 @@ def _board_context(filters: dict, *, bound: StageMoveForm | None = None, bound_p
 @staff_required
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     context = _board_context(_filters(request.GET))
+    # Stage changes that check-in answers propose ("we signed") wait for staff on the follow-up page.
+    context["pending_proposals"] = pending_stage_proposals().count()
     template = "mobility/partnerships/_board.html" if _is_htmx(request) else "mobility/partnerships/board.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

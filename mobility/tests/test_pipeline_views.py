@@ -127,9 +127,10 @@ def test_the_board_queries_stay_the_same_with_3_or_30_partnerships(client, staff
     for _n in range(rows):
         PartnershipTransactionFactory(partnership=_partnership(cohort, stage="prospect"), occurred_on=datetime.date(2024, 3, 1))
     url = reverse("mobility:pipeline_board")
-    # Ten at any size: session, user and roles of the request and the base template; the cohort by id;
-    # counts by type and stage; the transactions' total; the cards with their value; the filter's cohort list.
-    with django_assert_num_queries(10):
+    # Eleven at any size: session, user and roles of the request and the base template; the cohort by id;
+    # counts by type and stage; the transactions' total; the cards with their value; the filter's cohort
+    # list; the count of stage changes proposed by check-ins.
+    with django_assert_num_queries(11):
         response = client.get(url, {"cohort": cohort.pk})
     assert response.content.decode().count('class="card mb-2 pipeline-card"') == rows
 
@@ -251,3 +252,20 @@ def test_the_coach_reads_the_partnerships_of_their_entrepreneurs_only(client):
     page = client.get(reverse("mobility:coach_partnership", args=[mine.pk])).content.decode()
     assert "Lecture seule" in page and "Déposer" not in page
     assert client.get(reverse("mobility:coach_partnership", args=[other.pk])).status_code == 404
+
+
+def test_the_board_points_to_stage_changes_proposed_by_check_ins(client, staff):
+    from mobility.models import FollowUpCheckIn, StageProposal
+
+    partnership = _partnership(stage="discussion")
+    check_in = FollowUpCheckIn.objects.create(
+        application=partnership.application, months_after=1, due_on=datetime.date(2024, 1, 1)
+    )
+    url = reverse("mobility:pipeline_board")
+    assert "attend votre décision" not in client.get(url, {"cohort": partnership.application.cohort_id}).content.decode()
+    StageProposal.objects.create(
+        partnership=partnership, to_stage="agreement", check_in=check_in, answered_on=datetime.date(2024, 1, 5)
+    )
+    page = client.get(url, {"cohort": partnership.application.cohort_id}).content.decode()
+    assert "Un changement d'étape proposé par un questionnaire de suivi attend votre décision." in page
+    assert reverse("mobility:follow_up_staff") in page
