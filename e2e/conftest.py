@@ -86,10 +86,13 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_browser_session(request):
-    """Each browser test starts logged out and in the default language (no cookies left over)."""
+    """Each browser test starts logged out, in the default language (no cookies left over) and at the
+    default width (a phone width left by another test folds the menu away)."""
     yield
     if "browser" in request.fixturenames:
-        request.getfixturevalue("browser").delete_all_cookies()
+        driver = request.getfixturevalue("browser")
+        driver.delete_all_cookies()
+        driver.set_window_size(*WINDOW)
 
 
 @pytest.fixture(scope="session", autouse=True)

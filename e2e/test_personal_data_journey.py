@@ -31,6 +31,8 @@ def test_an_entrepreneur_downloads_their_data(browser, live_server, width):
     log_in(browser, live_server, user)
     if width < 992:
         click(browser, browser.find_element(By.CSS_SELECTOR, ".navbar-toggler"))
+        # The menu unfolds with an animation: the account button can be clicked once it has finished.
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".navbar-collapse.collapse.show"))
     click(browser, browser.find_element(By.CSS_SELECTOR, ".dropdown-toggle.pem-account"))
     click(
         browser,

@@ -138,7 +138,7 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     _trip_details(random.Random(8), trips)
     _pipeline_create(partnerships, mobility_expert)
     open_invitations_create(rng)
-    _comparison_answers_create(demo, trips, partnerships)
+    _comparison_answers_create(demo, partnerships)
     _peer_mentors_create(demo)
     return {"mission": mission, "trips": trips}
 
@@ -892,14 +892,10 @@ def _pipeline_create(partnerships: list[Partnership], by_user) -> None:
         document.save()
 
 
-def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
+def _comparison_answers_create(demo: DemoCohorts, partnerships) -> None:
     """The questions asked alike of participants and of the comparison group ([9]): the participants'
-    answered +6/+12 check-ins answer them from their own partnerships and transactions; about half of
-    the eligible applicants who were not selected agreed to be asked, and some of them answered. Its own
-    random generator, so that every other figure of the demo stays as it was."""
-    from cohorts.models import ELIGIBLE_STATUSES, Application, ApplicationStatus
-
-    rng = random.Random(906)
+    answered +6/+12 check-ins answer them from their own partnerships and transactions (the comparison
+    group's questionnaires and answers are `_comparison_group_create`'s)."""
     started: dict[int, list[datetime.date]] = {}
     for p in partnerships:
         started.setdefault(p.application_id, []).append(p.started_on)
@@ -915,41 +911,6 @@ def _comparison_answers_create(demo: DemoCohorts, trips, partnerships) -> None:
         check_in.has_belgian_partner = any(day <= check_in.due_on for day in started.get(check_in.application_id, []))
         check_in.exports_to_europe = any(day <= check_in.due_on for day in sales.get(check_in.application_id, []))
     FollowUpCheckIn.objects.bulk_update(answered, ["has_belgian_partner", "exports_to_europe"])
-
-    cohort_of = dict(
-        Application.objects.filter(pk__in=[trip.application_id for _spec, trip in trips]).values_list("pk", "cohort_id")
-    )
-    returns: dict[int, list[datetime.date]] = {}
-    for _spec, trip in trips:
-        if trip.status == TripStatus.COMPLETED:
-            returns.setdefault(cohort_of[trip.application_id], []).append(trip.returns_on)
-    not_selected = list(
-        Application.objects.filter(cohort__programme=demo.programme, cohort__in=list(returns), status__in=ELIGIBLE_STATUSES)
-        .exclude(status=ApplicationStatus.SELECTED)
-        .order_by("pk")
-    )
-    consenting = [a for a in not_selected if rng.random() < 0.5]
-    Application.objects.filter(pk__in=[a.pk for a in consenting]).update(follow_up_consent=True)
-    check_ins = []
-    for application in consenting:
-        back = sorted(returns[application.cohort_id])[len(returns[application.cohort_id]) // 2]
-        for months in (6, 12):
-            due = add_months(back, months)
-            if due > datetime.date(2024, 12, 31):
-                continue
-            check_in = FollowUpCheckIn(application=application, months_after=months, due_on=due, status=CheckInStatus.PENDING)
-            if due <= DATA_CUTOFF:
-                if rng.random() < 0.6:
-                    check_in.status = CheckInStatus.DONE
-                    check_in.completed_on = min(due + datetime.timedelta(days=rng.randint(0, 20)), datetime.date(2024, 9, 15))
-                    check_in.has_belgian_partner = rng.random() < 0.12
-                    check_in.exports_to_europe = rng.random() < 0.1
-                    check_in.jobs_created = rng.choice([0, 0, 0, 0, 1])
-                    check_in.notes = "Questionnaire du groupe de comparaison."
-                else:
-                    check_in.status = CheckInStatus.MISSED
-            check_ins.append(check_in)
-    FollowUpCheckIn.objects.bulk_create(check_ins, batch_size=1000)
 
 
 #: What the demo's peer mentors offer to share with later cohorts.
