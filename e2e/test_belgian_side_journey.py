@@ -45,6 +45,8 @@ def test_a_company_accepts_a_slot_staff_grant_the_visa_and_the_entrepreneur_sees
     s.staff = staff
     invitation = sent_invitation(s)
     visa_file, _created = visa_file_open(application=application, by=staff)
+    today = timezone.localdate()
+    visa_file.status_changes.update(changed_on=today - datetime.timedelta(days=30))  # opened a month ago
 
     # 1. The company, without an account, opens the link of its e-mail and accepts the first slot.
     email = OutgoingEmail.objects.get(kind="partner_link/invitation")
@@ -64,7 +66,6 @@ def test_a_company_accepts_a_slot_staff_grant_the_visa_and_the_entrepreneur_sees
     assert "Brasserie Liégeoise SA" in browser.page_source and "11 mars 2030" in browser.page_source
     shot(browser, "belgian-side-trip-agenda-1366")
     browser.get(f"{live_server.url}{reverse('mobility:visa_file', args=[visa_file.pk])}")
-    today = timezone.localdate()
     record_step(browser, VisaStatus.SUBMITTED, today - datetime.timedelta(days=10))
     record_step(browser, VisaStatus.GRANTED)
     visa_file.refresh_from_db()

@@ -137,7 +137,7 @@ def outcomes_compared(programme: Programme, cohort: Cohort | None = None) -> Out
     check_ins = FollowUpCheckIn.objects.filter(
         application__in=applications, status=CheckInStatus.DONE, months_after__in=MILESTONES
     ).order_by()
-    for row in check_ins.values("months_after", group=group).annotate(
+    for row in check_ins.values("months_after", in_group=group).annotate(
         answered=Count("pk"),
         partner_yes=Count("pk", filter=Q(has_belgian_partner=True)),
         partner_answered=Count("pk", filter=Q(has_belgian_partner__isnull=False)),
@@ -145,9 +145,9 @@ def outcomes_compared(programme: Programme, cohort: Cohort | None = None) -> Out
         exports_answered=Count("pk", filter=Q(exports_to_europe__isnull=False)),
         jobs=Sum("jobs_created"),
     ):
-        if row["group"] not in groups:  # neither group: not selected without consent, or selected who did not travel
+        if row["in_group"] not in groups:  # neither group: not selected without consent, or selected who did not travel
             continue
-        outcome = groups[row["group"]].milestones[row["months_after"]]
+        outcome = groups[row["in_group"]].milestones[row["months_after"]]
         outcome.answered = row["answered"]
         outcome.belgian_partner = Share(row["partner_yes"], row["partner_answered"])
         outcome.exports = Share(row["exports_yes"], row["exports_answered"])
