@@ -4,6 +4,7 @@ permission-checked door to a visa document. Thin views over selectors_visa and s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required, staff_required
 from accounts.models import Role
-from cohorts.models import Application, Cohort
+from cohorts.models import Application, ApplicationStatus, Cohort
 from cohorts.views.apply import DOCUMENT_CSP, download_filename
 from core.forms import form_add_validation_error
 from core.jobs import JobStatus
@@ -42,7 +43,9 @@ def _timeline(visa_file: VisaFile):
 @staff_required
 def visa_board(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.select_related("programme").order_by("-programme__pk", "-number")
-    cohort = cohorts.filter(pk=parse_id(request.GET.get("cohort")) or 0).first() or cohorts.first()
+    # By default the latest cohort that has someone to follow: a selected entrepreneur or a visa file.
+    busy = cohorts.filter(Q(applications__status=ApplicationStatus.SELECTED) | Q(applications__visa_file__isnull=False))
+    cohort = cohorts.filter(pk=parse_id(request.GET.get("cohort")) or 0).first() or busy.distinct().first() or cohorts.first()
     board = selectors.visa_board(cohort=cohort, today=timezone.localdate()) if cohort is not None else None
     return render(request, "mobility/visa/board.html", {"cohorts": cohorts, "cohort": cohort, "board": board})
 

@@ -326,3 +326,12 @@ def test_the_board_shows_steps_missing_documents_and_late_files(client):
     assert "Ouvrir le dossier" in html
     counts = {label: n for label, n, _value in response.context["board"]["counts"]}
     assert counts[str(VisaStatus.SUBMITTED.label)] == 2
+
+
+def test_the_board_opens_on_the_latest_cohort_with_someone_to_follow_not_an_empty_one(client):
+    from cohorts.tests.factories import CohortFactory
+
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    followed = board_with(3)
+    CohortFactory(programme=followed.programme, number=followed.number + 1)  # newer, nobody selected yet
+    assert client.get(reverse("mobility:visa_board")).context["cohort"] == followed
