@@ -134,7 +134,7 @@ def invitation_for_token(token: str) -> Invitation:
         raise LinkInvalid("tampered")
     if invitation.status in ANSWERED_STATUSES or invitation.answered_at is not None:
         raise LinkInvalid("used")
-    if invitation.status == InvitationStatus.EXPIRED:
+    if invitation.status == InvitationStatus.EXPIRED or invitation.trip.status != TripStatus.PLANNED:
         raise LinkInvalid("expired")
     if invitation.status != InvitationStatus.SENT:
         raise LinkInvalid("tampered")

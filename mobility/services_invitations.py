@@ -306,7 +306,9 @@ def invitation_reminders_due(*, now: datetime.datetime) -> list[tuple[int, int]]
     """(invitation id, reminders sent so far) of the unanswered invitations due for a reminder."""
     first, second = (datetime.timedelta(days=days) for days in REMINDER_DAYS)
     return list(
-        Invitation.objects.filter(status=InvitationStatus.SENT, answered_at__isnull=True, sent_at__isnull=False)
+        Invitation.objects.filter(
+            status=InvitationStatus.SENT, answered_at__isnull=True, sent_at__isnull=False, trip__status=TripStatus.PLANNED
+        )
         .filter(
             Q(reminders_sent=0, sent_at__lte=now - first)
             | Q(reminders_sent=1, sent_at__lte=now - second, last_reminded_at__lte=now - datetime.timedelta(days=1))

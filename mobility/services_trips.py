@@ -25,6 +25,7 @@ from .models import (
     EconomicMission,
     InterestLevel,
     Invitation,
+    InvitationStatus,
     MeetingOutcome,
     NextStepOwner,
     Trip,
@@ -203,7 +204,7 @@ def b2b_meeting_outcome_record(
         errors["next_step_owner"] = _("Responsable inconnu.")
     if (next_step_owner or next_step_due) and not next_step:
         errors["next_step"] = _("Décrivez la prochaine étape.")
-    if next_step_due and next_step_due < meeting.starts_at.date():
+    if next_step_due and next_step_due < meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).date():
         errors["next_step_due"] = _("L'échéance ne peut précéder le rendez-vous.")
     if errors:
         raise ValidationError(errors)
@@ -225,6 +226,15 @@ def b2b_meeting_cancel(*, meeting: B2BMeeting, by: User | None = None) -> None:
         raise ValidationError(_("Ce rendez-vous a eu lieu (son résultat est noté) : il ne s'annule plus."), code="held")
     if meeting.partnerships.exists():
         raise ValidationError(_("Un partenariat est issu de ce rendez-vous : il ne s'annule pas."), code="partnership")
+    if meeting.invitation_id is not None and meeting.invitation.status == InvitationStatus.ACCEPTED:
+        # The company accepted this slot by its link (and a visa invitation letter may name it): moving or
+        # keeping it is agreed with the company, the agenda does not drop it alone.
+        raise ValidationError(
+            _(
+                "L'entreprise a accepté ce créneau par son invitation : modifiez l'heure du rendez-vous avec elle plutôt que de l'annuler."
+            ),
+            code="accepted_invitation",
+        )
     meeting.delete()
 
 
@@ -381,7 +391,12 @@ def trip_complete(*, trip: Trip, by: User | None = None, today: datetime.date | 
 
 
 def trip_cancel(*, trip: Trip, by: User | None = None) -> Trip:
-    return _trip_status_set(trip=trip, to=TripStatus.CANCELLED)
+    """The trip will not take place: its unanswered invitations close with it (their links then say
+    they have expired, and no reminder goes out)."""
+    with transaction.atomic():
+        trip = _trip_status_set(trip=trip, to=TripStatus.CANCELLED)
+        Invitation.objects.filter(trip=trip, status=InvitationStatus.SENT).update(status=InvitationStatus.EXPIRED)
+    return trip
 
 
 # --------------------------------------------------------------------------------------------------
