@@ -14,7 +14,7 @@ from cohorts.models import Cohort
 from core.links import LinkInvalid, link_token_read
 from partners.models import Organisation
 
-from .models import ANSWERED_STATUSES, Invitation, InvitationSlot, InvitationStatus, MobilityPlan, Trip
+from .models import ANSWERED_STATUSES, Invitation, InvitationSlot, InvitationStatus, MobilityPlan, Trip, TripStatus
 from .services_trips import b2b_meeting_check
 
 LINK_PURPOSE = "invitation"
