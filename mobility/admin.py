@@ -511,9 +511,9 @@ def _stage_action(to_stage: str):
     return service_action(
         name=f"move_to_{to_stage}",
         description=description,
-        run=lambda partnership, user: partnership_stage_change(
-            partnership=partnership, to_stage=to_stage, by=user, note=str(_("Back-office"))
-        ),
+        # No canned reason: a move back, or to dormant or ended, needs a real one, given on the
+        # partnership's page (the service refuses it here with its message).
+        run=lambda partnership, user: partnership_stage_change(partnership=partnership, to_stage=to_stage, by=user),
         select_related=("application__entrepreneur", "organisation"),
         success=lambda moved: (
             ngettext(
@@ -539,7 +539,16 @@ class PartnershipAdmin(AuditedHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = [PartnershipStageChangeInline, PartnershipTransactionInline]
-    actions = [_stage_action(stage) for stage in PartnershipStage.values if stage != PartnershipStage.PROSPECT]
+    # Forward moves only: the ones that need a reason are made on the partnership page, which asks for it.
+    actions = [
+        _stage_action(stage)
+        for stage in (
+            PartnershipStage.DISCUSSION,
+            PartnershipStage.AGREEMENT,
+            PartnershipStage.FIRST_TRANSACTION,
+            PartnershipStage.ACTIVE,
+        )
+    ]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -398,6 +398,19 @@ def test_moving_a_partnership_to_its_own_stage_is_an_error_message(staff_client)
     assert partnership.stage_changes.count() == 2
 
 
+def test_a_move_back_from_the_back_office_needs_the_reason_the_partnership_page_asks_for(staff_client):
+    partnership = _partnership()
+    _run_action(staff_client, Partnership, "move_to_agreement", [partnership])
+
+    response = _run_action(staff_client, Partnership, "move_to_discussion", [partnership])
+
+    errors = [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    assert errors
+    partnership.refresh_from_db()
+    assert partnership.stage == PartnershipStage.AGREEMENT
+    assert "move_to_ended" not in staff_client.get(_url(Partnership, "changelist")).content.decode()
+
+
 def test_a_partnership_added_in_the_admin_opens_through_the_service(staff_client, staff):
     application = cf.ApplicationFactory(submitted=True)
     company = pf.BelgianCompanyFactory()
