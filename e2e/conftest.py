@@ -86,13 +86,14 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_browser_session(request):
-    """Each browser test starts logged out, in the default language (no cookies left over) and at the
-    default width (a phone width left by another test folds the menu away)."""
+    """Each browser test starts logged out, in the default language (no cookies left over), at the
+    default width (a phone width left by another test folds the menu away) and with an empty console."""
     yield
     if "browser" in request.fixturenames:
         driver = request.getfixturevalue("browser")
         driver.delete_all_cookies()
         driver.set_window_size(*WINDOW)
+        driver.get_log("browser")  # reading empties it: the next test sees only its own console
 
 
 @pytest.fixture(scope="session", autouse=True)

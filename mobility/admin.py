@@ -749,6 +749,12 @@ class PartnershipDocumentAdmin(admin.ModelAdmin):
     def file_on_record(self, obj: PartnershipDocument) -> str:
         return stored_file_label(obj.file)
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(PartnerCheckIn)
 class PartnerCheckInAdmin(admin.ModelAdmin):
