@@ -678,7 +678,22 @@ def _partner_check_ins_create(rng, trips, partnerships, staff) -> None:
         .order_by("pk")
         .first()
     )
-    check_in = FollowUpCheckIn.objects.filter(application_id__in=demo_apps, status=CheckInStatus.DONE).order_by("-due_on").first()
+    if pending is None:  # the demo account's partnerships have all moved on: another entrepreneur's then
+        pending = (
+            Partnership.objects.filter(
+                stage__in=[PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION],
+                application__check_ins__status=CheckInStatus.DONE,
+            )
+            .order_by("pk")
+            .first()
+        )
+    check_in = (
+        FollowUpCheckIn.objects.filter(application_id=pending.application_id, status=CheckInStatus.DONE)
+        .order_by("-due_on")
+        .first()
+        if pending is not None
+        else None
+    )
     if pending is not None and check_in is not None:
         answered_on = max(check_in.completed_on, pending.stage_changed_on)
         CheckInPartnershipAnswer.objects.create(
