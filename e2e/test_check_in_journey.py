@@ -1,6 +1,7 @@
-"""The follow-up journey in a real browser: the entrepreneur answers a check-in saying "we signed",
-staff accept the proposed stage change on the follow-up page, and the partnership is at "agreement
-signed", attributed to the staff member."""
+"""The follow-up journey in a real browser: the entrepreneur answers a check-in saying "we signed" (on a
+date within six months of the return), staff accept the proposed stage change on the follow-up page, the
+partnership is at "agreement signed" from that date, attributed to the staff member, and the cohort's
+persistence at +6 months, computed from the history as it stood then, moves from 0 to 1."""
 
 import datetime
 
@@ -60,6 +61,14 @@ def test_the_entrepreneur_says_we_signed_and_staff_accept_the_stage_change(brows
 
     staff = UserFactory(roles=[Role.STAFF], first_name="Fatou")
     log_in(browser, live_server, staff)
+    persistence_url = f"{live_server.url}{reverse('reporting:persistence')}?programme={application.cohort.programme_id}"
+
+    def alive_at_6_months() -> str:
+        browser.get(persistence_url)
+        cells = browser.find_elements(By.CSS_SELECTOR, f"tr[data-cohort='{application.cohort_id}'] [data-figure=alive_6m]")
+        return cells[0].text if cells else ""
+
+    assert alive_at_6_months().startswith("0")
     browser.get(f"{live_server.url}{reverse('mobility:follow_up_staff')}")
     assert "Brasserie Zinneke" in browser.page_source
     shot(browser, "check-in-staff-proposals")
@@ -69,5 +78,7 @@ def test_the_entrepreneur_says_we_signed_and_staff_accept_the_stage_change(brows
     partnership = Partnership.objects.get(pk=partnership.pk)
     assert partnership.stage == PartnershipStage.AGREEMENT
     change = partnership.stage_changes.order_by("pk").last()
-    assert (change.to_stage, change.by_id) == ("agreement", staff.pk)
+    assert (change.to_stage, change.by_id, change.changed_on) == ("agreement", staff.pk, datetime.date(2023, 6, 10))
+    assert alive_at_6_months().startswith("1")
+    shot(browser, "check-in-persistence-moved")
     assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
