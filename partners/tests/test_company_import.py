@@ -170,9 +170,7 @@ def test_a_job_whose_rows_no_longer_pass_fails_and_writes_nothing(django_capture
     assert CompanyImport.objects.get().status == JobStatus.FAILED
 
 
-def test_a_database_failure_is_logged_and_staff_read_a_plain_reason_in_their_language(
-    django_capture_on_commit_callbacks, caplog
-):
+def test_a_database_failure_is_logged_and_staff_read_a_plain_reason_in_their_language(django_capture_on_commit_callbacks, caplog):
     from unittest import mock
 
     from django.db import IntegrityError
