@@ -234,6 +234,17 @@ def test_a_refused_passport_number_is_not_sent_back_to_the_browser(client, opene
     assert "AB12&lt;&gt;" not in response.content.decode() and "AB12<>" not in response.content.decode()
 
 
+def test_the_typed_passport_number_is_hidden_from_error_reports(client, opened, staff):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(staff)
+
+    response = client.post(reverse("mobility:visa_passport_set", args=[opened.pk]), {"number": "QW5554443"})
+
+    reported = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "QW5554443" not in str(reported) and reported["number"] == SafeExceptionReporterFilter.cleansed_substitute
+
+
 # --------------------------------------------------------------------------------------------------
 # Checklist per programme and consulate
 # --------------------------------------------------------------------------------------------------
