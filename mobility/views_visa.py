@@ -145,7 +145,12 @@ def visa_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visa_letters_request(request: HttpRequest, pk: int) -> HttpResponse:
     visa_file = selectors.visa_file_for_page(pk=pk, user=request.user)
-    letters = services.invitation_letters_request(visa_file=visa_file, by=request.user)
+    try:
+        letters = services.invitation_letters_request(visa_file=visa_file, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("mobility:visa_file", pk=visa_file.pk)
     if letters:
         messages.info(request, _("Lettres en préparation : elles s'ajoutent au dossier dès qu'elles sont prêtes."))
     else:
