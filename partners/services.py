@@ -12,8 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
 from core.spreadsheets import ImportFileError, text_fold
