@@ -130,7 +130,8 @@ class VisaFileForm(forms.ModelForm):
         label=_("nouveau numéro de passeport"),
         required=False,
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # Never echoed back: a form re-shown with an error elsewhere does not print the typed number.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Laissez vide pour conserver le numéro enregistré."),
     )
 

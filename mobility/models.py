@@ -393,6 +393,10 @@ def invitation_letter_path(instance, filename: str) -> str:
     return f"visa/{uuid.uuid4().hex}"
 
 
+#: The reason a letter job ends without a file: its visa file's documents were purged meanwhile.
+LETTER_FILE_PURGED_CODE = "visa_file_purged"
+
+
 class InvitationLetter(Job):
     """A PDF invitation letter drawn from an invitation a Belgian company accepted, made by a worker and
     attached to the entrepreneur's visa file as an invitation document."""
@@ -423,6 +427,12 @@ class InvitationLetter(Job):
 
     def __str__(self) -> str:
         return f"{_('Lettre')} – {self.invitation.organisation}"
+
+    @property
+    def error_display(self) -> str:
+        if self.error == LETTER_FILE_PURGED_CODE:
+            return str(_("Les pièces du dossier ont été effacées au terme de leur conservation : aucune lettre n'y est ajoutée."))
+        return super().error_display
 
 
 # --------------------------------------------------------------------------------------------------

@@ -42,6 +42,10 @@ REMINDER_DAYS = (3, 7)
 MAX_SLOTS = 3
 
 
+#: The code of the error raised when an invitation closed (no longer sent) before the company's answer.
+NOT_OPEN_CODE = "not_open"
+
+
 class InvitationAnswered(Exception):
     """The company has already answered: its link is used up."""
 
@@ -188,7 +192,7 @@ def _lock_open(invitation: Invitation) -> Invitation:
     if locked.status in ANSWERED_STATUSES or locked.answered_at is not None:
         raise InvitationAnswered
     if locked.status != InvitationStatus.SENT:
-        raise ValidationError(texts.NOT_OPEN)
+        raise ValidationError(texts.NOT_OPEN, code=NOT_OPEN_CODE)
     return locked
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -68,17 +69,36 @@ def _delete_after_commit(names: list[str]) -> int:
 
 
 def retention_due(*, today: datetime.date):
-    """Visa files whose documents are past their retention period and not yet deleted: the last
-    completed trip returned RETENTION_DAYS_AFTER_RETURN days ago or more (and no trip is planned), or
-    the visa was refused RETENTION_DAYS_AFTER_REFUSAL days ago or more."""
+    """Visa files whose documents are past their retention period and not yet deleted:
+    - the last completed trip returned RETENTION_DAYS_AFTER_RETURN days ago or more (and no trip is planned);
+    - the visa was refused, or the file withdrawn, RETENTION_DAYS_AFTER_REFUSAL days ago or more (the
+      withdrawal's date is its recorded step, else the decision's, else the submission's);
+    - every trip was cancelled (none completed nor planned) and both the last one's return and the file's
+      last step are RETENTION_DAYS_AFTER_RETURN days old or more.
+    A file with no trip at all and neither refused nor withdrawn is kept (a trip may still be planned)."""
     returned_before = today - timedelta(days=settings.RETENTION_DAYS_AFTER_RETURN)
     refused_before = today - timedelta(days=settings.RETENTION_DAYS_AFTER_REFUSAL)
+    trips = "application__trips"
     files = VisaFile.objects.filter(documents_purged_on__isnull=True).annotate(
-        last_return=Max("application__trips__returns_on", filter=Q(application__trips__status=TripStatus.COMPLETED)),
-        planned=Max("application__trips__returns_on", filter=Q(application__trips__status=TripStatus.PLANNED)),
+        last_return=Max(f"{trips}__returns_on", filter=Q(**{f"{trips}__status": TripStatus.COMPLETED})),
+        planned=Max(f"{trips}__returns_on", filter=Q(**{f"{trips}__status": TripStatus.PLANNED})),
+        cancelled_return=Max(f"{trips}__returns_on", filter=Q(**{f"{trips}__status": TripStatus.CANCELLED})),
+        last_change=Max("status_changes__changed_on"),
+        withdrawn_on=Coalesce(
+            Max("status_changes__changed_on", filter=Q(status_changes__to_status=VisaStatus.WITHDRAWN)),
+            "decision_on",
+            "submitted_on",
+            Max("status_changes__changed_on"),
+        ),
     )
     return files.filter(
-        Q(status=VisaStatus.REFUSED, decision_on__lte=refused_before) | Q(last_return__lte=returned_before, planned__isnull=True)
+        Q(status=VisaStatus.REFUSED, decision_on__lte=refused_before)
+        | Q(status=VisaStatus.WITHDRAWN, withdrawn_on__lte=refused_before)
+        | Q(last_return__lte=returned_before, planned__isnull=True)
+        | (
+            Q(last_return__isnull=True, planned__isnull=True, cancelled_return__lte=returned_before)
+            & (Q(last_change__isnull=True) | Q(last_change__lte=returned_before))
+        )
     )
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from cohorts.models import Application
@@ -22,6 +23,7 @@ from core.jobs import JobRetry, job_claim, job_enqueue, job_fail, job_finish, jo
 from core.pdf import PdfRenderError, pdf_render
 
 from .models import (
+    LETTER_FILE_PURGED_CODE,
     VISA_TRANSITIONS,
     B2BMeeting,
     Invitation,
@@ -248,10 +250,18 @@ def accepted_invitations(*, visa_file: VisaFile):
     )
 
 
+#: Why no letter is drawn for a file whose documents were deleted at the end of their retention.
+LETTERS_PURGED_MESSAGE = gettext_lazy(
+    "Les pièces de ce dossier ont été effacées au terme de leur conservation : aucune nouvelle lettre ne peut y être ajoutée."
+)
+
+
 @transaction.atomic
 def invitation_letters_request(*, visa_file: VisaFile, by: User) -> list[InvitationLetter]:
-    """One letter job per accepted invitation that has none yet (asking twice makes no second letter)."""
-    _lock(visa_file)
+    """One letter job per accepted invitation that has none yet (asking twice makes no second letter).
+    None once the file's documents were purged: a letter would bring them back."""
+    if _lock(visa_file).documents_purged_on is not None:
+        raise ValidationError(LETTERS_PURGED_MESSAGE, code="purged")
     created = []
     for invitation in accepted_invitations(visa_file=visa_file).filter(letter__isnull=True):
         try:
@@ -302,6 +312,10 @@ def invitation_letter_execute(*, letter_id: int) -> InvitationLetter | None:
     if letter.document_id is not None:
         job_finish(job=letter)
         return letter
+    if letter.visa_file.documents_purged_on is not None:
+        job_fail(job=letter, reason=LETTER_FILE_PURGED_CODE)
+        letter.refresh_from_db()
+        return letter
     with job_heartbeat(job=letter):
         try:
             pdf = pdf_render(html=invitation_letter_html(letter=letter))
@@ -315,6 +329,10 @@ def invitation_letter_execute(*, letter_id: int) -> InvitationLetter | None:
             locked = InvitationLetter.objects.select_for_update().get(pk=letter.pk)
             if locked.document_id is not None:
                 job_finish(job=letter)
+                return locked
+            if _lock(letter.visa_file).documents_purged_on is not None:  # purged while the PDF was drawn
+                job_fail(job=letter, reason=LETTER_FILE_PURGED_CODE)
+                locked.refresh_from_db()
                 return locked
             now = timezone.now()
             document = VisaDocument(

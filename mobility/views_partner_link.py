@@ -9,6 +9,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_add_validation_error
 from core.links import LinkInvalid, link_problem_response
 
 from . import services_invitations as services
@@ -77,9 +78,10 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
             except services.InvitationAnswered:
                 return link_problem_response(request, "used")
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        form.add_error(field if field in form.fields else None, message)
+                if getattr(error, "code", None) == services.NOT_OPEN_CODE:
+                    # Closed between the page's check and the lock (trip cancelled, invitation expired).
+                    return link_problem_response(request, "expired")
+                form_add_validation_error(form, error)
                 if answer == "accept":
                     context = _context(invitation, language)
             else:

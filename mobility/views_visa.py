@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required, staff_required
@@ -86,6 +87,7 @@ def visa_file(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mobility/visa/file_staff.html", _file_context(request, visa_file))
 
 
+@sensitive_post_parameters("number")
 @staff_required
 @require_POST
 def visa_passport_set(request: HttpRequest, pk: int) -> HttpResponse:
@@ -143,7 +145,12 @@ def visa_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visa_letters_request(request: HttpRequest, pk: int) -> HttpResponse:
     visa_file = selectors.visa_file_for_page(pk=pk, user=request.user)
-    letters = services.invitation_letters_request(visa_file=visa_file, by=request.user)
+    try:
+        letters = services.invitation_letters_request(visa_file=visa_file, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("mobility:visa_file", pk=visa_file.pk)
     if letters:
         messages.info(request, _("Lettres en préparation : elles s'ajoutent au dossier dès qu'elles sont prêtes."))
     else:

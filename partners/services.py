@@ -12,10 +12,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
-from core.spreadsheets import text_fold
+from core.spreadsheets import ImportFileError, text_fold
 
 from . import imports
 from .models import CompanyImport, CompanyLanguage, Entrepreneur, Organisation, OrganisationContact, OrganisationKind
@@ -425,6 +425,13 @@ def company_import_errors_summary(report: CompanyImportReport) -> str:
     return "\n".join(lines)
 
 
+#: What staff read when an import fails for a reason that is not in the file (the database refused a row,
+#: the storage failed…): the technical text goes to the log, never to the page.
+IMPORT_FAILED_REASON = gettext_lazy(
+    "L'import a échoué : aucune entreprise n'a été créée. Réessayez ou contactez l'équipe technique."
+)
+
+
 class _RecheckFailed(Exception):
     def __init__(self, report: CompanyImportReport):
         super().__init__("re-check failed")
@@ -449,7 +456,7 @@ def company_import_execute(*, import_id: int) -> CompanyImport | None:
             with job.file.open("rb") as handle:  # slow I/O before the transaction
                 content = handle.read()
             if file_sha256(content) != job.sha256:
-                raise ValueError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
+                raise ImportFileError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
             source = imports.companies_file_read(content=content, filename=job.original_name)
             with transaction.atomic():
                 report = belgian_companies_import(source=source)
@@ -464,9 +471,11 @@ def company_import_execute(*, import_id: int) -> CompanyImport | None:
             logger.warning("Company import %s: taken over by a later attempt, this run rolled back", job.pk)
         except _RecheckFailed as failure:
             job_fail(job=job, reason=company_import_errors_summary(failure.report), created_count=0, contact_count=0)
-        except Exception as error:  # noqa: BLE001 - any failure is recorded for the user, nothing was written
+        except ImportFileError as error:  # the file itself: its message is written for the user
+            job_fail(job=job, reason=str(error), created_count=0, contact_count=0)
+        except Exception:  # noqa: BLE001 - any other failure: logged for the team, a plain reason for the user
             logger.exception("Company import %s failed", job.pk)
-            job_fail(job=job, reason=str(error) or error.__class__.__name__, created_count=0, contact_count=0)
+            job_fail(job=job, reason=str(IMPORT_FAILED_REASON), created_count=0, contact_count=0)
     job.refresh_from_db()
     return job
 

@@ -483,6 +483,26 @@ def test_staff_with_the_change_permission_type_a_new_passport_number(staff_clien
     assert visa_file.passport_number == "ZZ7654321"
 
 
+def test_an_admin_form_shown_again_with_an_error_does_not_echo_the_typed_passport_number(staff_client):
+    visa_file = mf.VisaFileFactory(passport_number="AB1234567")
+    data = {
+        "application": visa_file.application_id,
+        "status": "preparing",
+        "passport_expires_on": "31/02/2030",  # no such day: the form comes back with its error
+        "passport_number": "zz7654321",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+    }
+
+    response = staff_client.post(_url(VisaFile, "change", visa_file.pk), data)
+
+    assert response.status_code == 200 and response.context["errors"]
+    html = response.content.decode()
+    assert "zz7654321" not in html.lower() and "AB1234567" not in html
+    visa_file.refresh_from_db()
+    assert visa_file.passport_number == "AB1234567"
+
+
 def test_a_reader_without_the_change_permission_sees_only_the_masked_number(client):
     reader = UserFactory(is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_visafile"))

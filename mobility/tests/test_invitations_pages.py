@@ -232,3 +232,23 @@ def test_the_staff_list_filters_and_shows_the_figures(client):
     assert "Filtre Test SA" in page and "Par agence relais" in page and "Taux de réponse" in page
     assert "Filtre Test SA" not in client.get(url, {"status": "accepted"}).content.decode()
     assert client.get(url, {"cohort": "abc", "page": "999"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "answer", [{"answer": "decline", "reason": "strategy"}, {"answer": "refer", "name": "Jan", "email": "jan@zeep.example.be"}]
+)
+def test_an_invitation_closed_between_the_page_and_the_answer_shows_the_expired_page(client, answer):
+    from unittest import mock
+
+    from mobility import views_partner_link
+
+    _s, invitation, path = opened(language="en")
+    assert client.get(path).status_code == 200
+    read_before = Invitation.objects.select_related("trip__application").get(pk=invitation.pk)
+    # The invitation closes while the company's answer is on its way: the token check still saw it open.
+    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.EXPIRED)
+    with mock.patch.object(views_partner_link, "invitation_for_token", return_value=read_before):
+        page = client.post(path, {**answer, "lang": "en"})
+
+    assert page.status_code == 404 and "This link has expired" in page.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.EXPIRED

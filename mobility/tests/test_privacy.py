@@ -15,7 +15,7 @@ from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory
 from core.jobs import JobStatus
 from core.storage import private_storage
-from mobility.models import Anonymisation, PersonalDataExport, RetentionRun, VisaFile
+from mobility.models import Anonymisation, PersonalDataExport, RetentionRun, VisaFile, VisaStatusChange
 from mobility.services_privacy import retention_run_execute, retention_schedule
 from mobility.tests.factories import MobilityPlanFactory, TripFactory, VisaDocumentFactory, VisaFileFactory
 from partners.tests.factories import EntrepreneurFactory
@@ -190,3 +190,51 @@ def test_the_privacy_notice_in_both_languages(client):
     client.cookies["django_language"] = "en"
     english = client.get(reverse("mobility:privacy_notice")).content.decode()
     assert "Privacy notice" in english and "Politique de confidentialité" not in english
+
+
+def days_before(n: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=n)
+
+
+def withdrawn(*, changed_days_ago: int | None = None, submitted_days_ago: int | None = None) -> VisaFile:
+    visa_file = visa_file_with_files()
+    submitted = days_before(submitted_days_ago) if submitted_days_ago is not None else None
+    VisaFile.objects.filter(pk=visa_file.pk).update(status="withdrawn", submitted_on=submitted)
+    if changed_days_ago is not None:
+        VisaStatusChange.objects.create(
+            visa_file=visa_file, from_status="submitted", to_status="withdrawn", changed_on=days_before(changed_days_ago)
+        )
+    return visa_file
+
+
+def test_a_withdrawn_file_is_purged_after_the_refusal_period_from_its_withdrawal(django_capture_on_commit_callbacks):
+    old = withdrawn(changed_days_ago=95, submitted_days_ago=200)
+    recent = withdrawn(changed_days_ago=10, submitted_days_ago=200)  # submitted long ago, withdrawn lately: kept
+    undated = withdrawn(submitted_days_ago=120)  # no recorded step: the submission's date
+
+    assert run_retention(TODAY, django_capture_on_commit_callbacks).visa_files_purged == 2
+
+    purged = set(VisaFile.objects.filter(documents_purged_on=TODAY).values_list("pk", flat=True))
+    assert purged == {old.pk, undated.pk}
+    recent.refresh_from_db()
+    assert recent.passport_number and stored(recent.passport_scan.name)
+
+
+def test_a_file_whose_trips_were_all_cancelled_is_purged_after_the_return_period(django_capture_on_commit_callbacks):
+    cancelled = visa_file_with_files(departs_on=days_before(110), returns_on=days_before(100), status="cancelled")
+    VisaStatusChange.objects.create(visa_file=cancelled, to_status="preparing", changed_on=days_before(150))
+    moved_lately = visa_file_with_files(departs_on=days_before(110), returns_on=days_before(100), status="cancelled")
+    VisaStatusChange.objects.create(visa_file=moved_lately, to_status="preparing", changed_on=days_before(10))
+    cancelled_lately = visa_file_with_files(departs_on=days_before(30), returns_on=days_before(20), status="cancelled")
+    replanned = visa_file_with_files(departs_on=days_before(110), returns_on=days_before(100), status="cancelled")
+    TripFactory(application=replanned.application, departs_on=TODAY, returns_on=TODAY + datetime.timedelta(days=5))
+    no_trip = visa_file_with_files()
+
+    run = run_retention(TODAY, django_capture_on_commit_callbacks)
+
+    assert run.visa_files_purged == 1
+    cancelled.refresh_from_db()
+    assert cancelled.documents_purged_on == TODAY and cancelled.passport_number == "" and not cancelled.passport_scan
+    for kept in (moved_lately, cancelled_lately, replanned, no_trip):
+        kept.refresh_from_db()
+        assert kept.documents_purged_on is None and stored(kept.passport_scan.name)

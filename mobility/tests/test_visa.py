@@ -234,6 +234,17 @@ def test_a_refused_passport_number_is_not_sent_back_to_the_browser(client, opene
     assert "AB12&lt;&gt;" not in response.content.decode() and "AB12<>" not in response.content.decode()
 
 
+def test_the_typed_passport_number_is_hidden_from_error_reports(client, opened, staff):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(staff)
+
+    response = client.post(reverse("mobility:visa_passport_set", args=[opened.pk]), {"number": "QW5554443"})
+
+    reported = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "QW5554443" not in str(reported) and reported["number"] == SafeExceptionReporterFilter.cleansed_substitute
+
+
 # --------------------------------------------------------------------------------------------------
 # Checklist per programme and consulate
 # --------------------------------------------------------------------------------------------------
@@ -305,6 +316,41 @@ def test_a_letter_is_drawn_as_pdf_from_an_accepted_invitation_and_attached_once(
     # A second delivery of the task changes nothing: one document.
     assert services.invitation_letter_execute(letter_id=letter.pk) is None
     assert opened.documents.filter(kind=VisaDocumentKind.INVITATION).count() == 1
+
+
+def test_no_letter_is_asked_for_a_file_whose_documents_were_purged(client, opened, staff):
+    accepted_invitation(opened)
+    VisaFile.objects.filter(pk=opened.pk).update(documents_purged_on=days_ago(1))
+
+    with pytest.raises(ValidationError, match="effacées"):
+        services.invitation_letters_request(visa_file=opened, by=staff)
+    client.force_login(staff)
+    page = client.post(reverse("mobility:visa_letters_request", args=[opened.pk]), follow=True).content.decode()
+
+    assert "aucune nouvelle lettre ne peut y être ajoutée" in page.replace("&#x27;", "'")
+    assert not InvitationLetter.objects.exists()
+
+
+@pytest.mark.parametrize("purged", ["before the job starts", "while the PDF is drawn"])
+def test_a_letter_job_for_a_file_purged_meanwhile_ends_without_a_file(opened, staff, django_capture_on_commit_callbacks, purged):
+    from unittest import mock
+
+    accepted_invitation(opened)
+    with django_capture_on_commit_callbacks(execute=False):
+        (letter,) = services.invitation_letters_request(visa_file=opened, by=staff)
+
+    def purge(**_kwargs):
+        VisaFile.objects.filter(pk=opened.pk).update(documents_purged_on=days_ago(0))
+        return b"%PDF-1.4 letter"
+
+    if purged == "before the job starts":
+        purge()
+    with mock.patch.object(services, "pdf_render", side_effect=purge):
+        ended = services.invitation_letter_execute(letter_id=letter.pk)
+
+    assert ended.status == JobStatus.FAILED and ended.document is None
+    assert "effacées" in ended.error_display
+    assert not opened.documents.filter(kind=VisaDocumentKind.INVITATION).exists()
 
 
 def test_the_staff_page_shows_the_letters_status(client, opened, staff):

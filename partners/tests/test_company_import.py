@@ -168,3 +168,36 @@ def test_a_job_whose_rows_no_longer_pass_fails_and_writes_nothing(django_capture
     assert "Arrivée Entre-temps SA" in failed.error and "Ligne 2" in failed.error
     assert Organisation.objects.filter(kind=OrganisationKind.BELGIAN_COMPANY).count() == 1
     assert CompanyImport.objects.get().status == JobStatus.FAILED
+
+
+def test_a_database_failure_is_logged_and_staff_read_a_plain_reason_in_their_language(django_capture_on_commit_callbacks, caplog):
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    from accounts.tests.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = company_import_request(
+            content=csv_bytes(*GOOD), filename="entreprises.csv", row_count=2, by=UserFactory(preferred_language="en")
+        )
+    refused = IntegrityError("UNIQUE constraint failed: partners_organisation.enterprise_number")
+    with mock.patch("partners.services.belgian_companies_import", side_effect=refused):
+        failed = company_import_execute(import_id=job.pk)
+
+    assert failed.status == JobStatus.FAILED and failed.created_count == 0
+    assert "UNIQUE" not in failed.error and "partners_organisation" not in failed.error
+    assert failed.error == "The import failed: no company was created. Try again or contact the technical team."
+    assert "UNIQUE constraint failed" in caplog.text  # the team finds the cause in the log
+    assert not Organisation.objects.filter(kind=OrganisationKind.BELGIAN_COMPANY).exists()
+
+
+def test_a_file_problem_keeps_its_own_message():
+    from accounts.tests.factories import UserFactory
+
+    job = company_import_request(content=csv_bytes(*GOOD), filename="entreprises.csv", row_count=2, by=UserFactory())
+    CompanyImport.objects.filter(pk=job.pk).update(sha256="0" * 64)
+
+    failed = company_import_execute(import_id=job.pk)
+
+    assert failed.status == JobStatus.FAILED and "ne correspond plus" in failed.error
