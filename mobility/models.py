@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
+from cohorts.models import Application, ApplicationStatus, Currency, PartnershipType, Programme, to_eur_expression
 from core.fields import EncryptedTextField
 from core.jobs import Job
 from core.links import link_nonce_new
@@ -873,6 +873,15 @@ class CheckInStatus(models.TextChoices):
 CHECK_IN_MONTHS = (1, 3, 6, 12)
 #: The comparison group (eligible, not selected) is asked at these months only.
 COMPARISON_MONTHS = (6, 12)
+#: The comparison group: applicants screened eligible whose non-selection is final (not selected, or left
+#: on the waiting list once the travel window has ended), who agreed to be asked. ONE definition, used by
+#: the follow-up scheduling and sending and by reporting's contribution figures.
+COMPARISON_STATUSES = (ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
+
+
+def comparison_condition(prefix: str = "") -> Q:
+    """Applications of the comparison group (`prefix` to reach the application from another model)."""
+    return Q(**{f"{prefix}status__in": COMPARISON_STATUSES, f"{prefix}follow_up_consent": True})
 
 
 class CheckInGroup(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
 from accounts.models import User
-from cohorts.models import Application, ApplicationStatus, Cohort, Currency, to_eur
+from cohorts.models import Application, Cohort, Currency, to_eur
 from core.links import LinkInvalid, link_token_make, link_token_read
 
 from .models import (
@@ -34,6 +34,7 @@ from .models import (
     StageProposalStatus,
     Trip,
     TripStatus,
+    comparison_condition,
 )
 from .services import partnership_stage_change
 
@@ -45,14 +46,6 @@ SEND_AT_MOST_LATE = datetime.timedelta(days=60)
 #: How long a partner's personal link stays valid after it was sent (each reminder sends a fresh one).
 PARTNER_LINK_VALIDITY = datetime.timedelta(days=30)
 PARTNER_LINK_PURPOSE = "partner_check_in"
-#: Applicants screened eligible who were not selected: the comparison group, if they agreed to be asked.
-NOT_SELECTED = (
-    ApplicationStatus.ELIGIBLE,
-    ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.WAITLISTED,
-    ApplicationStatus.REJECTED,
-)
 #: Stages before an agreement: a "we signed" answer on such a partnership proposes "agreement signed".
 BEFORE_AGREEMENT = (PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION, PartnershipStage.DORMANT)
 
@@ -84,6 +77,11 @@ def check_ins_schedule(*, trip: Trip) -> int:
     application = Application.objects.select_related("cohort__programme").get(pk=trip.application_id)
     offsets = list(application.cohort.programme.check_in_months or [])
     anchor = trip.returns_on
+    # Comparison rows of an applicant selected later (off the waiting list) give way to the participant's
+    # series: the ones not sent yet are dropped (those already sent or answered stay, as asked then).
+    FollowUpCheckIn.objects.filter(
+        application=application, group=CheckInGroup.COMPARISON, sent_at__isnull=True, status=CheckInStatus.PENDING
+    ).delete()
     before = FollowUpCheckIn.objects.filter(application=application).count()
     # A second completed trip of the same application does not start a second series: the first one stands.
     FollowUpCheckIn.objects.bulk_create(
@@ -138,13 +136,14 @@ def comparison_anchor(cohort: Cohort) -> datetime.date | None:
     return mission.first()
 
 
-def comparison_group_schedule(*, cohort: Cohort) -> int:
-    """Eligible applicants not selected who agreed to be asked get check-ins at +6 and +12 months, like
-    the participants' (same unique row per application and month). Once, however often it runs."""
+def comparison_group_schedule(*, cohort: Cohort, today: datetime.date | None = None) -> int:
+    """The comparison group (mobility.models.comparison_condition: not selected for good, consenting) gets
+    check-ins at +6 and +12 months, like the participants' (same unique row per application and month),
+    once the cohort's travel window has ended. Once, however often it runs."""
     anchor = comparison_anchor(cohort)
-    if anchor is None:
-        return 0
-    applications = Application.objects.filter(cohort=cohort, follow_up_consent=True, status__in=NOT_SELECTED)
+    if anchor is None or anchor > (today or timezone.localdate()):
+        return 0  # before the travel window has ended, a waiting-list place may still become a selection
+    applications = Application.objects.filter(comparison_condition(), cohort=cohort)
     rows = [
         FollowUpCheckIn(
             application_id=pk,
@@ -166,7 +165,9 @@ def check_ins_schedule_missing() -> int:
     check_ins_schedule: completed trips whose application has no check-in yet or has a partnership
     without any partner check-in, and every cohort's comparison group."""
     created = 0
-    without_check_ins = ~Exists(FollowUpCheckIn.objects.filter(application=OuterRef("application")))
+    without_check_ins = ~Exists(
+        FollowUpCheckIn.objects.filter(application=OuterRef("application"), group=CheckInGroup.PARTICIPANT)
+    )
     partner_missing = Exists(
         Partnership.objects.filter(application=OuterRef("application"), organisation__contacts__isnull=False).exclude(
             Exists(PartnerCheckIn.objects.filter(partnership=OuterRef("pk")))
@@ -243,6 +244,10 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
     entrepreneur_rows = FollowUpCheckIn.objects.select_related("application__entrepreneur__user")
     partner_rows = PartnerCheckIn.objects.select_related("partnership__organisation", "partnership__application__entrepreneur")
 
+    # A comparison row whose applicant no longer belongs to the group (selected, withdrawn, consent
+    # withdrawn) is not sent: neither questionnaire nor reminder.
+    still_compared = Q(group=CheckInGroup.PARTICIPANT) | comparison_condition("application__")
+    entrepreneur_rows = entrepreneur_rows.filter(still_compared)
     for check_in in entrepreneur_rows.filter(
         status=CheckInStatus.PENDING, sent_at__isnull=True, due_on__lte=today, due_on__gte=earliest
     ):

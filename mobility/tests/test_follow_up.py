@@ -238,6 +238,54 @@ def test_the_comparison_group_is_the_consenting_eligible_not_selected_asked_at_6
     ]
 
 
+def test_the_comparison_group_is_only_applicants_whose_non_selection_is_final_after_the_travel_window():
+    cohort = CohortFactory(travel_starts_on=datetime.date(2023, 5, 1), travel_ends_on=datetime.date(2023, 6, 30))
+    final = {
+        status: ApplicationFactory(cohort=cohort, submitted=True, status=status, follow_up_consent=True)
+        for status in (ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED)
+    }
+    for status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SHORTLISTED):
+        ApplicationFactory(cohort=cohort, submitted=True, status=status, follow_up_consent=True)
+
+    assert comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 6, 29)) == 0
+    assert comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 6, 30)) == 4
+    assert set(FollowUpCheckIn.objects.values_list("application_id", flat=True)) == {a.pk for a in final.values()}
+
+
+def test_a_waitlisted_applicant_selected_and_travelling_gets_the_participants_series_instead_of_the_comparison():
+    trip = completed_trip()
+    application = trip.application
+    FollowUpCheckIn.objects.create(
+        application=application, months_after=6, due_on=datetime.date(2024, 1, 1), group=CheckInGroup.COMPARISON
+    )
+
+    check_ins_schedule(trip=trip)
+
+    rows = FollowUpCheckIn.objects.filter(application=application)
+    assert set(rows.values_list("group", flat=True)) == {CheckInGroup.PARTICIPANT}
+    assert list(rows.order_by("months_after").values_list("months_after", flat=True)) == list(
+        application.cohort.programme.check_in_months
+    )
+
+
+@pytest.mark.parametrize(
+    "change", [{"status": ApplicationStatus.SELECTED}, {"status": ApplicationStatus.WITHDRAWN}, {"follow_up_consent": False}]
+)
+def test_a_comparison_questionnaire_is_not_sent_once_the_applicant_left_the_group(change, django_capture_on_commit_callbacks):
+    cohort = CohortFactory(travel_starts_on=datetime.date(2023, 5, 1), travel_ends_on=datetime.date(2023, 6, 30))
+    kept = ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.WAITLISTED, follow_up_consent=True)
+    left = ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.WAITLISTED, follow_up_consent=True)
+    comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 7, 1))
+    type(left).objects.filter(pk=left.pk).update(**change)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        counts = check_ins_send_due(now=at(datetime.date(2023, 12, 30)))
+
+    assert counts["sent"] == 1
+    assert FollowUpCheckIn.objects.get(application=kept, months_after=6).sent_at is not None
+    assert FollowUpCheckIn.objects.get(application=left, months_after=6).sent_at is None
+
+
 # --- Sending and reminders ----------------------------------------------------------------------
 
 
