@@ -1177,6 +1177,9 @@ class StageProposal(models.Model):
         related_name="stage_proposals",
     )
     answered_on = models.DateField(_("date de la réponse"))
+    #: The day the entrepreneur says the agreement was signed: the accepted change is dated then, not on
+    #: the answer's day (persistence at +6/+12 months counts from it).
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(
         _("statut"), max_length=16, choices=StageProposalStatus.choices, default=StageProposalStatus.PENDING, db_index=True

@@ -25,6 +25,7 @@ from .models import (
     CheckInGroup,
     CheckInPartnershipAnswer,
     CheckInStatus,
+    LIVE_STAGES,
     EconomicMission,
     FollowUpCheckIn,
     PartnerCheckIn,
@@ -48,6 +49,8 @@ PARTNER_LINK_VALIDITY = datetime.timedelta(days=30)
 PARTNER_LINK_PURPOSE = "partner_check_in"
 #: Stages before an agreement: a "we signed" answer on such a partnership proposes "agreement signed".
 BEFORE_AGREEMENT = (PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION, PartnershipStage.DORMANT)
+#: Stages of a partnership still going: a "no, it stopped" answer on such a partnership proposes "dormant".
+ALIVE = (*LIVE_STAGES, PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -302,6 +305,7 @@ class PartnershipAnswer:
     transactions_value: Decimal | str | None = None
     currency: str = Currency.EUR
     jobs_created: int = 0
+    comment: str = ""
 
 
 def _first_departure(application: Application) -> datetime.date | None:
@@ -332,8 +336,11 @@ def _answer_clean(answer: PartnershipAnswer, *, prefix: str, departs_on: datetim
     return errors, value
 
 
-def _proposal_for(partnership: Partnership, answer_stage: str, signed: bool) -> str | None:
-    """The stage an answer proposes for a partnership, or None when it agrees with the record."""
+def _proposal_for(partnership: Partnership, answer_stage: str, signed: bool, still_going: bool = True) -> str | None:
+    """The stage an answer proposes for a partnership, or None when it agrees with the record. "No, it
+    stopped" on a partnership alive in the record proposes "dormant" (or the ended stage the person gave)."""
+    if not still_going and partnership.stage in ALIVE:
+        return answer_stage if answer_stage == PartnershipStage.ENDED else PartnershipStage.DORMANT
     if signed and partnership.stage in BEFORE_AGREEMENT:
         return PartnershipStage.AGREEMENT
     if answer_stage and answer_stage != partnership.stage:
@@ -398,15 +405,20 @@ def check_in_answer(
         )
         row.full_clean(exclude=["check_in", "transactions_value_eur"])
         rows.append(row)
-        to_stage = _proposal_for(partnership, answer.stage, answer.signed)
+        to_stage = _proposal_for(partnership, answer.stage, answer.signed, answer.still_going)
         if to_stage is not None:
-            note = ""
-            if answer.signed and answer.signed_on:
+            note = answer.comment.strip()
+            if not note and answer.signed and answer.signed_on:
                 note = _("Accord signé le %(date)s selon l'entrepreneur·e.") % {
                     "date": formats.date_format(answer.signed_on, "SHORT_DATE_FORMAT")
                 }
             StageProposal.objects.create(
-                partnership=partnership, to_stage=to_stage, check_in=locked, answered_on=today, note=note
+                partnership=partnership,
+                to_stage=to_stage,
+                check_in=locked,
+                answered_on=today,
+                signed_on=answer.signed_on if answer.signed and to_stage == PartnershipStage.AGREEMENT else None,
+                note=note[:500],
             )
     locked.contracts_signed = sum(1 for _p, a, _v in cleaned if a.signed)
     # The euro value as the database computes it for each answer (the same to_eur function).
@@ -459,10 +471,14 @@ def partner_check_in_answer(*, token: str, still_going: bool, stage: str, commen
     locked.full_clean()
     locked.save(update_fields=["still_going", "stage", "comment", "answered_at"])
     partnership = opened.partnership
-    to_stage = _proposal_for(partnership, stage, signed=False)
+    to_stage = _proposal_for(partnership, stage, signed=False, still_going=still_going)
     if to_stage is not None:
         StageProposal.objects.create(
-            partnership=partnership, to_stage=to_stage, partner_check_in=locked, answered_on=timezone.localdate()
+            partnership=partnership,
+            to_stage=to_stage,
+            partner_check_in=locked,
+            answered_on=timezone.localdate(),
+            note=locked.comment[:500],
         )
     return locked
 
@@ -482,18 +498,28 @@ def _pending(proposal: StageProposal) -> StageProposal:
 @transaction.atomic
 def stage_proposal_accept(*, proposal: StageProposal, by: User) -> StageProposal:
     """Move the partnership to the proposed stage, attributed to the staff member who accepts, dated the
-    day of the answer that proposed it."""
+    signing day the entrepreneur gave (never before the partnership's last change), else the answer's day;
+    the answer's comment is the change's reason. A proposal the partnership has reached meanwhile is
+    closed as superseded (rejected, with a message) rather than refused with an error."""
     locked = _pending(proposal)
+    partnership = locked.partnership
+    if locked.to_stage == partnership.stage:
+        superseded = _("Déjà à cette étape : proposition close sans changement.")
+        locked.status, locked.decided_by, locked.decided_at = StageProposalStatus.REJECTED, by, timezone.now()
+        locked.note = (f"{locked.note} ({superseded})" if locked.note else str(superseded))[:500]
+        locked.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        locked.superseded = True
+        return locked
     source = _("suivi de l'entrepreneur·e") if locked.check_in_id else _("suivi du partenaire belge")
-    note = f"{source} – {locked.note}" if locked.note else str(source)
+    note = locked.note or str(source)
+    on = max(locked.signed_on, partnership.stage_changed_on) if locked.signed_on else locked.answered_on
     try:
-        partnership_stage_change(
-            partnership=locked.partnership, to_stage=locked.to_stage, by=by, on=locked.answered_on, note=note[:500]
-        )
+        partnership_stage_change(partnership=partnership, to_stage=locked.to_stage, by=by, on=on, note=note[:500])
     except IntegrityError as error:  # pragma: no cover - the service validates before writing
         raise ValidationError(str(error)) from error
     locked.status, locked.decided_by, locked.decided_at = StageProposalStatus.ACCEPTED, by, timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
+    locked.superseded = False
     return locked
 
 

@@ -434,7 +434,7 @@ def test_a_check_in_is_answered_once_and_only_by_its_entrepreneur(answering):
         answer(check_in, user)
 
 
-def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_answers_date(answering):
+def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_signing_date(answering):
     check_in, partnership, user = answering
     answer(
         check_in,
@@ -451,7 +451,8 @@ def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_answers
     partnership.refresh_from_db()
     assert partnership.stage == PartnershipStage.AGREEMENT
     change = partnership.stage_changes.order_by("pk").last()
-    assert (change.to_stage, change.by, change.changed_on) == ("agreement", staff, proposal.answered_on)
+    assert proposal.answered_on == timezone.localdate() and proposal.signed_on == datetime.date(2023, 6, 10)
+    assert (change.to_stage, change.by, change.changed_on) == ("agreement", staff, datetime.date(2023, 6, 10))
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (StageProposalStatus.ACCEPTED, staff)
     with pytest.raises(ValidationError, match="déjà été traitée"):
@@ -468,6 +469,62 @@ def test_a_rejected_proposal_leaves_the_stage(answering):
     partnership.refresh_from_db()
     assert partnership.stage == "prospect"
     assert StageProposal.objects.get().status == StageProposalStatus.REJECTED
+
+
+def test_a_signing_date_before_the_partnerships_last_change_is_dated_that_change(answering):
+    check_in, partnership, user = answering
+    answer(
+        check_in,
+        user,
+        PartnershipAnswer(
+            partnership_id=partnership.pk, still_going=True, stage="discussion", signed=True, signed_on=datetime.date(2023, 6, 10)
+        ),
+    )
+    type(partnership).objects.filter(pk=partnership.pk).update(stage_changed_on=datetime.date(2023, 7, 1))
+
+    stage_proposal_accept(proposal=StageProposal.objects.get(), by=UserFactory(roles=[Role.STAFF]))
+
+    assert partnership.stage_changes.order_by("pk").last().changed_on == datetime.date(2023, 7, 1)
+
+
+@pytest.mark.parametrize("stage", ["prospect", "discussion", "agreement", "active"])
+def test_no_it_stopped_on_a_live_partnership_proposes_dormant_with_the_comment_as_reason(answering, stage):
+    check_in, partnership, user = answering
+    type(partnership).objects.filter(pk=partnership.pk).update(stage=stage)
+    answer(
+        check_in,
+        user,
+        PartnershipAnswer(partnership_id=partnership.pk, still_going=False, stage=stage, comment="Le client a fermé."),
+    )
+    proposal = StageProposal.objects.get()
+    assert (proposal.to_stage, proposal.note) == (PartnershipStage.DORMANT, "Le client a fermé.")
+
+    stage_proposal_accept(proposal=proposal, by=UserFactory(roles=[Role.STAFF]))
+
+    change = partnership.stage_changes.order_by("pk").last()
+    assert (change.to_stage, change.note) == ("dormant", "Le client a fermé.")
+
+
+def test_the_partners_no_it_stopped_proposes_dormant_with_its_comment(partner_row):
+    partner_check_in_answer(token=partner_link_token(partner_row), still_going=False, stage="", comment="Plus de commandes.")
+
+    proposal = StageProposal.objects.get()
+    assert (proposal.to_stage, proposal.note, proposal.partner_check_in) == ("dormant", "Plus de commandes.", partner_row)
+
+
+def test_accepting_a_proposal_the_partnership_already_reached_closes_it_without_error(answering):
+    check_in, partnership, user = answering
+    answer(check_in, user, PartnershipAnswer(partnership_id=partnership.pk, still_going=True, stage="discussion"))
+    type(partnership).objects.filter(pk=partnership.pk).update(stage="discussion")
+    staff = UserFactory(roles=[Role.STAFF])
+
+    decided = stage_proposal_accept(proposal=StageProposal.objects.get(), by=staff)
+
+    assert decided.superseded
+    proposal = StageProposal.objects.get()
+    assert (proposal.status, proposal.decided_by) == (StageProposalStatus.REJECTED, staff)
+    assert "Déjà à cette étape" in proposal.note
+    assert not partnership.stage_changes.filter(to_stage="discussion", by=staff).exists()
 
 
 # --- The partner's answer by link ---------------------------------------------------------------
