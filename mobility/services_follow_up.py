@@ -22,10 +22,10 @@ from core.links import LinkInvalid, link_token_make, link_token_read
 
 from .models import (
     COMPARISON_MONTHS,
+    LIVE_STAGES,
     CheckInGroup,
     CheckInPartnershipAnswer,
     CheckInStatus,
-    LIVE_STAGES,
     EconomicMission,
     FollowUpCheckIn,
     PartnerCheckIn,
