@@ -37,6 +37,7 @@ from .models import (
     TripStatus,
     comparison_condition,
 )
+from .selectors_follow_up import OVERDUE_AFTER
 from .services import partnership_stage_change
 
 #: Days between a questionnaire and its reminder, and between reminders; and how many reminders at most.
@@ -287,7 +288,18 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
             ):
                 _partner_email(partner_check_in, reminder=True)
                 counts["partner_reminded"] += 1
+    counts["missed"] = check_ins_close_missed(now=now)
     return counts
+
+
+def check_ins_close_missed(*, now: datetime.datetime | None = None) -> int:
+    """Close as missed the questionnaires nobody will answer any more, so that the follow-up ends (alumni
+    status waits for every check-in to be done or missed): the last reminder older than the overdue delay,
+    or never sent and too late to send. One conditional UPDATE: only rows still pending change."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    gone = Q(last_reminded_at__lte=now - OVERDUE_AFTER) | Q(sent_at__isnull=True, due_on__lt=today - SEND_AT_MOST_LATE)
+    return FollowUpCheckIn.objects.filter(gone, status=CheckInStatus.PENDING).update(status=CheckInStatus.MISSED)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from mobility.services_follow_up import (
     PartnershipAnswer,
     add_months,
     check_in_answer,
+    check_ins_close_missed,
     check_ins_schedule,
     check_ins_schedule_missing,
     check_ins_send_due,
@@ -312,7 +313,7 @@ def test_the_beat_twice_sends_one_questionnaire_then_one_reminder_a_week_apart_a
 
     assert [first["sent"] + first["reminded"] for first, _second in steps] == [1, 0, 1, 1]
     assert all(second == dict.fromkeys(second, 0) for _first, second in steps)
-    assert later == dict.fromkeys(later, 0)
+    assert later == {**dict.fromkeys(later, 0), "missed": 1}  # the +1 month one, reminded twice, is closed
     assert len(emails("check_in")) == 3
     assert len(emails("partner_link/check_in")) == 3
     check_in = FollowUpCheckIn.objects.get(application=trip.application, months_after=1)
@@ -342,6 +343,24 @@ def test_a_questionnaire_long_past_its_due_date_is_not_sent(django_capture_on_co
         counts = check_ins_send_due(now=at(datetime.date(2026, 1, 1)))
 
     assert counts["sent"] == 0
+
+
+def test_the_beat_closes_as_missed_what_nobody_will_answer_once_only(django_capture_on_commit_callbacks):
+    trip = completed_trip()
+    check_ins_schedule(trip=trip)
+    due = datetime.date(2023, 6, 24)  # +1 month; +3 months is due 2023-08-24
+    for days in (0, 7, 14):
+        with django_capture_on_commit_callbacks(execute=False):
+            check_ins_send_due(now=at(due + datetime.timedelta(days=days)))
+    FollowUpCheckIn.objects.filter(months_after=3).update(due_on=datetime.date(2023, 6, 1))  # never sent
+
+    assert check_ins_close_missed(now=at(due + datetime.timedelta(days=34))) == 0
+    assert check_ins_close_missed(now=at(due + datetime.timedelta(days=35))) == 1  # last reminder 21 days old
+    assert check_ins_close_missed(now=at(datetime.date(2023, 8, 1))) == 1  # 61 days late, never sent
+    assert check_ins_close_missed(now=at(datetime.date(2023, 8, 1))) == 0
+
+    statuses = dict(FollowUpCheckIn.objects.values_list("months_after", "status"))
+    assert (statuses[1], statuses[3], statuses[6]) == (CheckInStatus.MISSED, CheckInStatus.MISSED, CheckInStatus.PENDING)
 
 
 # --- The entrepreneur's answer ------------------------------------------------------------------
