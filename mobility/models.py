@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from cohorts.models import Application, ApplicationStatus, Currency, PartnershipType, Programme, to_eur_expression
+from cohorts.models.programmes import COMPARISON_MONTHS as PROGRAMME_COMPARISON_MONTHS
 from core.fields import EncryptedTextField
 from core.jobs import Job
 from core.links import link_nonce_new
@@ -872,7 +873,7 @@ class CheckInStatus(models.TextChoices):
 #: Follow-up milestones after the trip, in months, when a programme sets none (Programme.check_in_months).
 CHECK_IN_MONTHS = (1, 3, 6, 12)
 #: The comparison group (eligible, not selected) is asked at these months only.
-COMPARISON_MONTHS = (6, 12)
+COMPARISON_MONTHS = PROGRAMME_COMPARISON_MONTHS
 #: The comparison group: applicants screened eligible whose non-selection is final (not selected, or left
 #: on the waiting list once the travel window has ended), who agreed to be asked. ONE definition, used by
 #: the follow-up scheduling and sending and by reporting's contribution figures.

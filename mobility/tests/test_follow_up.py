@@ -113,6 +113,8 @@ def test_the_offsets_are_the_programmes():
         ([6, 3], "not_increasing"),
         ([3, 3], "not_increasing"),
         ([1, 40], "too_late"),
+        ([1, 3, 12], "without_comparison"),
+        ([1, 6], "without_comparison"),
     ],
 )
 def test_a_programme_refuses_offsets_that_are_not_positive_increasing_and_within_36_months(months, problem):
@@ -123,6 +125,16 @@ def test_a_programme_refuses_offsets_that_are_not_positive_increasing_and_within
 
     codes = [e.code for e in caught.value.error_dict["check_in_months"]]
     assert problem in codes or f"check_in_months_{problem}" in codes
+
+
+def test_a_programme_without_the_comparison_milestones_is_told_which_ones_in_its_language():
+    from django.utils import translation
+
+    programme = ProgrammeFactory.build(check_in_months=[1, 3])
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        programme.full_clean(exclude=["watched_region_group", "code"])
+
+    assert "must include 6 and 12 months" in caught.value.message_dict["check_in_months"][0]
 
 
 def test_the_admin_form_reads_and_writes_the_offsets_as_typed_text():
