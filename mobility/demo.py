@@ -19,6 +19,7 @@ from partners.models import OrganisationContact
 
 from .models import (
     COMPARISON_MONTHS,
+    COMPARISON_STATUSES,
     LIVE_STAGES,
     VISA_CHECKLIST,
     B2BMeeting,
@@ -714,21 +715,12 @@ def _partner_check_ins_create(rng, trips, partnerships, staff) -> None:
 
 
 def _comparison_group_create(rng, demo: DemoCohorts) -> None:
-    """Eligible applicants not selected who agreed: asked at +6 and +12 months after the cohort's travel
+    """The comparison group (mobility.models.COMPARISON_STATUSES, consenting): asked at +6 and +12 months after the cohort's travel
     window; answered up to the data cut-off (fewer have a Belgian partner or export than participants)."""
-    from cohorts.models import ApplicationStatus
-
-    not_selected = (
-        ApplicationStatus.ELIGIBLE,
-        ApplicationStatus.UNDER_REVIEW,
-        ApplicationStatus.SHORTLISTED,
-        ApplicationStatus.WAITLISTED,
-        ApplicationStatus.REJECTED,
-    )
     rows = []
     for application in sorted(demo.applications, key=lambda a: a.pk):
         cohort = application.cohort
-        if not (application.follow_up_consent and application.status in not_selected and cohort.travel_ends_on):
+        if not (application.follow_up_consent and application.status in COMPARISON_STATUSES and cohort.travel_ends_on):
             continue
         for months in COMPARISON_MONTHS:
             due = add_months(cohort.travel_ends_on, months)

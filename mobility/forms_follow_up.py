@@ -75,10 +75,26 @@ class CheckInForm(forms.Form):
             self.fields[prefix + "jobs_created"] = forms.IntegerField(
                 label=_("Emplois liés à ce partenariat"), min_value=0, max_value=10000, initial=0
             )
+            self.fields[prefix + "comment"] = forms.CharField(
+                label=_("Commentaire"),
+                help_text=_("Par exemple, pourquoi le partenariat s'est arrêté."),
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def partnership_groups(self):
         """(partnership, its bound fields) in the order of the page."""
-        names = ("still_going", "stage", "signed", "signed_on", "transactions_value", "currency", "jobs_created")
+        names = (
+            "still_going",
+            "stage",
+            "signed",
+            "signed_on",
+            "transactions_value",
+            "currency",
+            "jobs_created",
+            "comment",
+        )
         return [(p, [self[f"p{p.pk}_{name}"] for name in names]) for p in self.partnerships]
 
     def clean(self):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from cohorts.models import Application, Currency, PartnershipType, Programme, to_eur_expression
+from cohorts.models import Application, ApplicationStatus, Currency, PartnershipType, Programme, to_eur_expression
+from cohorts.models.programmes import COMPARISON_MONTHS as PROGRAMME_COMPARISON_MONTHS
 from core.fields import EncryptedTextField
 from core.jobs import Job
 from core.links import link_nonce_new
@@ -882,7 +883,16 @@ class CheckInStatus(models.TextChoices):
 #: Follow-up milestones after the trip, in months, when a programme sets none (Programme.check_in_months).
 CHECK_IN_MONTHS = (1, 3, 6, 12)
 #: The comparison group (eligible, not selected) is asked at these months only.
-COMPARISON_MONTHS = (6, 12)
+COMPARISON_MONTHS = PROGRAMME_COMPARISON_MONTHS
+#: The comparison group: applicants screened eligible whose non-selection is final (not selected, or left
+#: on the waiting list once the travel window has ended), who agreed to be asked. ONE definition, used by
+#: the follow-up scheduling and sending and by reporting's contribution figures.
+COMPARISON_STATUSES = (ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
+
+
+def comparison_condition(prefix: str = "") -> Q:
+    """Applications of the comparison group (`prefix` to reach the application from another model)."""
+    return Q(**{f"{prefix}status__in": COMPARISON_STATUSES, f"{prefix}follow_up_consent": True})
 
 
 class CheckInGroup(models.TextChoices):
@@ -1178,6 +1188,9 @@ class StageProposal(models.Model):
         related_name="stage_proposals",
     )
     answered_on = models.DateField(_("date de la réponse"))
+    #: The day the entrepreneur says the agreement was signed: the accepted change is dated then, not on
+    #: the answer's day (persistence at +6/+12 months counts from it).
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(
         _("statut"), max_length=16, choices=StageProposalStatus.choices, default=StageProposalStatus.PENDING, db_index=True

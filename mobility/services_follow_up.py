@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
 from accounts.models import User
-from cohorts.models import Application, ApplicationStatus, Cohort, Currency, to_eur
+from cohorts.models import Application, Cohort, Currency, to_eur
 from core.links import LinkInvalid, link_token_make, link_token_read
 
 from .models import (
     COMPARISON_MONTHS,
+    LIVE_STAGES,
     CheckInGroup,
     CheckInPartnershipAnswer,
     CheckInStatus,
@@ -34,7 +35,9 @@ from .models import (
     StageProposalStatus,
     Trip,
     TripStatus,
+    comparison_condition,
 )
+from .selectors_follow_up import OVERDUE_AFTER
 from .services import partnership_stage_change
 
 #: Days between a questionnaire and its reminder, and between reminders; and how many reminders at most.
@@ -45,16 +48,10 @@ SEND_AT_MOST_LATE = datetime.timedelta(days=60)
 #: How long a partner's personal link stays valid after it was sent (each reminder sends a fresh one).
 PARTNER_LINK_VALIDITY = datetime.timedelta(days=30)
 PARTNER_LINK_PURPOSE = "partner_check_in"
-#: Applicants screened eligible who were not selected: the comparison group, if they agreed to be asked.
-NOT_SELECTED = (
-    ApplicationStatus.ELIGIBLE,
-    ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.WAITLISTED,
-    ApplicationStatus.REJECTED,
-)
 #: Stages before an agreement: a "we signed" answer on such a partnership proposes "agreement signed".
 BEFORE_AGREEMENT = (PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION, PartnershipStage.DORMANT)
+#: Stages of a partnership still going: a "no, it stopped" answer on such a partnership proposes "dormant".
+ALIVE = (*LIVE_STAGES, PartnershipStage.PROSPECT, PartnershipStage.DISCUSSION)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -84,6 +81,11 @@ def check_ins_schedule(*, trip: Trip) -> int:
     application = Application.objects.select_related("cohort__programme").get(pk=trip.application_id)
     offsets = list(application.cohort.programme.check_in_months or [])
     anchor = trip.returns_on
+    # Comparison rows of an applicant selected later (off the waiting list) give way to the participant's
+    # series: the ones not sent yet are dropped (those already sent or answered stay, as asked then).
+    FollowUpCheckIn.objects.filter(
+        application=application, group=CheckInGroup.COMPARISON, sent_at__isnull=True, status=CheckInStatus.PENDING
+    ).delete()
     before = FollowUpCheckIn.objects.filter(application=application).count()
     # A second completed trip of the same application does not start a second series: the first one stands.
     FollowUpCheckIn.objects.bulk_create(
@@ -138,13 +140,14 @@ def comparison_anchor(cohort: Cohort) -> datetime.date | None:
     return mission.first()
 
 
-def comparison_group_schedule(*, cohort: Cohort) -> int:
-    """Eligible applicants not selected who agreed to be asked get check-ins at +6 and +12 months, like
-    the participants' (same unique row per application and month). Once, however often it runs."""
+def comparison_group_schedule(*, cohort: Cohort, today: datetime.date | None = None) -> int:
+    """The comparison group (mobility.models.comparison_condition: not selected for good, consenting) gets
+    check-ins at +6 and +12 months, like the participants' (same unique row per application and month),
+    once the cohort's travel window has ended. Once, however often it runs."""
     anchor = comparison_anchor(cohort)
-    if anchor is None:
-        return 0
-    applications = Application.objects.filter(cohort=cohort, follow_up_consent=True, status__in=NOT_SELECTED)
+    if anchor is None or anchor > (today or timezone.localdate()):
+        return 0  # before the travel window has ended, a waiting-list place may still become a selection
+    applications = Application.objects.filter(comparison_condition(), cohort=cohort)
     rows = [
         FollowUpCheckIn(
             application_id=pk,
@@ -166,7 +169,9 @@ def check_ins_schedule_missing() -> int:
     check_ins_schedule: completed trips whose application has no check-in yet or has a partnership
     without any partner check-in, and every cohort's comparison group."""
     created = 0
-    without_check_ins = ~Exists(FollowUpCheckIn.objects.filter(application=OuterRef("application")))
+    without_check_ins = ~Exists(
+        FollowUpCheckIn.objects.filter(application=OuterRef("application"), group=CheckInGroup.PARTICIPANT)
+    )
     partner_missing = Exists(
         Partnership.objects.filter(application=OuterRef("application"), organisation__contacts__isnull=False).exclude(
             Exists(PartnerCheckIn.objects.filter(partnership=OuterRef("pk")))
@@ -243,6 +248,10 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
     entrepreneur_rows = FollowUpCheckIn.objects.select_related("application__entrepreneur__user")
     partner_rows = PartnerCheckIn.objects.select_related("partnership__organisation", "partnership__application__entrepreneur")
 
+    # A comparison row whose applicant no longer belongs to the group (selected, withdrawn, consent
+    # withdrawn) is not sent: neither questionnaire nor reminder.
+    still_compared = Q(group=CheckInGroup.PARTICIPANT) | comparison_condition("application__")
+    entrepreneur_rows = entrepreneur_rows.filter(still_compared)
     for check_in in entrepreneur_rows.filter(
         status=CheckInStatus.PENDING, sent_at__isnull=True, due_on__lte=today, due_on__gte=earliest
     ):
@@ -279,7 +288,18 @@ def check_ins_send_due(*, now: datetime.datetime | None = None) -> dict[str, int
             ):
                 _partner_email(partner_check_in, reminder=True)
                 counts["partner_reminded"] += 1
+    counts["missed"] = check_ins_close_missed(now=now)
     return counts
+
+
+def check_ins_close_missed(*, now: datetime.datetime | None = None) -> int:
+    """Close as missed the questionnaires nobody will answer any more, so that the follow-up ends (alumni
+    status waits for every check-in to be done or missed): the last reminder older than the overdue delay,
+    or never sent and too late to send. One conditional UPDATE: only rows still pending change."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    gone = Q(last_reminded_at__lte=now - OVERDUE_AFTER) | Q(sent_at__isnull=True, due_on__lt=today - SEND_AT_MOST_LATE)
+    return FollowUpCheckIn.objects.filter(gone, status=CheckInStatus.PENDING).update(status=CheckInStatus.MISSED)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -297,6 +317,7 @@ class PartnershipAnswer:
     transactions_value: Decimal | str | None = None
     currency: str = Currency.EUR
     jobs_created: int = 0
+    comment: str = ""
 
 
 def _first_departure(application: Application) -> datetime.date | None:
@@ -327,8 +348,11 @@ def _answer_clean(answer: PartnershipAnswer, *, prefix: str, departs_on: datetim
     return errors, value
 
 
-def _proposal_for(partnership: Partnership, answer_stage: str, signed: bool) -> str | None:
-    """The stage an answer proposes for a partnership, or None when it agrees with the record."""
+def _proposal_for(partnership: Partnership, answer_stage: str, signed: bool, still_going: bool = True) -> str | None:
+    """The stage an answer proposes for a partnership, or None when it agrees with the record. "No, it
+    stopped" on a partnership alive in the record proposes "dormant" (or the ended stage the person gave)."""
+    if not still_going and partnership.stage in ALIVE:
+        return answer_stage if answer_stage == PartnershipStage.ENDED else PartnershipStage.DORMANT
     if signed and partnership.stage in BEFORE_AGREEMENT:
         return PartnershipStage.AGREEMENT
     if answer_stage and answer_stage != partnership.stage:
@@ -393,15 +417,20 @@ def check_in_answer(
         )
         row.full_clean(exclude=["check_in", "transactions_value_eur"])
         rows.append(row)
-        to_stage = _proposal_for(partnership, answer.stage, answer.signed)
+        to_stage = _proposal_for(partnership, answer.stage, answer.signed, answer.still_going)
         if to_stage is not None:
-            note = ""
-            if answer.signed and answer.signed_on:
+            note = answer.comment.strip()
+            if not note and answer.signed and answer.signed_on:
                 note = _("Accord signé le %(date)s selon l'entrepreneur·e.") % {
                     "date": formats.date_format(answer.signed_on, "SHORT_DATE_FORMAT")
                 }
             StageProposal.objects.create(
-                partnership=partnership, to_stage=to_stage, check_in=locked, answered_on=today, note=note
+                partnership=partnership,
+                to_stage=to_stage,
+                check_in=locked,
+                answered_on=today,
+                signed_on=answer.signed_on if answer.signed and to_stage == PartnershipStage.AGREEMENT else None,
+                note=note[:500],
             )
     locked.contracts_signed = sum(1 for _p, a, _v in cleaned if a.signed)
     # The euro value as the database computes it for each answer (the same to_eur function).
@@ -454,10 +483,14 @@ def partner_check_in_answer(*, token: str, still_going: bool, stage: str, commen
     locked.full_clean()
     locked.save(update_fields=["still_going", "stage", "comment", "answered_at"])
     partnership = opened.partnership
-    to_stage = _proposal_for(partnership, stage, signed=False)
+    to_stage = _proposal_for(partnership, stage, signed=False, still_going=still_going)
     if to_stage is not None:
         StageProposal.objects.create(
-            partnership=partnership, to_stage=to_stage, partner_check_in=locked, answered_on=timezone.localdate()
+            partnership=partnership,
+            to_stage=to_stage,
+            partner_check_in=locked,
+            answered_on=timezone.localdate(),
+            note=locked.comment[:500],
         )
     return locked
 
@@ -477,18 +510,28 @@ def _pending(proposal: StageProposal) -> StageProposal:
 @transaction.atomic
 def stage_proposal_accept(*, proposal: StageProposal, by: User) -> StageProposal:
     """Move the partnership to the proposed stage, attributed to the staff member who accepts, dated the
-    day of the answer that proposed it."""
+    signing day the entrepreneur gave (never before the partnership's last change), else the answer's day;
+    the answer's comment is the change's reason. A proposal the partnership has reached meanwhile is
+    closed as superseded (rejected, with a message) rather than refused with an error."""
     locked = _pending(proposal)
+    partnership = locked.partnership
+    if locked.to_stage == partnership.stage:
+        superseded = _("Déjà à cette étape : proposition close sans changement.")
+        locked.status, locked.decided_by, locked.decided_at = StageProposalStatus.REJECTED, by, timezone.now()
+        locked.note = (f"{locked.note} ({superseded})" if locked.note else str(superseded))[:500]
+        locked.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        locked.superseded = True
+        return locked
     source = _("suivi de l'entrepreneur·e") if locked.check_in_id else _("suivi du partenaire belge")
-    note = f"{source} – {locked.note}" if locked.note else str(source)
+    note = locked.note or str(source)
+    on = max(locked.signed_on, partnership.stage_changed_on) if locked.signed_on else locked.answered_on
     try:
-        partnership_stage_change(
-            partnership=locked.partnership, to_stage=locked.to_stage, by=by, on=locked.answered_on, note=note[:500]
-        )
+        partnership_stage_change(partnership=partnership, to_stage=locked.to_stage, by=by, on=on, note=note[:500])
     except IntegrityError as error:  # pragma: no cover - the service validates before writing
         raise ValidationError(str(error)) from error
     locked.status, locked.decided_by, locked.decided_at = StageProposalStatus.ACCEPTED, by, timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
+    locked.superseded = False
     return locked
 
 

@@ -55,6 +55,7 @@ def check_in_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 transactions_value=data[f"p{p.pk}_transactions_value"],
                 currency=data[f"p{p.pk}_currency"],
                 jobs_created=data[f"p{p.pk}_jobs_created"],
+                comment=data.get(f"p{p.pk}_comment", ""),
             )
             for p in form.partnerships
         ]
@@ -119,12 +120,19 @@ def stage_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(StageProposal.objects.select_related("partnership__organisation"), pk=pk)
     try:
         if request.POST.get("decision") == "accept":
-            services.stage_proposal_accept(proposal=proposal, by=request.user)
-            messages.success(
-                request,
-                _("Étape de %(partnership)s mise à jour : %(stage)s.")
-                % {"partnership": proposal.partnership.organisation, "stage": proposal.get_to_stage_display()},
-            )
+            decided = services.stage_proposal_accept(proposal=proposal, by=request.user)
+            if decided.superseded:
+                messages.info(
+                    request,
+                    _("%(partnership)s est déjà à l'étape %(stage)s : la proposition est close sans changement.")
+                    % {"partnership": proposal.partnership.organisation, "stage": proposal.get_to_stage_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Étape de %(partnership)s mise à jour : %(stage)s.")
+                    % {"partnership": proposal.partnership.organisation, "stage": proposal.get_to_stage_display()},
+                )
         elif request.POST.get("decision") == "reject":
             services.stage_proposal_reject(proposal=proposal, by=request.user)
             messages.success(request, _("Proposition refusée : l'étape reste inchangée."))

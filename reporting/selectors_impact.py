@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import ELIGIBLE_STATUSES, Application, ApplicationStatus, Cohort, Programme
-from mobility.models import CheckInStatus, FollowUpCheckIn
+from cohorts.models import Application, Cohort, Programme
+from mobility.models import CheckInStatus, FollowUpCheckIn, comparison_condition
 from mobility.selectors import travelled_application_ids
 
 from .persistence import share
@@ -23,18 +23,11 @@ GROUP_LABELS = {
     PARTICIPANTS: _("Participant·es (sélectionné·es, mobilité effectuée)"),
     COMPARISON: _("Groupe de comparaison (éligibles non retenu·es, avec leur accord)"),
 }
-#: Eligible, but not selected: the screening passed, the selection did not.
-NOT_SELECTED_STATUSES = tuple(status for status in ELIGIBLE_STATUSES if status != ApplicationStatus.SELECTED)
 
 
 def participants_condition() -> Q:
     """Applications of the participants: selected entrepreneurs who made the mobility."""
     return Q(pk__in=travelled_application_ids())
-
-
-def comparison_condition(prefix: str = "") -> Q:
-    """Applications of the comparison group: eligible, not selected, and consenting to be asked."""
-    return Q(**{f"{prefix}status__in": NOT_SELECTED_STATUSES, f"{prefix}follow_up_consent": True})
 
 
 @dataclass

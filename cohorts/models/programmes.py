@@ -62,10 +62,13 @@ def check_in_months_default() -> list[int]:
 
 #: The latest follow-up a programme may plan, in months after the trip.
 CHECK_IN_MONTHS_MAX = 36
+#: The milestones at which the comparison group is asked too: every programme's follow-up includes them,
+#: or its participants could not be compared (mobility.models.COMPARISON_MONTHS is this).
+COMPARISON_MONTHS = (6, 12)
 
 
 def check_in_months_validate(value) -> None:
-    """A list of whole months, positive, increasing, at most CHECK_IN_MONTHS_MAX."""
+    """A list of whole months, positive, increasing, at most CHECK_IN_MONTHS_MAX, including COMPARISON_MONTHS."""
     if not isinstance(value, list) or not value or not all(isinstance(m, int) and not isinstance(m, bool) for m in value):
         raise ValidationError(_("Indiquez au moins un nombre de mois, en chiffres."), code="check_in_months_invalid")
     if any(m < 1 for m in value):
@@ -75,6 +78,12 @@ def check_in_months_validate(value) -> None:
     if value[-1] > CHECK_IN_MONTHS_MAX:
         raise ValidationError(
             _("Au plus %(max)s mois après le voyage.") % {"max": CHECK_IN_MONTHS_MAX}, code="check_in_months_too_late"
+        )
+    if not set(COMPARISON_MONTHS) <= set(value):
+        raise ValidationError(
+            _("Le suivi doit inclure %(first)s et %(last)s mois : le groupe de comparaison est interrogé à ces échéances.")
+            % {"first": COMPARISON_MONTHS[0], "last": COMPARISON_MONTHS[-1]},
+            code="check_in_months_without_comparison",
         )
 
 

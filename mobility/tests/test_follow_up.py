@@ -31,6 +31,7 @@ from mobility.services_follow_up import (
     PartnershipAnswer,
     add_months,
     check_in_answer,
+    check_ins_close_missed,
     check_ins_schedule,
     check_ins_schedule_missing,
     check_ins_send_due,
@@ -112,6 +113,8 @@ def test_the_offsets_are_the_programmes():
         ([6, 3], "not_increasing"),
         ([3, 3], "not_increasing"),
         ([1, 40], "too_late"),
+        ([1, 3, 12], "without_comparison"),
+        ([1, 6], "without_comparison"),
     ],
 )
 def test_a_programme_refuses_offsets_that_are_not_positive_increasing_and_within_36_months(months, problem):
@@ -122,6 +125,16 @@ def test_a_programme_refuses_offsets_that_are_not_positive_increasing_and_within
 
     codes = [e.code for e in caught.value.error_dict["check_in_months"]]
     assert problem in codes or f"check_in_months_{problem}" in codes
+
+
+def test_a_programme_without_the_comparison_milestones_is_told_which_ones_in_its_language():
+    from django.utils import translation
+
+    programme = ProgrammeFactory.build(check_in_months=[1, 3])
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        programme.full_clean(exclude=["watched_region_group", "code"])
+
+    assert "must include 6 and 12 months" in caught.value.message_dict["check_in_months"][0]
 
 
 def test_the_admin_form_reads_and_writes_the_offsets_as_typed_text():
@@ -238,6 +251,54 @@ def test_the_comparison_group_is_the_consenting_eligible_not_selected_asked_at_6
     ]
 
 
+def test_the_comparison_group_is_only_applicants_whose_non_selection_is_final_after_the_travel_window():
+    cohort = CohortFactory(travel_starts_on=datetime.date(2023, 5, 1), travel_ends_on=datetime.date(2023, 6, 30))
+    final = {
+        status: ApplicationFactory(cohort=cohort, submitted=True, status=status, follow_up_consent=True)
+        for status in (ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED)
+    }
+    for status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SHORTLISTED):
+        ApplicationFactory(cohort=cohort, submitted=True, status=status, follow_up_consent=True)
+
+    assert comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 6, 29)) == 0
+    assert comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 6, 30)) == 4
+    assert set(FollowUpCheckIn.objects.values_list("application_id", flat=True)) == {a.pk for a in final.values()}
+
+
+def test_a_waitlisted_applicant_selected_and_travelling_gets_the_participants_series_instead_of_the_comparison():
+    trip = completed_trip()
+    application = trip.application
+    FollowUpCheckIn.objects.create(
+        application=application, months_after=6, due_on=datetime.date(2024, 1, 1), group=CheckInGroup.COMPARISON
+    )
+
+    check_ins_schedule(trip=trip)
+
+    rows = FollowUpCheckIn.objects.filter(application=application)
+    assert set(rows.values_list("group", flat=True)) == {CheckInGroup.PARTICIPANT}
+    assert list(rows.order_by("months_after").values_list("months_after", flat=True)) == list(
+        application.cohort.programme.check_in_months
+    )
+
+
+@pytest.mark.parametrize(
+    "change", [{"status": ApplicationStatus.SELECTED}, {"status": ApplicationStatus.WITHDRAWN}, {"follow_up_consent": False}]
+)
+def test_a_comparison_questionnaire_is_not_sent_once_the_applicant_left_the_group(change, django_capture_on_commit_callbacks):
+    cohort = CohortFactory(travel_starts_on=datetime.date(2023, 5, 1), travel_ends_on=datetime.date(2023, 6, 30))
+    kept = ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.WAITLISTED, follow_up_consent=True)
+    left = ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.WAITLISTED, follow_up_consent=True)
+    comparison_group_schedule(cohort=cohort, today=datetime.date(2023, 7, 1))
+    type(left).objects.filter(pk=left.pk).update(**change)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        counts = check_ins_send_due(now=at(datetime.date(2023, 12, 30)))
+
+    assert counts["sent"] == 1
+    assert FollowUpCheckIn.objects.get(application=kept, months_after=6).sent_at is not None
+    assert FollowUpCheckIn.objects.get(application=left, months_after=6).sent_at is None
+
+
 # --- Sending and reminders ----------------------------------------------------------------------
 
 
@@ -264,7 +325,7 @@ def test_the_beat_twice_sends_one_questionnaire_then_one_reminder_a_week_apart_a
 
     assert [first["sent"] + first["reminded"] for first, _second in steps] == [1, 0, 1, 1]
     assert all(second == dict.fromkeys(second, 0) for _first, second in steps)
-    assert later == dict.fromkeys(later, 0)
+    assert later == {**dict.fromkeys(later, 0), "missed": 1}  # the +1 month one, reminded twice, is closed
     assert len(emails("check_in")) == 3
     assert len(emails("partner_link/check_in")) == 3
     check_in = FollowUpCheckIn.objects.get(application=trip.application, months_after=1)
@@ -294,6 +355,24 @@ def test_a_questionnaire_long_past_its_due_date_is_not_sent(django_capture_on_co
         counts = check_ins_send_due(now=at(datetime.date(2026, 1, 1)))
 
     assert counts["sent"] == 0
+
+
+def test_the_beat_closes_as_missed_what_nobody_will_answer_once_only(django_capture_on_commit_callbacks):
+    trip = completed_trip()
+    check_ins_schedule(trip=trip)
+    due = datetime.date(2023, 6, 24)  # +1 month; +3 months is due 2023-08-24
+    for days in (0, 7, 14):
+        with django_capture_on_commit_callbacks(execute=False):
+            check_ins_send_due(now=at(due + datetime.timedelta(days=days)))
+    FollowUpCheckIn.objects.filter(months_after=3).update(due_on=datetime.date(2023, 6, 1))  # never sent
+
+    assert check_ins_close_missed(now=at(due + datetime.timedelta(days=34))) == 0
+    assert check_ins_close_missed(now=at(due + datetime.timedelta(days=35))) == 1  # last reminder 21 days old
+    assert check_ins_close_missed(now=at(datetime.date(2023, 8, 1))) == 1  # 61 days late, never sent
+    assert check_ins_close_missed(now=at(datetime.date(2023, 8, 1))) == 0
+
+    statuses = dict(FollowUpCheckIn.objects.values_list("months_after", "status"))
+    assert (statuses[1], statuses[3], statuses[6]) == (CheckInStatus.MISSED, CheckInStatus.MISSED, CheckInStatus.PENDING)
 
 
 # --- The entrepreneur's answer ------------------------------------------------------------------
@@ -386,7 +465,7 @@ def test_a_check_in_is_answered_once_and_only_by_its_entrepreneur(answering):
         answer(check_in, user)
 
 
-def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_answers_date(answering):
+def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_signing_date(answering):
     check_in, partnership, user = answering
     answer(
         check_in,
@@ -403,7 +482,8 @@ def test_staff_accepting_a_proposal_moves_the_stage_in_their_name_on_the_answers
     partnership.refresh_from_db()
     assert partnership.stage == PartnershipStage.AGREEMENT
     change = partnership.stage_changes.order_by("pk").last()
-    assert (change.to_stage, change.by, change.changed_on) == ("agreement", staff, proposal.answered_on)
+    assert proposal.answered_on == timezone.localdate() and proposal.signed_on == datetime.date(2023, 6, 10)
+    assert (change.to_stage, change.by, change.changed_on) == ("agreement", staff, datetime.date(2023, 6, 10))
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (StageProposalStatus.ACCEPTED, staff)
     with pytest.raises(ValidationError, match="déjà été traitée"):
@@ -420,6 +500,62 @@ def test_a_rejected_proposal_leaves_the_stage(answering):
     partnership.refresh_from_db()
     assert partnership.stage == "prospect"
     assert StageProposal.objects.get().status == StageProposalStatus.REJECTED
+
+
+def test_a_signing_date_before_the_partnerships_last_change_is_dated_that_change(answering):
+    check_in, partnership, user = answering
+    answer(
+        check_in,
+        user,
+        PartnershipAnswer(
+            partnership_id=partnership.pk, still_going=True, stage="discussion", signed=True, signed_on=datetime.date(2023, 6, 10)
+        ),
+    )
+    type(partnership).objects.filter(pk=partnership.pk).update(stage_changed_on=datetime.date(2023, 7, 1))
+
+    stage_proposal_accept(proposal=StageProposal.objects.get(), by=UserFactory(roles=[Role.STAFF]))
+
+    assert partnership.stage_changes.order_by("pk").last().changed_on == datetime.date(2023, 7, 1)
+
+
+@pytest.mark.parametrize("stage", ["prospect", "discussion", "agreement", "active"])
+def test_no_it_stopped_on_a_live_partnership_proposes_dormant_with_the_comment_as_reason(answering, stage):
+    check_in, partnership, user = answering
+    type(partnership).objects.filter(pk=partnership.pk).update(stage=stage)
+    answer(
+        check_in,
+        user,
+        PartnershipAnswer(partnership_id=partnership.pk, still_going=False, stage=stage, comment="Le client a fermé."),
+    )
+    proposal = StageProposal.objects.get()
+    assert (proposal.to_stage, proposal.note) == (PartnershipStage.DORMANT, "Le client a fermé.")
+
+    stage_proposal_accept(proposal=proposal, by=UserFactory(roles=[Role.STAFF]))
+
+    change = partnership.stage_changes.order_by("pk").last()
+    assert (change.to_stage, change.note) == ("dormant", "Le client a fermé.")
+
+
+def test_the_partners_no_it_stopped_proposes_dormant_with_its_comment(partner_row):
+    partner_check_in_answer(token=partner_link_token(partner_row), still_going=False, stage="", comment="Plus de commandes.")
+
+    proposal = StageProposal.objects.get()
+    assert (proposal.to_stage, proposal.note, proposal.partner_check_in) == ("dormant", "Plus de commandes.", partner_row)
+
+
+def test_accepting_a_proposal_the_partnership_already_reached_closes_it_without_error(answering):
+    check_in, partnership, user = answering
+    answer(check_in, user, PartnershipAnswer(partnership_id=partnership.pk, still_going=True, stage="discussion"))
+    type(partnership).objects.filter(pk=partnership.pk).update(stage="discussion")
+    staff = UserFactory(roles=[Role.STAFF])
+
+    decided = stage_proposal_accept(proposal=StageProposal.objects.get(), by=staff)
+
+    assert decided.superseded
+    proposal = StageProposal.objects.get()
+    assert (proposal.status, proposal.decided_by) == (StageProposalStatus.REJECTED, staff)
+    assert "Déjà à cette étape" in proposal.note
+    assert not partnership.stage_changes.filter(to_stage="discussion", by=staff).exists()
 
 
 # --- The partner's answer by link ---------------------------------------------------------------

@@ -243,6 +243,22 @@ def test_staff_accept_a_proposal_from_the_page(client):
     assert "Aucune proposition en attente" in page
 
 
+def test_staff_accepting_a_proposal_already_reached_are_told_it_is_closed(client):
+    check_in, partnership = scheduled()
+    proposal = StageProposal.objects.create(
+        partnership=partnership, to_stage=partnership.stage, check_in=check_in, answered_on=datetime.date(2023, 6, 30)
+    )
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+
+    response = client.post(
+        reverse("mobility:stage_proposal_decide", kwargs={"pk": proposal.pk}), {"decision": "accept"}, follow=True
+    )
+
+    assert "la proposition est close sans changement" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+
+
 def test_staff_filter_overdue_check_ins(client):
     check_in, _partnership = scheduled()
     client.force_login(UserFactory(roles=[Role.STAFF]))

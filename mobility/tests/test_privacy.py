@@ -15,10 +15,20 @@ from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import ApplicationDocumentFactory, ApplicationFactory
 from core.jobs import JobStatus
 from core.storage import private_storage
-from mobility.models import Anonymisation, PersonalDataExport, RetentionRun, VisaFile, VisaStatusChange
+from mobility.models import (
+    Anonymisation,
+    FollowUpCheckIn,
+    PartnerCheckIn,
+    PersonalDataExport,
+    RetentionRun,
+    StageProposal,
+    VisaFile,
+    VisaStatusChange,
+)
+from mobility.services import partnership_create
 from mobility.services_privacy import retention_run_execute, retention_schedule
 from mobility.tests.factories import MobilityPlanFactory, TripFactory, VisaDocumentFactory, VisaFileFactory
-from partners.tests.factories import EntrepreneurFactory
+from partners.tests.factories import BelgianCompanyFactory, EntrepreneurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +166,21 @@ def test_asking_twice_while_one_is_prepared_makes_one_export():
 def test_staff_anonymise_a_person_from_their_page(client, django_capture_on_commit_callbacks):
     user, entrepreneur, application, visa_file = entrepreneur_with_everything()
     plan = MobilityPlanFactory(application=application, objectives="Un distributeur à Anvers, M. Peeters")
+    company = BelgianCompanyFactory()
+    partnership = partnership_create(application=application, organisation=company, type="export", started_on=TODAY)
+    check_in = FollowUpCheckIn.objects.create(
+        application=application, months_after=1, due_on=TODAY, support_request="Mon banquier, M. Diop, refuse"
+    )
+    partner_check_in = PartnerCheckIn.objects.create(
+        partnership=partnership, email="p@example.be", months_after=1, due_on=TODAY, comment="Aminata est partie"
+    )
+    proposal = StageProposal.objects.create(
+        partnership=partnership,
+        to_stage="dormant",
+        answered_on=TODAY,
+        note="Aminata a fermé",
+        partner_check_in=partner_check_in,
+    )
     names = [application.documents.get().file.name, visa_file.passport_scan.name]
     staff = UserFactory(roles=[Role.STAFF])
     client.force_login(staff)
@@ -177,6 +202,9 @@ def test_staff_anonymise_a_person_from_their_page(client, django_capture_on_comm
     assert application.motivation == "—" and visa_file.passport_number == "" and not visa_file.passport_scan
     plan.refresh_from_db()
     assert plan.objectives == "—" and "Anvers" not in plan.objectives
+    for row, field in ((check_in, "support_request"), (partner_check_in, "comment"), (proposal, "note")):
+        row.refresh_from_db()
+        assert getattr(row, field) == "—"
     assert not any(stored(name) for name in names)
     assert not application.history.filter(motivation__contains="cashew").exists()
     record = Anonymisation.objects.get()

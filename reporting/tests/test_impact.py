@@ -172,14 +172,13 @@ def answered(application, months: int, *, partner=None, exports=None, jobs=0, st
 def groups():
     """Six participants and six consenting non-selected eligible applicants answer at +6 months; at +12
     months only two of the comparison group answer. Those who must not count answer too: a rejected
-    applicant who did not consent, an ineligible one who consented, a selected one who did not travel."""
+    applicant who did not consent, an ineligible, an under-review and a shortlisted one who consented, a selected one who did not travel."""
     cohort = CohortFactory(programme=ProgrammeFactory(code="compare", name="Programme comparé"))
     for i in range(6):
         participant = traveller(cohort)
         answered(participant, 6, partner=i < 4, exports=i < 3, jobs=2)
         answered(participant, 12, partner=i < 3, exports=i < 2, jobs=1)
-    for i, status in enumerate([ApplicationStatus.REJECTED] * 3 + [ApplicationStatus.WAITLISTED, ApplicationStatus.ELIGIBLE,
-                                                                    ApplicationStatus.UNDER_REVIEW]):  # fmt: skip
+    for i, status in enumerate([ApplicationStatus.REJECTED] * 3 + [ApplicationStatus.WAITLISTED] * 3):
         other = applicant(cohort, status=status)
         other.follow_up_consent = True
         other.save(update_fields=["follow_up_consent"])
@@ -187,7 +186,12 @@ def groups():
         if i < 2:
             answered(other, 12, partner=False, exports=True)
     answered(applicant(cohort, status=ApplicationStatus.REJECTED), 6, partner=True, exports=True, jobs=9)  # no consent
-    ineligible = applicant(cohort, status=ApplicationStatus.INELIGIBLE)
+    for status in (ApplicationStatus.INELIGIBLE, ApplicationStatus.UNDER_REVIEW):  # not (or not yet) not selected
+        ineligible = applicant(cohort, status=status)
+        ineligible.follow_up_consent = True
+        ineligible.save(update_fields=["follow_up_consent"])
+        answered(ineligible, 6, partner=True, exports=True, jobs=9)
+    ineligible = applicant(cohort, status=ApplicationStatus.SHORTLISTED)
     ineligible.follow_up_consent = True
     ineligible.save(update_fields=["follow_up_consent"])
     answered(ineligible, 6, partner=True, exports=True, jobs=9)
