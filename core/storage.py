@@ -1,6 +1,7 @@
 """Storage helpers: the private storage holds personal data and reports, and no URL serves it."""
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import transaction
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -14,3 +15,27 @@ class PrivateFileSystemStorage(FileSystemStorage):
 def private_storage() -> Storage:
     """Callable for FileField(storage=...), so migrations do not freeze the backend in use."""
     return storages["private"]
+
+
+def stored_row_save(row, field: str, content) -> None:
+    """Write `content` into the row's file field under the name its `upload_to` gives (random), then
+    validate and save the row; if the row is refused, the file just written is deleted again, so a
+    refused upload leaves nothing on disk."""
+    file = getattr(row, field)
+    file.save("document", content, save=False)
+    name = file.name
+    try:
+        row.full_clean(exclude=[field])
+        row.save()
+    except Exception:
+        file.storage.delete(name)
+        raise
+
+
+def stored_row_delete(row, field: str) -> None:
+    """Delete the row now and its file once the transaction commits (a rollback keeps both)."""
+    file = getattr(row, field)
+    storage, name = file.storage, file.name
+    row.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cohorts.models import Currency
 from cohorts.services.apply import document_checked
+from core.storage import stored_row_delete, stored_row_save
 from partners.models import Organisation, OrganisationKind
 
 from .models import (
@@ -179,23 +180,14 @@ def partnership_document_add(*, partnership: Partnership, kind: str, title: str,
         sha256=sha256,
         uploaded_by=by,
     )
-    document.file.save("document", stored, save=False)  # upload_to gives a random name
-    stored_name = document.file.name
-    try:
-        document.full_clean(exclude=["file"])
-        document.save()
-    except Exception:
-        document.file.storage.delete(stored_name)
-        raise
+    stored_row_save(document, "file", stored)  # upload_to gives a random name
     return document
 
 
 @transaction.atomic
 def partnership_document_remove(*, document: PartnershipDocument, by: User | None) -> None:
     """Remove a document; its file is deleted once the removal is committed."""
-    storage, name = document.file.storage, document.file.name
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    stored_row_delete(document, "file")
 
 
 #: The organisations a need may be referred to: support and promotion agencies (ADEPME, APIX), public

@@ -21,6 +21,7 @@ from cohorts.models import Application
 from cohorts.services.apply import upload_checked
 from core.jobs import JobRetry, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
 from core.pdf import PdfRenderError, pdf_render
+from core.storage import stored_row_delete, stored_row_save
 
 from .models import (
     LETTER_FILE_PURGED_CODE,
@@ -108,14 +109,7 @@ def visa_document_upload(*, visa_file: VisaFile, kind: str, upload: UploadedFile
         uploaded_by=by,
         uploaded_at=now,
     )
-    document.file.save("document", stored, save=False)  # upload_to gives a random name
-    stored_name = document.file.name
-    try:
-        document.full_clean(exclude=["file"])
-        document.save()
-    except Exception:
-        document.file.storage.delete(stored_name)
-        raise
+    stored_row_save(document, "file", stored)  # upload_to gives a random name
     return document
 
 
@@ -125,10 +119,7 @@ def visa_document_remove(*, document: VisaDocument, by: User) -> None:
     _ensure_may_edit(_lock(document.visa_file), by)
     if not by.has_role(Role.STAFF) and document.uploaded_by_id != by.pk:
         raise PermissionDenied
-    storage, name = document.file.storage, document.file.name
-    document.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    stored_row_delete(document, "file")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
 from accounts.models import User
+from core.storage import stored_row_delete, stored_row_save
 from partners.models import Company, Entrepreneur
 
 from ..models import Application, ApplicationDocument, ApplicationStatus, Cohort
@@ -338,14 +339,7 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
         sha256=sha256,
         uploaded_by=by,
     )
-    document.file.save("document", stored, save=False)  # upload_to gives a random name
-    stored_name = document.file.name
-    try:
-        document.full_clean(exclude=["file"])
-        document.save()
-    except Exception:
-        document.file.storage.delete(stored_name)
-        raise
+    stored_row_save(document, "file", stored)  # upload_to gives a random name
     return document
 
 
@@ -353,9 +347,7 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
 def application_document_remove(*, document: ApplicationDocument, by: User) -> None:
     """Remove a document from a draft; its file is deleted once the removal is committed."""
     _ensure_editable(_lock(document.application))
-    storage, name = document.file.storage, document.file.name
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    stored_row_delete(document, "file")
 
 
 @transaction.atomic
