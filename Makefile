@@ -95,3 +95,11 @@ restore: install
 clean:
 	rm -rf $(VENV) staticfiles .celery-broker
 	find . -name '*.mo' -path '*/locale/*' -delete
+
+# `make bench`: every speed figure of bench/RESULTS.md in one run, each as a ratio to a baseline measured in the
+# same run (bench/run.py). PostgreSQL (created and filled the first time, reused after) and wrk are needed.
+# Slow (see bench/RESULTS.md for how long): not part of `make test` nor of CI.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pem_bench_make
+.PHONY: bench
+bench: install translations
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)

@@ -27,8 +27,8 @@ LIMIT_MS = 500
 PROGRAMME = "bench"
 
 
-def build_follow_up() -> None:
-    """Everything after selection, for the bench programme's selected applications (once)."""
+def build_follow_up(programme_code: str = PROGRAMME) -> None:
+    """Everything after selection, for the programme's selected applications (once)."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -58,11 +58,12 @@ def build_follow_up() -> None:
     from reporting.demo import INDICATORS, OBJECTIVES
     from reporting.models import Indicator, IndicatorTarget, ResultObjective
 
-    programme = Programme.objects.get(code=PROGRAMME)
+    programme = Programme.objects.get(code=programme_code)
     if Trip.objects.filter(application__cohort__programme=programme).exists():
         print("follow-up data already built")
         return
     rng = random.Random(2025)
+    suffix = "" if programme_code == PROGRAMME else f"{programme_code} "
     selected = list(
         Application.objects.filter(cohort__programme=programme, status=ApplicationStatus.SELECTED).select_related("cohort")
     )
@@ -72,7 +73,7 @@ def build_follow_up() -> None:
         for n in range(6)
     ]  # fmt: skip
     belgian = Organisation.objects.bulk_create([
-        Organisation(name=f"Entreprise belge de mesure {n}", kind="belgian_company", country="BE", belgian_region="brussels", is_fictitious=True)
+        Organisation(name=f"Entreprise belge de mesure {suffix}{n}", kind="belgian_company", country="BE", belgian_region="brussels", is_fictitious=True)
         for n in range(300)
     ])  # fmt: skip
     coaches = []

@@ -45,7 +45,9 @@ def ensure_database(url: str) -> None:
     connection.close()
 
 
-def build(programme_code: str = "bench") -> None:
+def build(programme_code: str = "bench", applications: int = APPLICATIONS) -> None:
+    """`applications` applications in the programme `programme_code` (names and e-mails prefixed by the
+    code, so that programmes of several sizes share one database; "bench" keeps its original names)."""
     import datetime
 
     from django.contrib.auth.models import Group
@@ -63,14 +65,15 @@ def build(programme_code: str = "bench") -> None:
     )  # fmt: skip
     from partners.models import AgeBand, Company, Education, Entrepreneur, Gender, Region, RegionGroup, Sector, TurnoverBand
 
-    if Application.objects.filter(cohort__programme__code=programme_code).count() >= APPLICATIONS:
+    if Application.objects.filter(cohort__programme__code=programme_code).count() >= applications:
         print("data already built")
         return
     random.seed(2024)
+    prefix = "bench" if programme_code == "bench" else programme_code
     programme, _ = Programme.objects.get_or_create(
         code=programme_code,
         defaults={
-            "name": "Programme de mesure",
+            "name": "Programme de mesure" if programme_code == "bench" else f"Programme de mesure ({programme_code})",
             "starts_on": datetime.date(2021, 1, 1),
             "ends_on": datetime.date(2025, 12, 31),
             "origin_country": "SN",
@@ -108,7 +111,7 @@ def build(programme_code: str = "bench") -> None:
     regions = list(Region.objects.filter(country="SN"))
     region_weights = [40 if r.code == "dakar" else 15 if r.code == "thies" else 3 for r in regions]
     companies, entrepreneurs = [], []
-    for index in range(APPLICATIONS):
+    for index in range(applications):
         companies.append(Company(
             name=f"Entreprise de mesure {index}", legal_form="sarl", is_formal=random.random() < 0.7,
             sector=random.choice(Sector.values), region=random.choices(regions, region_weights)[0], country="SN",
@@ -118,7 +121,7 @@ def build(programme_code: str = "bench") -> None:
     companies = Company.objects.bulk_create(companies, batch_size=2000)
     for index, company in enumerate(companies):
         entrepreneurs.append(Entrepreneur(
-            first_name=f"Prénom{index}", last_name=f"Nom{index}", email=f"bench-{index}@example.sn",
+            first_name=f"Prénom{index}", last_name=f"Nom{index}", email=f"{prefix}-{index}@example.sn",
             gender=random.choices(Gender.values, [45, 50, 5])[0], age_band=random.choice(AgeBand.values),
             education=random.choice(Education.values), company=company,
             country_of_residence="BE" if random.random() < 0.15 else "SN",
