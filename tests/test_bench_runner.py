@@ -91,3 +91,15 @@ def test_every_compared_page_has_a_url():
         assert reverse(page.admin_url_name).startswith("/admin/")
     for name in ("reporting:indicators", "reporting:dashboard"):
         assert reverse(name)
+
+
+def test_pick_reads_the_other_helpers_keys():
+    assert run._pick({"import_s": 2.0, "baseline_s": 1.0}, "import_s") == 2.0
+    assert run._pick({"job_seconds_median": 3.0, "ratio_job": 1.1}, "job_s", containing=("job",)) == 3.0
+    with pytest.raises(KeyError):
+        run._pick({"job_a": 1.0, "job_b": 2.0}, "job_s", containing=("job",))
+
+
+def test_a_missing_measure_module_is_reported_not_raised():
+    result, missing = run._external("bench.no_such_module", rows=1)
+    assert result is None and missing == "module missing (bench.no_such_module)"
