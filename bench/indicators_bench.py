@@ -206,6 +206,7 @@ def main() -> int:
     selection_bench.ensure_database(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pemwecco.settings")
     os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("MFA_ENFORCED", "0")  # the bench logs in with force_login, without a second factor
     import django
 
     django.setup()
