@@ -6,7 +6,8 @@ Creates the database if missing, migrates, builds 10,000 applications (entrepren
 reviews spread over genders, regions, diaspora, sectors, statuses) with bulk_create, then times the
 staff application list and the selection analysis through Django's test Client as a logged-in staff
 member: one warm-up, then the median of 10 runs. Exits non-zero if either median is 300 ms or more.
-Also reports (without a limit) the CSV/XLSX export of the 10,000 rows and a 1,000-row import.
+Also reports (without a limit) the CSV/XLSX export of the 10,000 rows. The import is measured by
+bench/import_ratio.py (against a bulk insert of the same rows) and `make bench` (bench/run.py).
 Re-running reuses the data already built.
 """
 
@@ -186,40 +187,6 @@ def timed(client, url: str, params: dict) -> tuple[float, int, int]:
     return statistics.median(durations), len(queries), len(response.content)
 
 
-def measure_import(staff) -> float:
-    """A 1,000-row import in a transaction rolled back afterwards (the bench data stays as it is)."""
-    import tablib
-    from django.db import transaction
-
-    from cohorts.resources import ApplicationImportResource
-    from cohorts.services.staff import applications_import
-
-    dataset = tablib.Dataset(headers=ApplicationImportResource.column_names())
-    for index in range(1000):
-        row = {
-            "prenom": "Awa", "nom": f"Import{index}", "email": f"bench-import-{index}@example.sn",
-            "genre": "Femme" if index % 2 else "man", "tranche_age": "25-34", "niveau_etudes": "Master",
-            "diaspora": "non", "pays_residence": "SN", "entreprise": f"Import {index}", "forme_juridique": "sarl",
-            "ninea": "", "formelle": "oui", "secteur": "textile", "region": "Thiès", "annee_creation": "2019",
-            "chiffre_affaires": "10-50m", "employes": "4", "experience_export": "non", "programme": "bench",
-            "cohorte": "1", "motivation": "", "partenariat_recherche": "", "date_soumission": "15/03/2024",
-        }  # fmt: skip
-        dataset.append([row[name] for name in dataset.headers])
-
-    class Rollback(Exception):
-        pass
-
-    start = time.perf_counter()
-    try:
-        with transaction.atomic():
-            report = applications_import(dataset=dataset, by=staff)
-            assert report.is_valid and len(report.created) == 1000, report.invalid_rows[:1]
-            raise Rollback
-    except Rollback:
-        pass
-    return (time.perf_counter() - start) * 1000
-
-
 def main() -> int:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -277,7 +244,6 @@ def main() -> int:
         print(
             f"{'export of 10,000 rows (' + export_format + ')':48} {elapsed:7.1f} ms  {len(response.content) / 1024:8.1f} KiB (no limit)"
         )
-    print(f"{'import of 1,000 rows (rolled back)':48} {measure_import(staff):7.1f} ms (no limit)")
     return 1 if failed else 0
 
 
