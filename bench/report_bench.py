@@ -45,11 +45,13 @@ def measure(repeats: int = 5, *, programme: str = DEFAULT_PROGRAMME, kind: str =
     from pypdf import PdfReader
 
     from cohorts.models import Programme
-    from reporting.models import ReportJob
+    from reporting.models import Evaluation, ReportJob
     from reporting.rendering import pdf_from_html, report_html
     from reporting.services.reports import RenderTimings, report_render_run
 
     programme_obj = Programme.objects.get(code=programme)
+    if kind == "dac" and not Evaluation.objects.filter(programme=programme_obj).exists():
+        raise ValueError(f"programme {programme!r} has no evaluation: the DAC report cannot be made for it")
     made: list[int] = []
 
     def job_once() -> tuple[float, ReportJob, RenderTimings]:
@@ -172,7 +174,11 @@ def main() -> int:
     applications = Application.objects.filter(cohort__programme__code=args.programme).count()
     print(f"programme {args.programme}: {applications} applications")
 
-    result = measure(args.repeats, programme=args.programme)
+    try:
+        result = measure(args.repeats, programme=args.programme)
+    except ValueError as error:
+        print(error)
+        return 2
     print(f"whole DAC job (report_render_run), median of {args.repeats}:  {result['seconds_job']:6.2f} s")
     print(f"WeasyPrint alone on the same HTML, median of {args.repeats}:  {result['seconds_weasyprint_alone']:6.2f} s")
     print(f"  (WeasyPrint inside the job, median: {result['seconds_weasyprint_in_job']:.2f} s)")
