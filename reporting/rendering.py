@@ -33,7 +33,7 @@ from .models import (
     ReportJob,
     ReportKind,
 )
-from .persistence import persistence_by_cohort
+from .persistence import Persistence, persistence_by_cohort
 from .selectors_impact import outcomes_compared
 
 # WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
@@ -171,7 +171,11 @@ class Evidence:
     charts: dict[str, str] = field(default_factory=dict)  # chart function name -> SVG
 
 
-def platform_evidence(*, programme, cohort=None, calculators: set[str], charts: list[str]) -> Evidence:
+def platform_evidence(
+    *, programme, cohort=None, calculators: set[str], charts: list[str], persistence: Persistence | None = None
+) -> Evidence:
+    """`persistence`: the programme's persistence per cohort when the report has read it already (its chart
+    then draws it without reading it again)."""
     from . import charts as chart_functions
     from .indicators import compute_indicators
 
@@ -181,7 +185,10 @@ def platform_evidence(*, programme, cohort=None, calculators: set[str], charts: 
         evidence.values[key] = calculator_value(indicator_set, key)
     web_font = getattr(chart_functions, "FONT", None)
     for name in charts:
-        svg = getattr(chart_functions, name)(indicator_set)
+        if name == "persistence_by_cohort_svg" and persistence is not None:
+            svg = chart_functions.persistence_by_cohort_svg(indicator_set, persistence)
+        else:
+            svg = getattr(chart_functions, name)(indicator_set)
         if web_font:  # the pages' system font stack; the PDF uses DejaVu everywhere, so it looks the same on any machine
             svg = svg.replace(web_font, PDF_FONT)
         evidence.charts[name] = mark_safe(svg)  # noqa: S308 - our own SVG, its texts escaped by reporting.charts
@@ -375,8 +382,12 @@ def dac_context(job: ReportJob) -> dict:
     if evaluation is None:
         raise ReportRenderError(_("Ce programme n'a pas d'évaluation : le rapport CAD ne peut pas être produit."))
     indicators = _programme_indicators(programme)
+    persistence = persistence_by_cohort(programme)
     evidence = platform_evidence(
-        programme=programme, calculators={i.calculator for i in indicators if i.calculator}, charts=ALL_CHARTS
+        programme=programme,
+        calculators={i.calculator for i in indicators if i.calculator},
+        charts=ALL_CHARTS,
+        persistence=persistence,
     )
     rows_by_code = {row["indicator"].code: row for row in _indicator_rows(indicators, evidence, job.language)}
     questions = list(evaluation.questions.all())
@@ -427,7 +438,7 @@ def dac_context(job: ReportJob) -> dict:
         "indicators": list(rows_by_code.values()),
         "evidence": evidence,
         # The Impact section's evidence: the same selectors as the persistence and comparison pages.
-        "persistence": persistence_by_cohort(programme),
+        "persistence": persistence,
         "comparison": outcomes_compared(programme),
         "impact_graded": any(c["grade"].criterion == DacCriterion.IMPACT for c in criteria),
     }
@@ -467,6 +478,11 @@ def cohort_context(job: ReportJob) -> dict:
     }
 
 
+def key_figure_rows(figures: list[dict]) -> list[list[dict]]:
+    """The committee brief's key figures three to a row (a table in the PDF: no flexbox, see report.css)."""
+    return [figures[start : start + 3] for start in range(0, len(figures), 3)]
+
+
 #: The steering committee's charts: the path of the applicants, the partnerships and what lasts of them, the money.
 COMMITTEE_CHARTS = ["funnel_svg", "partnerships_by_stage_svg", "partnership_persistence_svg", "budget_vs_spending_svg"]
 
@@ -499,7 +515,7 @@ def committee_context(job: ReportJob) -> dict:
             r for r in recommendations if not r["response"] or r["response"].status not in ("done", "dropped")
         ],
         "indicators": rows,
-        "key_figures": [r for r in rows if r["computed"]][:8],
+        "key_figure_rows": key_figure_rows([r for r in rows if r["computed"]][:8]),
         "evidence": evidence,
     }
 
