@@ -31,7 +31,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -303,6 +303,29 @@ def job_retry_later(*, job: Job, reason: str) -> bool:
         job_fail(job=job, reason=reason)
         return False
     return bool(_mine(job).update(status=JobStatus.QUEUED, error=(reason or "?")[:4000], progress=0, enqueued_at=timezone.now()))
+
+
+def job_connection_lost(error: BaseException) -> bool:
+    """Whether `error` is the database connection lost under the job (dropped, server restarted, failover):
+    not the job's fault, and nothing of its open transaction was kept."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def job_interrupted(*, job: Job) -> bool:
+    """Run again a job whose database connection was lost, instead of failing it with the driver's text:
+    queued again with WORKER_LOST_CODE (the person reads "interrupted, resumed automatically") and handed
+    to the broker now; past `job_max_attempts` it ends failed with TOO_MANY_ATTEMPTS_CODE. Returns whether
+    it was given back. While the database is still unreachable this raises: the job stays running without
+    heartbeats, and a watchdog takes it over within the stated bound once the database is back."""
+    if not connection.in_atomic_block:
+        connection.close()  # the broken connection: the next query opens a new one
+    if job.attempts >= type(job).job_max_attempts:
+        job_fail(job=job, reason=TOO_MANY_ATTEMPTS_CODE)
+        return False
+    if not job_retry_later(job=job, reason=WORKER_LOST_CODE):
+        return False
+    job_send(model=type(job), pk=job.pk)
+    return True
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,7 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
+from core.jobs import (
+    JobStatus,
+    job_claim,
+    job_connection_lost,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_heartbeat,
+    job_interrupted,
+)
 from core.spreadsheets import ImportFileError, text_fold
 
 from . import imports
@@ -473,9 +482,13 @@ def company_import_execute(*, import_id: int) -> CompanyImport | None:
             job_fail(job=job, reason=company_import_errors_summary(failure.report), created_count=0, contact_count=0)
         except ImportFileError as error:  # the file itself: its message is written for the user
             job_fail(job=job, reason=str(error), created_count=0, contact_count=0)
-        except Exception:  # noqa: BLE001 - any other failure: logged for the team, a plain reason for the user
-            logger.exception("Company import %s failed", job.pk)
-            job_fail(job=job, reason=str(IMPORT_FAILED_REASON), created_count=0, contact_count=0)
+        except Exception as error:  # noqa: BLE001 - any other failure: logged for the team, a plain reason for the user
+            if job_connection_lost(error):  # not the file's fault: run again, the transaction was rolled back
+                logger.warning("Company import %s: database connection lost (%s), run again", job.pk, error)
+                job_interrupted(job=job)
+            else:
+                logger.exception("Company import %s failed", job.pk)
+                job_fail(job=job, reason=str(IMPORT_FAILED_REASON), created_count=0, contact_count=0)
     job.refresh_from_db()
     return job
 

@@ -234,11 +234,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Cache: local memory by default, Redis when REDIS_URL is set (shared by all hosts).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Bounded: a hung Redis costs a request at most these seconds, never a dead web worker.
+    # Bounded: a hung Redis costs a request at most these seconds, never a dead web worker. While Redis is
+    # down or restarting the cache acts as an empty one (core.cache): pages compute, never answer 500.
     _redis_timeout = env.float("REDIS_SOCKET_TIMEOUT", default=2)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_timeout": _redis_timeout, "socket_connect_timeout": _redis_timeout},
         }

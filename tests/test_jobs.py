@@ -284,3 +284,35 @@ def test_every_worker_starts_a_watchdog_that_scans_for_lost_jobs(settings):
             thread.join(timeout=2)
     assert len(scans) >= 2
     assert not thread.is_alive()
+
+
+def test_a_job_whose_database_connection_was_lost_is_given_back_with_a_clear_reason_and_sent_again(make):
+    from django.db import OperationalError
+    from django.utils import translation
+
+    job = make()
+    job = jobs.job_claim(model=type(job), pk=job.pk)
+    assert jobs.job_connection_lost(OperationalError("server closed the connection unexpectedly"))
+    assert not jobs.job_connection_lost(ValueError("bad row"))
+
+    with mock.patch(f"{type(job).job_task}.delay") as delay:
+        assert jobs.job_interrupted(job=job)
+
+    delay.assert_called_once_with(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and job.error == jobs.WORKER_LOST_CODE and job.enqueued_at
+    with translation.override("en"):
+        assert "resumed automatically" in job.error_display  # never the driver's text
+
+
+def test_a_job_that_lost_its_connection_on_its_last_attempt_ends_failed_with_the_reason(make):
+    job = make()
+    type(job).objects.filter(pk=job.pk).update(attempts=type(job).job_max_attempts - 1)
+    job = jobs.job_claim(model=type(job), pk=job.pk)
+
+    with mock.patch(f"{type(job).job_task}.delay") as delay:
+        assert not jobs.job_interrupted(job=job)
+
+    delay.assert_not_called()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == jobs.TOO_MANY_ATTEMPTS_CODE

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from core.jobs import job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
+from core.jobs import job_claim, job_connection_lost, job_enqueue, job_fail, job_finish, job_heartbeat, job_interrupted
 from core.storage import private_storage
 from partners.models import Company, Entrepreneur, LegalForm, Region, age_band_of, turnover_band_of
 
@@ -617,8 +617,12 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
         except ImportRecheckFailed as failure:
             _import_failed(job, import_errors_summary(failure.report))
         except Exception as error:  # noqa: BLE001 - any failure is recorded for the user, nothing was written
-            logger.exception("Application import %s failed", job.pk)
-            _import_failed(job, str(error) or error.__class__.__name__)
+            if job_connection_lost(error):  # not the file's fault: run again, the transaction was rolled back
+                logger.warning("Application import %s: database connection lost (%s), run again", job.pk, error)
+                job_interrupted(job=job)
+            else:
+                logger.exception("Application import %s failed", job.pk)
+                _import_failed(job, str(error) or error.__class__.__name__)
     job.refresh_from_db()
     return job
 

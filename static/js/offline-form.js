@@ -8,6 +8,9 @@
 (function () {
   "use strict";
   var PREFIX = "pem-offline:";
+  // Forms being sent again right now: the "online" event, the timer and a page load may all call flush()
+  // at once, and one form must then be sent once, not raced against itself.
+  var sending = {};
 
   function pending() {
     var items = [];
@@ -37,6 +40,8 @@
 
   function flush() {
     pending().forEach(function (item) {
+      if (sending[item.key]) { return; }
+      sending[item.key] = true;
       send(item.value.url, item.value.entries).then(function (response) {
         if (response.url.indexOf("/accounts/login") !== -1) { return; }  // logged out: keep it for after login
         localStorage.removeItem(item.key);
@@ -47,7 +52,7 @@
             window.history.replaceState(null, "", response.url);
           });
         }
-      }).catch(function () { notice(true); });
+      }).catch(function () { notice(true); }).then(function () { delete sending[item.key]; });
     });
   }
 
