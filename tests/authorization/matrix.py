@@ -20,6 +20,7 @@ watched, and an INSERT, UPDATE or DELETE outside the session and login bookkeepi
 
 import importlib
 import re
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .world import NOT_LOGGED_IN, VISITORS
+from .world import NOT_LOGGED_IN, VISITORS, build_world
 
 AREAS = ("site", "accounts", "cohorts", "coaching", "mobility", "reporting", "admin")
 METHODS = ("GET", "POST")
@@ -89,6 +90,22 @@ def chunks() -> list[str]:
     """The matrix test's parameters: one per area, the admin split by app (a few hundred requests each)."""
     admin_apps = sorted({_admin_app(url) for url in project_urls() if url.area == "admin"} - {""})
     return [*AREAS, *(f"admin/{app}" for app in admin_apps)]
+
+
+#: The admin apps walked by tests/test_authorization_matrix_admin_a.py; every other admin app (a new one
+#: included) by ..._admin_b.py, and the project's own areas by test_authorization_matrix.py: three files, so
+#: that pytest-xdist (--dist loadfile) spreads the walk over its workers.
+ADMIN_GROUP_A = ("admin/accounts", "admin/cohorts", "admin/reporting")
+
+
+def chunks_of(group: str) -> list[str]:
+    """The chunks one matrix file walks: "project", "admin_a" or "admin_b"; together they are chunks()."""
+    admin = [chunk for chunk in chunks() if chunk.startswith("admin/")]
+    return {
+        "project": [chunk for chunk in chunks() if not chunk.startswith("admin/")],
+        "admin_a": [chunk for chunk in admin if chunk in ADMIN_GROUP_A],
+        "admin_b": [chunk for chunk in admin if chunk not in ADMIN_GROUP_A],
+    }[group]
 
 
 def urls_of(chunk: str) -> list[Url]:
@@ -319,3 +336,17 @@ def compare(urls: list[Url], table: dict, observed: dict) -> list[str]:
 
 def format_row(key: str, kwargs_spec: str, get: dict, post: dict) -> str:
     return f'"{key}": ("{kwargs_spec}", "{format_answers(get)}", "{format_answers(post)}"),'
+
+
+def walk_chunk(chunk: str) -> None:
+    """Walk one chunk's URLs for every visitor, GET and POST, and fail on any difference from its table."""
+    urls = urls_of(chunk)
+    table = load_table(chunk.split("/")[0])
+    assert {url.key for url in urls} <= set(table), "see test_the_table_names_every_url_of_its_area_once"
+    started = time.perf_counter()
+    world = build_world()
+    observed, failures = walk(world, urls, table)
+    failures += compare(urls, table, observed)
+    requests = len(urls) * 2 * len(world.users)
+    print(f"{chunk}: {len(urls)} URLs, {requests} requests in {time.perf_counter() - started:.1f} s")
+    assert not failures, f"{len(failures)} differences:\n" + "\n".join(failures)
