@@ -350,6 +350,7 @@ class Recorder:
         self.samples: list[tuple[str, int, float]] = []
         self.errors: list[str] = []
         self.server_errors: list[str] = []
+        self.client_errors: list[str] = []
         self.writes: list[dict] = []
         self.refused: dict[str, int] = defaultdict(int)
         self.refused_pages: dict[str, str] = {}
@@ -361,6 +362,8 @@ class Recorder:
             self.samples.append((action, status, seconds))
             if status >= 500:
                 self.server_errors.append(f"{status} {action} {url}")
+            elif status >= 400:
+                self.client_errors.append(f"{status} {action} {url}")
 
     def error(self, text: str) -> None:
         with self.lock:
@@ -822,6 +825,7 @@ def summarise(recorder: Recorder, seconds: float) -> dict:
         "login_seconds": round(recorder.login_seconds, 1),
         "statuses": {f"{k // 100}xx": v for k, v in sorted(statuses.items())},
         "server_errors": recorder.server_errors,
+        "client_errors": recorder.client_errors,
         "connection_errors": recorder.errors,
         "writes": dict(writes),
         "refused": dict(recorder.refused),
@@ -1037,6 +1041,7 @@ def markdown(summaries: list[dict], command: str) -> str:
             f"- report jobs: {verify.get('report_jobs', 0)}, unfinished after the load: {len(verify.get('unfinished', []))}"
             f" (waited {verify.get('report_wait_seconds', 0)} s)",
             f"- refused by the server (4xx or a form error, not counted as writes): {s['refused'] or 'none'}",
+            f"- 4xx answers: {len(s['client_errors'])} {sorted({e.split(' /')[0] for e in s['client_errors']})}",
             "",
             "| action | requests | p50 ms | p95 ms |",
             "|---|---:|---:|---:|",
