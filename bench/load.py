@@ -151,6 +151,9 @@ def people_create(*, users: int, invitations_per_company: int, programme_code: s
         return user, record
 
     with transaction.atomic():
+        # The people of earlier runs on this database leave: every run has the same number of staff members
+        # (each invitation answer e-mails all of them), so that runs compare.
+        User.objects.filter(email__endswith="@load.pem.example", is_active=True).update(is_active=False)
         staff = [person("staff", n, Role.STAFF, mfa=True, is_staff=True)[0] for n in range(counts["staff"])]
         for n in range(counts["committee"]):
             user, _ = person("committee", n, Role.COMMITTEE, mfa=True)
@@ -953,12 +956,14 @@ def run_mode(mode: str, users: int, seconds: float, port: int, invitations: int)
     ]
     try:
         wait_http(base, 90)
+        load_before = round(os.getloadavg()[0], 1)
         print(f"[{mode}] {users} simulated people for {seconds:.0f} s against {' '.join(web[1:4])}", flush=True)
         started = time.monotonic()
         recorder = run_load(base, prepared["people"], base64.b64decode(prepared["pdf"]), seconds)
         elapsed = time.monotonic() - started
         summary = summarise(recorder, seconds)
         summary.update(mode=mode, users=users, seconds=seconds, elapsed=round(elapsed, 1), web=" ".join(web[1:]))
+        summary.update(cores=os.cpu_count(), load_before=load_before)
         summary["prepare_seconds"] = round(prepared["seconds"], 1)
         writes = work / "writes.json"
         writes.write_text(json.dumps(recorder.writes))
@@ -1013,8 +1018,8 @@ def markdown(summaries: list[dict], command: str) -> str:
         "# Load check",
         "",
         "Written by `bench/load.py` (`make load`). Simulated people log in all at once (staff and committee with",
-        "their TOTP code), then, for the timed window, loop over weighted actions of their role: entrepreneurs fill and submit applications (six steps, a PDF",
-        "uploaded), coaches log coaching sessions (30 % sent twice with the same form token, as the offline form does),",
+        "their TOTP code), then, for the timed window, loop over weighted actions of their role: entrepreneurs",
+        "fill and submit applications (six steps, a PDF uploaded), coaches log coaching sessions (30 % sent twice with the same form token, as the offline form does),",
         "Belgian companies accept or decline invitations from their personal links, staff and committee members",
         "request reports (PDF jobs for the Celery worker); everybody reads pages. Every confirmed write is then",
         "looked up in the database, and every report job must be done.",
@@ -1029,6 +1034,8 @@ def markdown(summaries: list[dict], command: str) -> str:
             f": {s['users']} users, {s['seconds']:.0f} s — {'PASS' if summary_ok(s) else 'FAIL'}",
             "",
             f"- server: `{s['web']}` and a Celery worker",
+            f"- machine: {s.get('cores')} cores, load average {s.get('load_before')} just before the run"
+            " (the load generator and every other process included)",
             f"- login phase (everybody at once, before the timed window): {s['login_requests']} requests in"
             f" {s['login_seconds']} s",
             f"- timed window: new actions begun for {s['seconds']:.0f} s, the last one finished after"
