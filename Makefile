@@ -15,7 +15,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help install install-test demo demo-code demo-reset lint test check translations clean backup restore
+.PHONY: help install install-test demo demo-code demo-reset lint test check translations clean backup restore load
 
 help:
 	@echo "make demo   install, migrate, load the demo data, run the web server and a Celery worker (PORT=$(PORT))"
@@ -25,6 +25,7 @@ help:
 	@echo "make check  Django's system checks (deploy included) and a pending-migrations check"
 	@echo "make backup  the database, private and public files in backups/pem-backup-<time>/ (BACKUP_DIR=...); NOT the encryption keys"
 	@echo "make restore FROM=backups/pem-backup-<time>  put a backup back into an empty database (RESTORE_ARGS=--replace over one)"
+	@echo "make load   50 simulated users for 60 s on gunicorn+PostgreSQL+Redis, then 10 on the embedded default (bench/LOAD.md)"
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
@@ -103,3 +104,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pem_bench_make
 .PHONY: bench
 bench: install translations
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
+
+# Load check ([10] item 5, bench/load.py): 50 simulated users for 60 s of mixed traffic against gunicorn,
+# PostgreSQL (LOAD_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/pem_load) and Redis (db
+# LOAD_REDIS_DB=10) with a real Celery worker, then 10 users against the embedded default (SQLite, filesystem
+# broker, runserver as `make demo`). Fails on any 5xx, connection error, lost write or unfinished report job.
+# LOAD_USERS, LOAD_SECONDS, LOAD_EMBEDDED_USERS, LOAD_PORT (8180) override; bench/LOAD.md gets the figures.
+LOAD_ARGS ?=
+load: install translations
+	$(PY) bench/load.py $(LOAD_ARGS)

@@ -2,11 +2,34 @@
 or a traceback, which a person trying the demo must not see), the refusal of NUL characters in URLs, and the
 security headers Django does not set itself."""
 
+import threading
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
+
+
+class SqliteOneRequestAtATimeMiddleware:
+    """The embedded default (SQLite) serves one request at a time per process, in arrival order or close to it.
+
+    With ATOMIC_REQUESTS and IMMEDIATE transactions every view holds SQLite's single write lock from its
+    first line to its last, so runserver's threads ran one at a time anyway; but they queued on SQLite's busy
+    handler, a lottery that retries every 100 ms and gives up after SQLITE_BUSY_TIMEOUT: with 20 people at
+    once (bench/load.py) some requests lost it for 20 s and answered 500 "database is locked", and the
+    Celery worker, one competitor among twenty, lost its turns too. Here the threads wait on a lock of the
+    process without a time limit, and the worker only competes with the one request in progress. Installed
+    only on SQLite (pemwecco/settings.py); PostgreSQL serves requests side by side."""
+
+    lock = threading.Lock()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with self.lock:
+            return self.get_response(request)
 
 
 class FriendlyErrorPagesMiddleware:

@@ -124,6 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Requests then wait for each other in the process, without a time limit, rather than on SQLite's busy
+    # handler (core.middleware.SqliteOneRequestAtATimeMiddleware: "database is locked" under load otherwise).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.middleware.SqliteOneRequestAtATimeMiddleware"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -265,6 +270,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(Path(CELERY_BROKER_DIR, "processed")),
         "store_processed": False,
         "control_folder": str(Path(CELERY_BROKER_DIR, "control")),
+        # The worker looks at the folder again this long after finding nothing to take, which includes the
+        # moment it has just finished a task (one at a time: prefetch 1): kombu's 1 s default made the
+        # embedded worker run at most one job a second, so that with 10 people at once (bench/load.py) a
+        # report waited over two minutes behind the e-mails queued before it. A folder listing costs little.
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
 else:
     # Redis re-delivers an unacknowledged task after this many seconds; it must exceed the longest job.
