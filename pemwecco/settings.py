@@ -236,7 +236,7 @@ EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PEM <noreply@pem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Cache: local memory by default, Redis when REDIS_URL is set (shared by all hosts).
+# Cache: files by default, Redis when REDIS_URL is set (shared by all hosts).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Bounded: a hung Redis costs a request at most these seconds, never a dead web worker. While Redis is
@@ -250,7 +250,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files in a project folder: shared by runserver, gunicorn's workers and the embedded Celery
+    # worker, which must agree on the data version (core.data_version) and on the login throttling counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Cached results derived from the data (the indicators) are keyed by the data version; this bounds how long
+# one may live if a new version was ever missed (the cache unreachable at the moment of a commit).
+DATA_VERSION_RESULT_SECONDS = env.int("DATA_VERSION_RESULT_SECONDS", default=3600)
 
 # Celery: an embedded filesystem broker by default (no service needed), Redis when configured.
 CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=BASE_DIR / ".celery-broker")

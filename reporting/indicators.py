@@ -6,12 +6,15 @@ uncorrelated `IN (subquery)` filters that the database hashes once) and returns 
 `CALCULATORS` maps the `Indicator.calculator` keys to one value (+ its disaggregations) of that set.
 """
 
+import dataclasses
 import datetime
+import logging
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import (
     Case,
@@ -58,6 +61,7 @@ from cohorts.territory import (
     region_split,
     region_split_labels,
 )
+from core.data_version import cached_per_version
 from mobility.models import (
     LIVE_STAGES,
     VISA_AWAITING_DECISION,
@@ -84,6 +88,8 @@ from mobility.selectors_visa import visa_decisions
 from partners.models import CompanyAgeBand, Education, Gender, OrganisationKind, Sector, company_age_band_expression
 
 from . import persistence
+
+logger = logging.getLogger(__name__)
 
 MONTHS_6, MONTHS_12 = persistence.MONTHS_6, persistence.MONTHS_12
 
@@ -158,13 +164,18 @@ def _eur(amount, currency: str) -> Decimal:
 # --------------------------------------------------------------------------------------------------
 
 
+def _nested_counts() -> defaultdict:
+    """dimension -> group -> 0, with factories that pickle (an IndicatorSet is stored in the cache)."""
+    return defaultdict(partial(defaultdict, int))
+
+
 @dataclass
 class FunnelStage:
     key: str
     label: str
     total: int = 0
     #: dimension -> group key -> count
-    by: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    by: dict[str, dict[str, int]] = field(default_factory=_nested_counts)
 
     def share(self, dimension: str, group: str) -> Decimal | None:
         return _ratio(self.by.get(dimension, {}).get(group, 0), self.total, percent=True, places="0.1")
@@ -665,9 +676,22 @@ def _efficiency(programme, cohort, mobility: Mobility, partnerships: Partnership
 
 
 def compute_indicators(*, programme: Programme, cohort: Cohort | None = None) -> IndicatorSet:
-    """Every indicator of brief §6 for a programme, or one of its cohorts, in a fixed number of queries."""
+    """Every indicator of brief §6 for a programme, or one of its cohorts: computed once per version of
+    the data (core.data_version: any committed write to a project table makes a new one), per day and per
+    language (labels are translated when computed), then read from the shared cache."""
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ValueError("The cohort does not belong to the programme.")
+
+    def compute() -> IndicatorSet:
+        # Stored without the model instances: the caller's are put back when read.
+        return dataclasses.replace(_compute(programme, cohort), programme=None, cohort=None)
+
+    result = cached_per_version(f"pem:indicators:{programme.pk}:{cohort.pk if cohort is not None else '-'}", compute)
+    return dataclasses.replace(result, programme=programme, cohort=cohort)
+
+
+def _compute(programme: Programme, cohort: Cohort | None) -> IndicatorSet:
+    """Every indicator, in a fixed number of queries whatever the amount of data."""
     today = timezone.localdate()
     funnel, person_groups = _funnel(programme, cohort, today)
     mobility = _mobility(programme, cohort)

@@ -59,7 +59,7 @@ def test_with_nothing_set_it_runs_on_sqlite_with_the_filesystem_broker(tmp_path)
     assert values["DEBUG"] is True
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["BROKER"] == "filesystem://"
-    assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CACHE"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert values["PRIVATE"] == "core.storage.PrivateFileSystemStorage"
     assert values["ATOMIC_REQUESTS"] is True
     assert (tmp_path / "broker" / "out").is_dir()

@@ -5,11 +5,15 @@ evaluators of the programme; any other programme or cohort id is a 404."""
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from accounts.access import role_required
 from cohorts.models import Cohort, Programme
+from cohorts.programme_choice import SESSION_KEY as PROGRAMME_SESSION_KEY
 from cohorts.programme_choice import programme_default, programme_remember
+from core.data_version import DATA, JOBS, cached_per_version
 from core.spreadsheets import parse_id
 
 from .. import selectors_dashboard as selectors
@@ -38,7 +42,12 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    programmes = list(selectors.dashboard_programmes(request.user).order_by("-starts_on", "name"))
+    user = request.user
+    # Who may see which programme is data too (memberships, roles): read once per data version, per person.
+    programmes = cached_per_version(
+        f"pem:dashboard-programmes:{user.pk}",
+        lambda: list(selectors.dashboard_programmes(user).order_by("-starts_on", "name")),
+    )
     programme_pk, cohort_pk = _int_param(request, "programme"), _int_param(request, "cohort")
     if programme_pk is not None:
         programme = next((p for p in programmes if p.pk == programme_pk), None)
@@ -46,14 +55,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             raise Http404
         programme_remember(request, programme)
     else:
-        programme = programme_default(request, selectors.dashboard_programmes(request.user))
+        remembered = request.session.get(PROGRAMME_SESSION_KEY)
+        programme = next((p for p in programmes if p.pk == remembered), None) if isinstance(remembered, int) else None
+        if programme is None and programmes:
+            default = cached_per_version(
+                f"pem:dashboard-default-programme:{user.pk}",
+                lambda: getattr(programme_default(request, selectors.dashboard_programmes(user)), "pk", None),
+            )
+            programme = next((p for p in programmes if p.pk == default), None)
     context = {"programmes": programmes, "programme": programme}
     if programme is None:
         if cohort_pk is not None:
             raise Http404
         return render(request, "reporting/dashboard/dashboard.html", context)
 
-    cohorts = selectors.programme_cohorts(programme)
+    # The programme's cohorts and whether it has an evaluation change only with the data: read once per version.
+    cohorts, has_evaluation = cached_per_version(
+        f"pem:dashboard-programme:{programme.pk}",
+        lambda: (selectors.programme_cohorts(programme), selectors.has_evaluation(programme)),
+    )
     cohort = None
     if cohort_pk is not None:
         cohort = next((c for c in cohorts if c.pk == cohort_pk), None)
@@ -64,28 +84,51 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         cohort=cohort,
         reports=[
             (job, _reverse_or_none("reporting:report_download", pk=job.pk))
-            for job in selectors.finished_reports(request.user, programme=programme)
+            # Per person and programme, once per version of the data (memberships) and of the job rows.
+            for job in cached_per_version(
+                f"pem:dashboard-reports:{user.pk}:{programme.pk}",
+                lambda: selectors.finished_reports(user, programme=programme),
+                kinds=(DATA, JOBS),
+            )
         ],
         reports_url=_reverse_or_none("reporting:report_list"),
         request_url=_reverse_or_none("reporting:report_request"),
-        report_requests=_report_requests(programme, cohort),
+        report_requests=_report_requests(cohort, has_evaluation=has_evaluation),
         report_languages=settings.LANGUAGES,
         iati_url=reverse("reporting:iati_export", kwargs={"pk": programme.pk}),
-        **_indicator_context(programme, cohort, cohorts),
+        **_indicator_section(programme, cohort, cohorts),
     )
     return render(request, "reporting/dashboard/dashboard.html", context)
 
 
-def _report_requests(programme: Programme, cohort: Cohort | None) -> list[dict]:
+def _report_requests(cohort: Cohort | None, *, has_evaluation: bool) -> list[dict]:
     """The reports one may ask for from here: the DAC report (once the programme has an evaluation) and
     the committee brief cover the whole programme; the cohort report the cohort shown."""
     requests = []
-    if selectors.has_evaluation(programme):
+    if has_evaluation:
         requests.append({"kind": ReportKind.DAC_EVALUATION, "label": ReportKind.DAC_EVALUATION.label, "cohort": None})
     requests.append({"kind": ReportKind.COMMITTEE_BRIEF, "label": ReportKind.COMMITTEE_BRIEF.label, "cohort": None})
     if cohort is not None:
         requests.append({"kind": ReportKind.COHORT, "label": ReportKind.COHORT.label, "cohort": cohort})
     return requests
+
+
+def _indicator_section(programme: Programme, cohort: Cohort | None, cohorts: list[Cohort]) -> dict:
+    """The figures' HTML and when they were computed: rendered once per data version (core.data_version),
+    day and language for a programme or cohort, then read from the shared cache by every request of every
+    member who may see it (the access check is the view's, before). Rendered without the request, so nothing
+    per person can end up in the cache."""
+
+    def render() -> tuple:
+        context = _indicator_context(programme, cohort, cohorts)
+        html = render_to_string("reporting/dashboard/_indicators.html", {**context, "programme": programme, "cohort": cohort})
+        indicators = context["indicators"]
+        return (indicators.computed_at if indicators is not None else None), str(html)
+
+    computed_at, html = cached_per_version(
+        f"pem:dashboard-figures:{programme.pk}:{cohort.pk if cohort is not None else '-'}", render
+    )
+    return {"computed_at": computed_at, "indicators_html": mark_safe(html)}  # noqa: S308 (our own rendering, escaped)
 
 
 def _indicator_context(programme: Programme, cohort: Cohort | None, cohorts: list[Cohort]) -> dict:
