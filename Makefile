@@ -94,7 +94,7 @@ restore: install
 	$(PY) manage.py backup_restore "$(FROM)" $(RESTORE_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .celery-broker
+	rm -rf $(VENV) staticfiles .celery-broker .cache
 	find . -name '*.mo' -path '*/locale/*' -delete
 
 # `make bench`: every speed figure of bench/RESULTS.md in one run, each as a ratio to a baseline measured in the
