@@ -118,6 +118,8 @@ class OutgoingEmail(Job):
         verbose_name = _("e-mail envoyé")
         verbose_name_plural = _("e-mails envoyés")
         ordering = ["-created_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="outgoingemail_list_order")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(status="done") | models.Q(sent_at__isnull=False), name="email_sent_dated"),
         ]

@@ -33,6 +33,8 @@ class CoachAssignment(models.Model):
         verbose_name = _("affectation de coach")
         verbose_name_plural = _("affectations de coachs")
         ordering = ["-assigned_on"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-assigned_on", "-id"], name="coachassignment_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "coach"], condition=Q(ended_on__isnull=True), name="coach_assignment_one_active"
@@ -143,6 +145,8 @@ class CoachingSession(models.Model):
         verbose_name = _("séance de coaching")
         verbose_name_plural = _("séances de coaching")
         ordering = ["-held_on"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-held_on", "-id"], name="coachingsession_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=12 * 60), name="session_duration_plausible"
@@ -180,6 +184,8 @@ class ActionItem(models.Model):
         verbose_name = _("action à mener")
         verbose_name_plural = _("actions à mener")
         ordering = ["done_at", "due_on", "pk"]
+        # The admin changelist's order (open items first, by due date): read from this index, not sorted.
+        indexes = [models.Index(fields=["done_at", "due_on", "id"], name="actionitem_list_order")]
 
     def __str__(self) -> str:
         return self.title

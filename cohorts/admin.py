@@ -663,6 +663,9 @@ class ScreeningJobAdmin(admin.ModelAdmin):
 class ApplicationTransitionAdmin(admin.ModelAdmin):
     """The funnel's audit trail: read-only, written only by `application_transition`."""
 
+    # The changelist's order: latest moves first, read from the transition_list_order index.
+    ordering = ("-at", "-pk")
+
     list_display = ("application", "from_status", "to_status", "at", "by", "note")
     list_filter = ("to_status", "from_status", ("application__cohort", CohortListFilter))
     search_fields = ("application__entrepreneur__last_name", "application__entrepreneur__email", "note")
@@ -680,6 +683,8 @@ class ApplicationTransitionAdmin(admin.ModelAdmin):
 
 @admin.register(ApplicationDocument)
 class ApplicationDocumentAdmin(DocumentLinksMixin, PrivateFilesAdminMixin, admin.ModelAdmin):
+    # The changelist's order: latest uploads first, read from the applicationdocument_list_order index.
+    ordering = ("-uploaded_at", "-pk")
     form = ApplicationDocumentForm
     list_display = ("original_name", "kind", "application", "content_type", "size", "uploaded_at", "uploaded_by")
     list_filter = ("kind", "content_type", ("application__cohort", CohortListFilter))
@@ -721,6 +726,8 @@ class ReviewScoreInline(admin.TabularInline):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    # The changelist's order: latest assigned first, read from the review_list_order index.
+    ordering = ("-assigned_at", "-pk")
     list_display = ("application", "reviewer", "assigned_at", "submitted_at")
     list_filter = (("application__cohort", CohortListFilter), ("submitted_at", admin.EmptyFieldListFilter))
     search_fields = (

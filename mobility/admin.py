@@ -262,6 +262,8 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
 
 @admin.register(VisaDocument)
 class VisaDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
+    # The changelist's order: latest first, by primary key (the model's order joins its visa file).
+    ordering = ("-pk",)
     list_display = ("kind", "visa_file", "is_received", "received_on", "file_on_record")
     list_filter = ("kind", "is_received")
     search_fields = ("visa_file__application__entrepreneur__last_name", "note")
@@ -405,6 +407,8 @@ class TripAdmin(admin.ModelAdmin):
 
 @admin.register(TripCost)
 class TripCostAdmin(admin.ModelAdmin):
+    # The changelist's order: latest first, by primary key (the model's order joins its trip).
+    ordering = ("-pk",)
     list_display = ("trip", "category", "amount", "currency", "amount_eur", "date", "note")
     list_filter = ("category", "currency", ("trip__application__cohort", CohortListFilter))
     search_fields = ("trip__application__entrepreneur__last_name", "note")
@@ -456,6 +460,8 @@ class InvitationAdmin(InvitationLanguageMixin, MeetingTimeColumns, admin.ModelAd
 
 @admin.register(InvitationSlot)
 class InvitationSlotAdmin(admin.ModelAdmin):
+    # The changelist's order: latest first, by primary key (the model's order joins its invitation).
+    ordering = ("-pk",)
     list_display = ("__str__", "invitation", "ends_at", "time_zone")
     search_fields = ("invitation__organisation__name", "invitation__email")
     list_select_related = ("invitation__trip__application__entrepreneur", "invitation__organisation")
@@ -467,6 +473,8 @@ class InvitationSlotAdmin(admin.ModelAdmin):
 
 @admin.register(B2BMeeting)
 class B2BMeetingAdmin(MeetingTimeColumns, admin.ModelAdmin):
+    # The changelist's order: latest first, read backwards from the meeting_date_order index.
+    ordering = ("-starts_at", "-pk")
     list_display = ("organisation", "trip", "starts_at_both_zones", "city", "outcome")
     readonly_fields = ("starts_at_both_zones",)
     list_filter = ("outcome", ("trip__application__cohort", CohortListFilter), "city")
@@ -574,6 +582,9 @@ class PartnershipAdmin(AuditedHistoryAdmin):
 class PartnershipStageChangeAdmin(admin.ModelAdmin):
     """The partnership's audit trail: read-only, written only by the partnership services."""
 
+    # The changelist's order: latest first, by primary key (the model's order joins its partnership).
+    ordering = ("-pk",)
+
     list_display = ("partnership", "from_stage", "to_stage", "changed_on", "by", "note")
     list_filter = ("to_stage", "from_stage")
     search_fields = ("partnership__organisation__name", "partnership__application__entrepreneur__last_name", "note")
@@ -624,6 +635,8 @@ class CheckInPartnershipAnswerInline(admin.TabularInline):
 
 @admin.register(FollowUpCheckIn)
 class FollowUpCheckInAdmin(admin.ModelAdmin):
+    # The changelist's order: latest due first, read backwards from the followupcheckin_list_order index.
+    ordering = ("-due_on", "-pk")
     list_display = (
         "__str__",
         "months_after",
@@ -686,6 +699,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class VisaStatusChangeAdmin(ReadOnlyAdmin):
     """The visa timeline: written by visa_status_change only."""
 
+    # The changelist's order: latest first, by primary key (the model's order joins its visa file).
+    ordering = ("-pk",)
+
     list_display = ("visa_file", "from_status", "to_status", "changed_on", "by")
     list_filter = ("to_status",)
     list_select_related = ("visa_file__application__entrepreneur", "by")
@@ -726,6 +742,9 @@ class AnonymisationAdmin(ReadOnlyAdmin):
 class PartnershipDocumentAdmin(admin.ModelAdmin):
     """Read-only: documents arrive through the partnership page, whose service checks each file
     (cohorts.services.apply.document_checked); they are opened there, through the permission check."""
+
+    # The changelist's order: latest first, by primary key (the model's order joins its partnership).
+    ordering = ("-pk",)
 
     list_display = ("title", "kind", "partnership", "uploaded_at", "uploaded_by")
     list_filter = ("kind",)
@@ -792,6 +811,9 @@ class StageProposalAdmin(admin.ModelAdmin):
 @admin.register(CheckInPartnershipAnswer)
 class CheckInPartnershipAnswerAdmin(admin.ModelAdmin):
     """What entrepreneurs answered of each partnership (also shown inside their check-in): read here."""
+
+    # The changelist's order: latest first, by primary key (the model's order joins its check-in).
+    ordering = ("-pk",)
 
     list_display = ("__str__", "still_going", "stage", "signed", "transactions_value", "currency", "jobs_created")
     list_filter = ("still_going", "signed", "stage")

@@ -425,6 +425,8 @@ class InvitationLetter(Job):
         verbose_name = _("lettre d'invitation")
         verbose_name_plural = _("lettres d'invitation")
         ordering = ["-requested_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="invitationletter_list_order")]
 
     def __str__(self) -> str:
         return f"{_('Lettre')} – {self.invitation.organisation}"
@@ -494,6 +496,8 @@ class Trip(models.Model):
         verbose_name = _("voyage")
         verbose_name_plural = _("voyages")
         ordering = ["-departs_on"]
+        # The staff trip list and the admin changelist, latest departure first: read from this index.
+        indexes = [models.Index(fields=["-departs_on", "-id"], name="trip_list_order")]
         constraints = [models.CheckConstraint(condition=Q(returns_on__gte=F("departs_on")), name="trip_dates_in_order")]
 
     def __str__(self) -> str:
@@ -589,6 +593,8 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-sent_at"]
+        # The staff invitation list and the admin changelist, latest sent first: read from this index.
+        indexes = [models.Index(fields=["-sent_at", "-id"], name="invitation_list_order")]
         constraints = [
             # A company is invited once per trip; the colleague it names gets an invitation of their own.
             models.UniqueConstraint(
@@ -810,6 +816,8 @@ class Partnership(models.Model):
         verbose_name = _("partenariat")
         verbose_name_plural = _("partenariats")
         ordering = ["-stage_changed_on"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-stage_changed_on", "-id"], name="partnership_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["application", "organisation", "type"], name="partnership_unique"),
             models.CheckConstraint(condition=Q(stage_changed_on__gte=F("started_on")), name="partnership_stage_after_start"),
@@ -868,6 +876,8 @@ class PartnershipTransaction(models.Model):
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
         ordering = ["-occurred_on"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-occurred_on", "-id"], name="transaction_list_order")]
         constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="transaction_value_not_negative")]
 
     def __str__(self) -> str:
@@ -934,6 +944,8 @@ class FollowUpCheckIn(models.Model):
         verbose_name = _("suivi post-mobilité")
         verbose_name_plural = _("suivis post-mobilité")
         ordering = ["application", "months_after"]
+        # The staff follow-up page, by due date either way (and FollowUpCheckInAdmin.ordering).
+        indexes = [models.Index(fields=["due_on", "id"], name="followupcheckin_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["application", "months_after"], name="check_in_one_per_milestone"),
             models.CheckConstraint(condition=Q(months_after__gte=1), name="check_in_months_positive"),
@@ -1003,6 +1015,8 @@ class SupportNeed(models.Model):
         verbose_name = _("besoin d'appui")
         verbose_name_plural = _("besoins d'appui")
         ordering = ["-created_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="supportneed_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="referred") | (Q(referred_to__isnull=False) & Q(referred_on__isnull=False)),
@@ -1145,6 +1159,8 @@ class PartnerCheckIn(models.Model):
         verbose_name = _("suivi du partenaire belge")
         verbose_name_plural = _("suivis des partenaires belges")
         ordering = ["due_on", "pk"]
+        # The staff follow-up page (partner side) and the admin changelist, by due date.
+        indexes = [models.Index(fields=["due_on", "id"], name="partnercheckin_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "months_after"], name="partner_check_in_one_per_milestone"),
             models.CheckConstraint(condition=Q(reminders_sent__lte=2), name="partner_check_in_at_most_two_reminders"),
@@ -1204,6 +1220,12 @@ class StageProposal(models.Model):
         verbose_name = _("changement d'étape proposé")
         verbose_name_plural = _("changements d'étape proposés")
         ordering = ["-answered_on", "-pk"]
+        indexes = [
+            # The follow-up page lists the pending proposals, oldest answer first: read from this index.
+            models.Index(fields=["status", "answered_on", "id"], name="stageproposal_pending_order"),
+            # The admin changelist, latest answer first.
+            models.Index(fields=["-answered_on", "-id"], name="stageproposal_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_in__isnull=False, partner_check_in__isnull=True)
@@ -1274,6 +1296,8 @@ class PersonalDataExport(Job):
         verbose_name = _("export de données personnelles")
         verbose_name_plural = _("exports de données personnelles")
         ordering = ["-requested_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="personaldataexport_list_order")]
 
     def __str__(self) -> str:
         return f"{_('Export')} {self.requested_at:%d/%m/%Y %H:%M}"
@@ -1298,6 +1322,8 @@ class Anonymisation(models.Model):
         verbose_name = _("anonymisation")
         verbose_name_plural = _("anonymisations")
         ordering = ["-done_at"]
+        # The personal-data page's latest anonymisations and the admin changelist.
+        indexes = [models.Index(fields=["-done_at", "-id"], name="anonymisation_list_order")]
 
     def __str__(self) -> str:
         return f"{_('Anonymisation')} #{self.entrepreneur_id}"

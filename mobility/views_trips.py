@@ -36,7 +36,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @staff_required
 def trip_list(request: HttpRequest) -> HttpResponse:
-    filterset = TripFilter(request.GET, queryset=selectors.trips_with_figures().order_by("-departs_on", "pk"))
+    filterset = TripFilter(request.GET, queryset=selectors.trips_with_figures().order_by("-departs_on", "-pk"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mobility/trips/list.html", {"filter": filterset, "page": page, "query": _query_without_page(request)})
 

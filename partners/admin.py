@@ -111,6 +111,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SafeExportMixin, admin.ModelAdmin):
+    # The changelist's order: by name then id, read from the organisation_list_order index.
+    ordering = ("name", "pk")
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "kind", "country", "city", "sector", "relay_agency", "is_fictitious")
@@ -127,6 +129,8 @@ class OrganisationAdmin(SafeExportMixin, admin.ModelAdmin):
 
 @admin.register(OrganisationContact)
 class OrganisationContactAdmin(admin.ModelAdmin):
+    # The changelist's order: latest first, by primary key (the model's order joins its organisation).
+    ordering = ("-pk",)
     list_display = ("full_name", "organisation", "position", "email", "language", "is_fictitious")
     list_filter = ("language", "organisation__kind", "is_fictitious")
     search_fields = ("full_name", "email", "organisation__name")
@@ -156,6 +160,8 @@ class FounderInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(SafeExportMixin, admin.ModelAdmin):
+    # The changelist's order: by name then id, read from the company_list_order index.
+    ordering = ("name", "pk")
     resource_classes = [CompanyResource]
     list_display = (
         "name",
@@ -191,6 +197,8 @@ class CompanyAdmin(SafeExportMixin, admin.ModelAdmin):
 
 @admin.register(Entrepreneur)
 class EntrepreneurAdmin(SafeExportMixin, admin.ModelAdmin):
+    # The changelist's order: by name then id, read from the entrepreneur_list_order index.
+    ordering = ("last_name", "first_name", "pk")
     resource_classes = [EntrepreneurResource]
     list_display = ("last_name", "first_name", "email", "gender", "age_band", "country_of_residence", "company", "user")
     list_display_links = ("last_name", "first_name")

@@ -187,6 +187,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [
+            # The admin changelist's order (OrganisationAdmin.ordering: name, then id).
+            models.Index(fields=["name", "id"], name="organisation_list_order"),
+            # The Belgian company directory (one kind, by name, then id): read from this index, not sorted.
+            models.Index(fields=["kind", "name", "id"], name="organisation_directory_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="organisation_name_country_unique"),
             models.CheckConstraint(
@@ -339,7 +345,11 @@ class Company(models.Model):
         # application that changes them gets its own row (so past cohorts keep the answers they were judged
         # on). The same legal entity (NINEA) can therefore appear on several rows of the same founder; the
         # application wizard refuses a NINEA registered by another founder.
-        indexes = [models.Index(fields=["ninea"], name="company_ninea_idx")]
+        indexes = [
+            # The admin changelist's order (CompanyAdmin.ordering: name, then id).
+            models.Index(fields=["name", "id"], name="company_list_order"),
+            models.Index(fields=["ninea"], name="company_ninea_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -449,6 +459,8 @@ class Entrepreneur(models.Model):
         verbose_name = _("entrepreneur·e")
         verbose_name_plural = _("entrepreneur·es")
         ordering = ["last_name", "first_name"]
+        # The alumni page's and the admin changelist's order (name, then id).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="entrepreneur_list_order")]
         constraints = [models.UniqueConstraint(fields=["email"], name="entrepreneur_email_unique")]
 
     def __str__(self) -> str:
@@ -512,6 +524,8 @@ class CompanyImport(Job):
         verbose_name = _("import d'entreprises belges")
         verbose_name_plural = _("imports d'entreprises belges")
         ordering = ["-requested_at"]
+        # The directory import page's latest imports and the admin changelist, newest first: read from this index.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="companyimport_list_order")]
         constraints = [
             models.CheckConstraint(condition=~Q(status="failed") | ~Q(error=""), name="company_import_failed_has_error"),
             # The same file cannot be imported twice while a first import is queued, running or done.

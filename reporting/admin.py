@@ -110,6 +110,8 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
+    # The changelist's order: latest first, by primary key (the model's order joins its indicator).
+    ordering = ("-pk",)
     list_display = ("indicator", "period_end", "cohort", "dimension", "group", "value", "is_snapshot", "recorded_by")
     list_filter = ("is_snapshot", "dimension", "indicator__programme", ("cohort", CohortListFilter))
     search_fields = ("indicator__code", "indicator__name", "group", "evidence")

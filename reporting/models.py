@@ -507,6 +507,12 @@ class ReportJob(Job):
         verbose_name = _("rapport demandé")
         verbose_name_plural = _("rapports demandés")
         ordering = ["-requested_at"]
+        indexes = [
+            # A programme's dashboard lists its latest finished reports (selectors_dashboard.finished_reports).
+            models.Index(fields=["programme", "status", "-finished_at", "-id"], name="reportjob_programme_order"),
+            # The report list and the admin changelist, newest first.
+            models.Index(fields=["-requested_at", "-id"], name="reportjob_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_job_progress_max_100"),
             models.CheckConstraint(condition=~Q(status="done") | ~Q(sha256=""), name="report_job_done_has_file"),

@@ -204,6 +204,8 @@ class ApplicationTransition(models.Model):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
         ordering = ["application", "at", "pk"]
+        # The admin changelist's order (latest moves first; ApplicationTransitionAdmin.ordering).
+        indexes = [models.Index(fields=["-at", "-id"], name="transition_list_order")]
         constraints = [models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="transition_changes_status")]
 
     def __str__(self) -> str:
@@ -246,6 +248,8 @@ class ApplicationDocument(models.Model):
         verbose_name = _("document de candidature")
         verbose_name_plural = _("documents de candidature")
         ordering = ["application", "kind", "uploaded_at"]
+        # The admin changelist's order (latest uploads first; ApplicationDocumentAdmin.ordering).
+        indexes = [models.Index(fields=["-uploaded_at", "-id"], name="applicationdocument_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(size__lte=10 * 1024 * 1024), name="application_document_max_10mb"),
             models.CheckConstraint(
@@ -286,6 +290,8 @@ class Review(models.Model):
         verbose_name = _("évaluation")
         verbose_name_plural = _("évaluations")
         ordering = ["application", "assigned_at"]
+        # The admin changelist's order (latest assigned first; ReviewAdmin.ordering).
+        indexes = [models.Index(fields=["-assigned_at", "-id"], name="review_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="review_one_per_reviewer_and_application"),
             models.CheckConstraint(
@@ -370,6 +376,8 @@ class SelectionDecision(models.Model):
         verbose_name = _("décision de sélection")
         verbose_name_plural = _("décisions de sélection")
         ordering = ["-decided_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="selectiondecision_list_order")]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="decision_has_reason")]
 
     def __str__(self) -> str:
@@ -392,6 +400,8 @@ class DocumentAccess(models.Model):
         verbose_name = _("consultation de document")
         verbose_name_plural = _("consultations de documents")
         ordering = ["-at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-at", "-id"], name="documentaccess_list_order")]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.document_id}"

@@ -70,6 +70,8 @@ class Expense(models.Model):
         verbose_name = _("dépense")
         verbose_name_plural = _("dépenses")
         ordering = ["-spent_on"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-spent_on", "-id"], name="expense_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
         ]

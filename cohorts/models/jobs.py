@@ -65,6 +65,8 @@ class ApplicationImport(Job):
         verbose_name = _("import de candidatures")
         verbose_name_plural = _("imports de candidatures")
         ordering = ["-requested_at"]
+        # The import page's latest imports and the admin changelist, newest first: read from this index.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="applicationimport_list_order")]
         constraints = [
             models.CheckConstraint(condition=~Q(status="failed") | ~Q(error=""), name="application_import_failed_has_error"),
             # The same file cannot be imported twice while a first import is queued, running or done.
@@ -98,6 +100,8 @@ class ScreeningJob(Job):
         verbose_name = _("réexamen de candidatures")
         verbose_name_plural = _("réexamens de candidatures")
         ordering = ["-requested_at"]
+        # The admin changelist's order (newest first, then the id): read from this index, not sorted.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="screeningjob_list_order")]
         constraints = [
             # One re-screening of a cohort in flight at a time: asking again joins it.
             models.UniqueConstraint(

@@ -637,3 +637,47 @@ def test_the_bulk_import_costs_the_same_queries_for_3_and_for_30_rows(cohort, st
     assert reads[0] == reads[1], reads
     # companies, entrepreneurs, applications, transitions, history: 5 tables
     assert inserts[0] == 5 and inserts[1] <= 5 + 4, inserts
+
+
+def test_the_bulk_import_queues_the_e_mails_the_one_by_one_services_queue(
+    cohort, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The same rows through `application_transition` (to submitted) and `application_screen`, one by
+    one, and through the import's bulk path queue the same e-mails (recipient, subject), and send the same."""
+    from accounts.models import OutgoingEmail
+    from cohorts.services import application_screen, application_transition
+
+    rows = [
+        _row(email=f"s{n}@example.sn", prenom=f"S{n}", entreprise=f"Entreprise s{n}", formelle="non" if n % 2 else "oui")
+        for n in range(4)
+    ]
+
+    def queued_and_sent() -> list[tuple[str, str]]:
+        return sorted(OutgoingEmail.objects.values_list("to", "subject")) + sorted((m.to[0], m.subject) for m in mailoutbox)
+
+    # One by one: the same checked rows, saved as drafts, then moved through the services.
+    report = applications_import_check(dataset=_dataset(rows))
+    assert report.is_valid
+    with django_capture_on_commit_callbacks(execute=True):
+        for planned in staff_services._import_plan(report):
+            planned.company.save()
+            planned.entrepreneur.company = planned.company
+            planned.entrepreneur.save()
+            application = Application.objects.create(
+                cohort=planned.row.cohort, entrepreneur=planned.entrepreneur, company=planned.company,
+                source=ApplicationSource.IMPORT, submitted_at=staff_services._submitted_at(planned.row.values["date_soumission"]),
+            )  # fmt: skip
+            application_transition(application=application, to_status=ApplicationStatus.SUBMITTED, by=staff)
+            application_screen(application=application, by=staff)
+    one_by_one = [(to.replace("@", "+x@"), subject) for to, subject in queued_and_sent()]
+    assert Application.objects.count() == 4
+    Application.objects.all().delete()
+    OutgoingEmail.objects.all().delete()
+    mailoutbox.clear()
+
+    # The bulk path, for the same people under other addresses.
+    bulk_rows = [{**row, "email": row["email"].replace("@", "+x@"), "entreprise": row["entreprise"] + " bis"} for row in rows]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = applications_import(dataset=_dataset(bulk_rows), by=staff)
+    assert report.is_valid and len(report.created) == 4
+    assert queued_and_sent() == one_by_one
