@@ -92,10 +92,15 @@ def applications_with_scores(queryset: QuerySet[Application], min_reviews: int) 
     return applications
 
 
+def review_board_applications(cohort: Cohort) -> QuerySet[Application]:
+    """Eligible and under-review applications of the cohort, oldest submission first (the board shows a
+    page of them through `applications_with_scores`)."""
+    return Application.objects.filter(cohort=cohort, status__in=BOARD_STATUSES).order_by("submitted_at", "pk")
+
+
 def review_board(cohort: Cohort) -> list[Application]:
     """Eligible and under-review applications of the cohort, with their reviews and flags."""
-    queryset = Application.objects.filter(cohort=cohort, status__in=BOARD_STATUSES).order_by("submitted_at", "pk")
-    return applications_with_scores(queryset, cohort.min_reviews)
+    return applications_with_scores(review_board_applications(cohort), cohort.min_reviews)
 
 
 def reviewers_with_load(cohort: Cohort) -> QuerySet[User]:
