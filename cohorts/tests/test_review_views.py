@@ -208,9 +208,9 @@ def test_the_review_board_query_count_does_not_grow(client, django_assert_num_qu
     client.force_login(UserFactory(roles=[Role.STAFF]))
 
     # session, user, savepoint, groups, cohort, the count for the pages, the page's applications, their
-    # reviews (with totals and reviewers), their conflicts, the reviewers with their load, the
-    # single-assignment form's applications (those of the page) and reviewers, release savepoint.
-    with django_assert_num_queries(13):
+    # reviews (with totals and reviewers), their conflicts, the reviewers and their loads (one grouped
+    # count), the single-assignment form's applications (those of the page) and reviewers, release savepoint.
+    with django_assert_num_queries(14):
         response = client.get(reverse("cohorts:review_board", args=[cohort.pk]))
     assert response.status_code == 200
 
