@@ -112,8 +112,10 @@ def selection_shares_for(cohort: Cohort, ticked_ids: list[int]) -> dict[str, Sha
     selected = Application.objects.filter(cohort=cohort, status=ApplicationStatus.SELECTED)
     ticked = selection_candidates(cohort).filter(pk__in=ticked_ids)
     together = Application.objects.filter(Q(pk__in=selected.values("pk")) | Q(pk__in=ticked.values("pk")))
+    selected_shares = selection_shares(selected)
     return {
-        "selected": selection_shares(selected),
+        "selected": selected_shares,
         "ticked": selection_shares(ticked),
-        "together": selection_shares(together),
+        # Nothing ticked (the board as first shown): together is the selection itself, not counted twice.
+        "together": selection_shares(together) if ticked_ids else selected_shares,
     }

@@ -157,9 +157,9 @@ def test_the_selection_board_query_count_does_not_grow(client, django_assert_num
 
     # session, user, savepoint, groups, cohort, the ranking (candidates' ids, submitted reviews' sums),
     # the page's applications (with decisions), their reviews, their conflicts, the shares of the selected
-    # and of selected + ticked (nothing ticked: no query for the ticked alone), decisions to notify,
-    # release savepoint.
-    with django_assert_num_queries(14):
+    # (nothing ticked: no query for the ticked alone, and selected + ticked are the selected), decisions
+    # to notify, release savepoint.
+    with django_assert_num_queries(13):
         response = client.get(reverse("cohorts:selection_board", args=[cohort.pk]))
     assert response.status_code == 200
 
@@ -189,6 +189,8 @@ def test_shares_among_the_selected_the_ticked_and_both(client, staff):
     assert shares["ticked"] == selectors_selection.Shares(total=2, women=2, diaspora=1, axis=1, elsewhere=1)
     assert shares["together"] == selectors_selection.Shares(total=6, women=3, diaspora=2, axis=4, elsewhere=2)
     assert shares["together"].women_pct == 50.0
+    nothing_ticked = selectors_selection.selection_shares_for(cohort, [])
+    assert nothing_ticked["together"] == nothing_ticked["selected"] == shares["selected"]
 
     client.force_login(staff)
     html = client.get(
