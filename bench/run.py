@@ -108,8 +108,15 @@ STAFF_LISTS: tuple[StaffList, ...] = (
         "mobility plans of a cohort", "mobility:plan_list", "admin:mobility_mobilityplan_changelist", params={"cohort": "cohort"}
     ),
     StaffList("report requests", "reporting:report_list", "admin:reporting_reportjob_changelist"),
-    StaffList("eligibility criteria: cohorts", "cohorts:criteria_cohort_list", "admin:cohorts_eligibilitycriterion_changelist"),
-    StaffList("reviews of a cohort", "cohorts:review_board", "admin:cohorts_review_changelist", kwargs={"pk": "cohort"}),
+    # The eligibility page lists cohorts (one row per cohort with its counts), the review board lists
+    # applications (one row per application with its reviews): each is compared with the admin of its rows' model.
+    StaffList("eligibility criteria: cohorts", "cohorts:criteria_cohort_list", "admin:cohorts_cohort_changelist"),
+    StaffList(
+        "reviews of a cohort (applications)",
+        "cohorts:review_board",
+        "admin:cohorts_application_changelist",
+        kwargs={"pk": "cohort"},
+    ),
     StaffList(
         "selection board of a cohort", "cohorts:selection_board", "admin:cohorts_application_changelist", kwargs={"pk": "cohort"}
     ),

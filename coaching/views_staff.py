@@ -4,6 +4,7 @@ chart, and an export."""
 
 import tablib
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,23 +42,29 @@ def cohort_overview(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     return _overview(request, cohort, _assign_form(cohort))
 
 
+#: Entrepreneurs per page of the overview (as the staff lists); the figures are the whole cohort's.
+PAGE_SIZE = 50
+
+
 def _overview(request: HttpRequest, cohort: Cohort, form: AssignForm, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
-    applications = list(selectors.coached_applications(cohort))
+    applications = selectors.coached_applications(cohort)
     quiet_only = request.GET.get("quiet") == "1"
-    all_rows = [(application, selectors.is_quiet(application, today)) for application in applications]
-    rows = [row for row in all_rows if row[1]] if quiet_only else all_rows
-    workload = selectors.coach_workload(cohort)
+    totals = selectors.coaching_totals(applications, today)
+    listed = applications.filter(selectors.quiet_condition(today)) if quiet_only else applications
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
-        "rows": rows,
+        "page": page,
+        "query": "quiet=1" if quiet_only else "",
+        "rows": [(application, selectors.is_quiet(application, today)) for application in page.object_list],
         "quiet_only": quiet_only,
         "quiet_days": selectors.QUIET_DAYS,
-        "quiet_count": sum(1 for _application, quiet in all_rows if quiet),
-        "total_hours": _hours(sum(application.minutes for application in applications)),
-        "total_sessions": sum(application.sessions_count for application in applications),
-        "overdue_count": sum(application.overdue_actions for application in applications),
-        "chart": workload_chart(workload),
+        "quiet_count": totals["quiet"],
+        "total_hours": _hours(totals["minutes"]),
+        "total_sessions": totals["sessions"],
+        "overdue_count": totals["overdue"],
+        "chart": workload_chart(selectors.coach_workload(cohort)),
         "form": form,
     }
     return render(request, "coaching/staff/overview.html", context, status=status)

@@ -6,7 +6,7 @@ by the criterion's weight, and the sum divided by the sum of the weights. Only s
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from accounts.models import Role, User
@@ -92,20 +92,32 @@ def applications_with_scores(queryset: QuerySet[Application], min_reviews: int) 
     return applications
 
 
+def review_board_applications(cohort: Cohort) -> QuerySet[Application]:
+    """Eligible and under-review applications of the cohort, oldest submission first (the board shows a
+    page of them through `applications_with_scores`)."""
+    return Application.objects.filter(cohort=cohort, status__in=BOARD_STATUSES).order_by("submitted_at", "pk")
+
+
 def review_board(cohort: Cohort) -> list[Application]:
     """Eligible and under-review applications of the cohort, with their reviews and flags."""
-    queryset = Application.objects.filter(cohort=cohort, status__in=BOARD_STATUSES).order_by("submitted_at", "pk")
-    return applications_with_scores(queryset, cohort.min_reviews)
+    return applications_with_scores(review_board_applications(cohort), cohort.min_reviews)
 
 
-def reviewers_with_load(cohort: Cohort) -> QuerySet[User]:
-    """Active users in the reviewer role, with their number of assignments in the cohort."""
-    return (
-        User.objects.with_role(Role.REVIEWER)
-        .filter(is_active=True)
-        .annotate(cohort_load=Count("reviews", filter=Q(reviews__application__cohort=cohort), distinct=True))
-        .order_by("last_name", "first_name", "pk")
+def reviewers_with_load(cohort: Cohort) -> list[User]:
+    """Active users in the reviewer role, each with `cohort_load`, their number of assignments in the
+    cohort. Two queries: the loads come from one grouped count of the cohort's reviews (a join of every
+    review of every reviewer, or a subquery per reviewer, took 80 to 140 ms at 5,000 applications)."""
+    loads = dict(
+        Review.objects.filter(application__cohort=cohort)
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("pk"))
+        .values_list("reviewer", "n")
     )
+    reviewers = list(User.objects.with_role(Role.REVIEWER).filter(is_active=True).order_by("last_name", "first_name", "pk"))
+    for reviewer in reviewers:
+        reviewer.cohort_load = loads.get(reviewer.pk, 0)
+    return reviewers
 
 
 def reviews_for_user(user: User) -> QuerySet[Review]:

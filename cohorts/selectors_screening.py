@@ -36,16 +36,23 @@ def _dimensions(cohort: Cohort) -> list[tuple[str, object, list[tuple[str, objec
     return dimensions
 
 
-def cohorts_for_screening() -> QuerySet[Cohort]:
-    """Every cohort with its programme, its number of active criteria and of submitted applications."""
-    return (
-        Cohort.objects.select_related("programme")
-        .annotate(
-            active_criteria_count=Count("criteria", filter=Q(criteria__is_active=True), distinct=True),
-            submitted_count=Count("applications", filter=submitted_condition("applications__"), distinct=True),
-        )
-        .order_by("-programme__starts_on", "programme__name", "number")
-    )
+def _count_per_cohort(rows: QuerySet) -> dict[int, int]:
+    """The number of `rows` (of a model with a `cohort` key) per cohort id: one grouped query."""
+    return dict(rows.order_by().values("cohort").annotate(n=Count("pk")).values_list("cohort", "n"))
+
+
+def cohorts_for_screening() -> list[Cohort]:
+    """Every cohort with its programme, its number of active criteria and of submitted applications:
+    three queries, the counts grouped by cohort in one pass each (a join of every criterion with every
+    application, then DISTINCT, took 400 ms at 10,000 applications; a subquery per cohort rescanned the
+    applications for each cohort)."""
+    criteria = _count_per_cohort(EligibilityCriterion.objects.filter(is_active=True))
+    submitted = _count_per_cohort(Application.objects.filter(submitted_condition()))
+    cohorts = list(Cohort.objects.select_related("programme").order_by("-programme__starts_on", "programme__name", "number"))
+    for cohort in cohorts:
+        cohort.active_criteria_count = criteria.get(cohort.pk, 0)
+        cohort.submitted_count = submitted.get(cohort.pk, 0)
+    return cohorts
 
 
 def cohort_screening_status(*, cohort: Cohort) -> dict[str, int]:

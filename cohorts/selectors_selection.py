@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 
 from partners.models import Gender
 
-from .models import Application, ApplicationStatus, Cohort
-from .selectors_review import applications_with_scores
+from .models import Application, ApplicationStatus, Cohort, Review
+from .selectors_review import ScoreSummary, applications_with_scores, reviews_with_totals
 from .territory import diaspora_condition, diaspora_flag, in_watched_group
 
 #: Statuses listed on the selection board: reviewed, then decided.
@@ -27,16 +27,38 @@ def selection_candidates(cohort: Cohort) -> QuerySet[Application]:
     return Application.objects.filter(cohort=cohort, status__in=SELECTION_STATUSES)
 
 
-def selection_board(cohort: Cohort) -> list[Application]:
-    """The cohort's reviewed applications ranked by weighted average (unscored last), each with its
+def selection_ranking(cohort: Cohort) -> list[tuple[int, int | None]]:
+    """The whole board's order as (application id, rank) pairs, ranked by weighted average (unscored last,
+    without a rank), from two light queries (the candidates' ids, and each submitted review's weighted
+    sums) whatever the cohort's size: a page of the board is then read for its ids alone."""
+    candidates = selection_candidates(cohort)
+    ids = list(candidates.values_list("pk", flat=True))
+    totals: dict[int, list[float]] = {}
+    submitted = reviews_with_totals(Review.objects.filter(application__in=candidates, submitted_at__isnull=False))
+    for application_id, weighted_sum, weight_sum in submitted.values_list("application_id", "weighted_sum", "weight_sum"):
+        if weight_sum:
+            totals.setdefault(application_id, []).append(100.0 * weighted_sum / weight_sum)
+    averages = {pk: ScoreSummary(tuple(values)).average for pk, values in totals.items()}
+    ids.sort(key=lambda pk: (averages.get(pk) is None, -(averages.get(pk) or 0), pk))
+    return [(pk, rank if averages.get(pk) is not None else None) for rank, pk in enumerate(ids, start=1)]
+
+
+def selection_board_rows(cohort: Cohort, ranking: list[tuple[int, int | None]]) -> list[Application]:
+    """The applications of `ranking` (a page of `selection_ranking`), in its order, each with its rank,
     reviews, decision and flags: three queries whatever the number of rows."""
+    ranks = dict(ranking)
     candidates = (
-        selection_candidates(cohort).select_related("company__region").annotate(is_diaspora=diaspora_flag()).order_by("pk")
+        selection_candidates(cohort)
+        .filter(pk__in=list(ranks))
+        .select_related("company__region")
+        .annotate(is_diaspora=diaspora_flag())
+        .order_by("pk")
     )
-    applications = applications_with_scores(candidates, cohort.min_reviews)
-    applications.sort(key=lambda a: (a.score.average is None, -(a.score.average or 0), a.pk))
-    for rank, application in enumerate(applications, start=1):
-        application.rank = rank if application.score.average is not None else None
+    applications = applications_with_scores(candidates, cohort.min_reviews) if ranks else []
+    position = {pk: index for index, (pk, _) in enumerate(ranking)}
+    applications.sort(key=lambda a: position[a.pk])
+    for application in applications:
+        application.rank = ranks[application.pk]
     return applications
 
 
@@ -90,8 +112,10 @@ def selection_shares_for(cohort: Cohort, ticked_ids: list[int]) -> dict[str, Sha
     selected = Application.objects.filter(cohort=cohort, status=ApplicationStatus.SELECTED)
     ticked = selection_candidates(cohort).filter(pk__in=ticked_ids)
     together = Application.objects.filter(Q(pk__in=selected.values("pk")) | Q(pk__in=ticked.values("pk")))
+    selected_shares = selection_shares(selected)
     return {
-        "selected": selection_shares(selected),
+        "selected": selected_shares,
         "ticked": selection_shares(ticked),
-        "together": selection_shares(together),
+        # Nothing ticked (the board as first shown): together is the selection itself, not counted twice.
+        "together": selection_shares(together) if ticked_ids else selected_shares,
     }

@@ -24,7 +24,7 @@ from . import services_invitations as services
 from .forms_invitations import InvitationFilterForm, InvitationForm
 from .models import Invitation, MobilityPlan
 from .selectors_invitations import (
-    invitation_response_stats,
+    invitation_response_stats_all,
     invitations_for_staff_list,
     invitations_list_rows,
     plan_invitations,
@@ -184,12 +184,13 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(invitations_list_rows(invitations), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    stats = invitation_response_stats_all(invitations)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "overall": invitation_response_stats(invitations)[0],
-        "by_agency": invitation_response_stats(invitations, by="relay_agency"),
-        "by_cohort": invitation_response_stats(invitations, by="cohort"),
+        "overall": stats["overall"][0],
+        "by_agency": stats["relay_agency"],
+        "by_cohort": stats["cohort"],
     }
     return render(request, "mobility/invitations/list.html", context)

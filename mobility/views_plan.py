@@ -3,6 +3,7 @@ staff see every plan's state per cohort. Thin views over mobility.services_plan.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -136,27 +137,47 @@ def plan_staff(request: HttpRequest, application_pk: int) -> HttpResponse:
     return render(request, "mobility/plan/staff.html", context)
 
 
+#: Entrepreneurs per page of the staff list of plans (as the other staff lists).
+PLAN_PAGE_SIZE = 50
+
+
 @staff_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan's state for one cohort (the selected entrepreneurs without a plan too)."""
     cohorts = Cohort.objects.select_related("programme").order_by("-programme__pk", "-number")
     cohort = cohorts.filter(pk=parse_id(request.GET.get("cohort")) or 0).first() or cohorts.first()
-    applications = []
+    page = None
     counts = {}
     if cohort is not None:
-        applications = list(
+        applications = (
             Application.objects.filter(cohort=cohort)
             .filter(Q(status=ApplicationStatus.SELECTED) | Q(mobility_plan__isnull=False))
             .select_related("entrepreneur", "mobility_plan")
-            .annotate(targets=Count("mobility_plan__targets"))
-            .order_by("entrepreneur__last_name", "entrepreneur__first_name")
         )
-        for application in applications:
-            plan = getattr(application, "mobility_plan", None)
-            key = plan.get_status_display() if plan else _("Pas encore commencé")
-            counts[key] = counts.get(key, 0) + 1
+        # The counts per state of the whole cohort in one grouped query, each label translated once.
+        per_status = dict(
+            applications.order_by()
+            .values("mobility_plan__status")
+            .annotate(n=Count("pk"))
+            .values_list("mobility_plan__status", "n")
+        )
+        counts = {label: per_status[value] for value, label in PlanStatus.choices if value in per_status}
+        if None in per_status:
+            counts[_("Pas encore commencé")] = per_status[None]
+        rows = applications.annotate(targets=Count("mobility_plan__targets")).order_by(
+            "entrepreneur__last_name", "entrepreneur__first_name", "pk"
+        )
+        page = Paginator(rows, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mobility/plan/list.html",
-        {"cohorts": cohorts, "cohort": cohort, "applications": applications, "counts": counts, "PlanStatus": PlanStatus},
+        {
+            "cohorts": cohorts,
+            "cohort": cohort,
+            "page": page,
+            "query": f"cohort={cohort.pk}" if cohort else "",
+            "applications": page.object_list if page else [],
+            "counts": counts,
+            "PlanStatus": PlanStatus,
+        },
     )

@@ -111,3 +111,22 @@ def test_the_overview_keeps_a_constant_query_count(staff_client, django_assert_m
     with django_assert_max_num_queries(16):
         response = staff_client.get(reverse("coaching:cohort_overview", args=[cohort.pk]))
     assert response.status_code == 200
+
+
+def test_a_long_overview_is_paginated_with_the_whole_cohorts_figures(staff_client):
+    cohort = CohortFactory()
+    applications = selected(cohort, 60)
+    coach = CoachFactory()
+    today = timezone.localdate()
+    for application in applications[:2]:  # two recent sessions; 58 entrepreneurs are quiet
+        CoachingSessionFactory(application=application, coach=coach, held_on=today, duration_minutes=90)
+    url = reverse("coaching:cohort_overview", args=[cohort.pk])
+
+    first, second = staff_client.get(url), staff_client.get(url, {"page": 2})
+    quiet_second = staff_client.get(url, {"quiet": "1", "page": 2})
+
+    assert (len(first.context["rows"]), len(second.context["rows"])) == (50, 10)
+    assert {a.pk for a, _quiet in first.context["rows"] + second.context["rows"]} == {a.pk for a in applications}
+    assert (second.context["total_sessions"], second.context["total_hours"], second.context["quiet_count"]) == (2, 3.0, 58)
+    assert len(quiet_second.context["rows"]) == 8 and all(quiet for _a, quiet in quiet_second.context["rows"])
+    assert "?quiet=1&amp;page=1" in quiet_second.content.decode()  # the filter is kept in the page links

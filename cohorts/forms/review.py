@@ -125,13 +125,16 @@ class ReviewAssignForm(forms.Form):
     application = ApplicationChoiceField(label=_("Candidature"), queryset=Application.objects.none())
     reviewer = ReviewerChoiceField(label=_("Évaluateur·rice"), queryset=User.objects.none())
 
-    def __init__(self, *args, cohort: Cohort, **kwargs):
+    def __init__(self, *args, cohort: Cohort, listed: list[int] | None = None, **kwargs):
+        """`listed`: offer only these applications (those of the board's page shown), so that the menu
+        stays short in a large cohort; any reviewable application of the cohort is still accepted."""
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = (
+        applications = (
             Application.objects.filter(cohort=cohort, status__in=REVIEWABLE_STATUSES)
             .select_related("entrepreneur", "company")
             .order_by("entrepreneur__last_name", "pk")
         )
+        self.fields["application"].queryset = applications if listed is None else applications.filter(pk__in=listed)
         self.fields["reviewer"].queryset = reviewer_queryset()
         self.helper = FormHelper()
         self.helper.form_tag = False

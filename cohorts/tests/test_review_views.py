@@ -207,10 +207,10 @@ def test_the_review_board_query_count_does_not_grow(client, django_assert_num_qu
         ConflictOfInterestFactory(application=application, reviewer=people[(index + 2) % 3])
     client.force_login(UserFactory(roles=[Role.STAFF]))
 
-    # session, user, savepoint, groups, cohort, applications, their reviews (with totals and reviewers),
-    # their conflicts, the reviewers with their load, the single-assignment form's applications and
-    # reviewers, release savepoint.
-    with django_assert_num_queries(12):
+    # session, user, savepoint, groups, cohort, the count for the pages, the page's applications, their
+    # reviews (with totals and reviewers), their conflicts, the reviewers and their loads (one grouped
+    # count), the single-assignment form's applications (those of the page) and reviewers, release savepoint.
+    with django_assert_num_queries(14):
         response = client.get(reverse("cohorts:review_board", args=[cohort.pk]))
     assert response.status_code == 200
 
@@ -249,3 +249,29 @@ def test_a_tampered_assignment_is_a_message_not_a_500(client):
     assert "alert-danger" in first.content.decode()
     assert "conflit d'intérêts" in second.content.decode()
     assert not Review.objects.exists()
+
+
+def test_a_long_review_board_is_paginated_and_its_menu_offers_the_page(client):
+    cohort = CohortFactory()
+    applications = [application_at(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW) for _ in range(60)]
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    url = reverse("cohorts:review_board", args=[cohort.pk])
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    first_rows, second_rows = first.context["applications"], second.context["applications"]
+    assert (len(first_rows), len(second_rows)) == (50, 10)
+    assert [a.pk for a in first_rows + second_rows] == [a.pk for a in applications]  # oldest submission first
+    assert {a.pk for a in second.context["assign_form"].fields["application"].queryset} == {a.pk for a in second_rows}
+    assert "?page=2" in first.content.decode()
+
+
+def test_an_application_of_another_page_can_still_be_assigned(client):
+    cohort = CohortFactory()
+    application = application_at(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW)
+    person = reviewer()
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+
+    client.post(reverse("cohorts:review_assign", args=[cohort.pk]), {"application": application.pk, "reviewer": person.pk})
+
+    assert Review.objects.filter(application=application, reviewer=person).exists()

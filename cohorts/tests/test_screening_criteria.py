@@ -240,7 +240,8 @@ def test_the_cohort_list_takes_the_same_queries_for_3_or_30_cohorts(staff_client
         EligibilityCriterionFactory(cohort=cohort)
         applicant(cohort)
     # session, user, savepoint (ATOMIC_REQUESTS), the user's groups (role check),
-    # the cohorts with programme and counts, release savepoint
-    with django_assert_num_queries(6):
+    # the active criteria per cohort, the submitted applications per cohort, the cohorts with their
+    # programme, release savepoint
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("cohorts:criteria_cohort_list"))
     assert len(response.context["cohorts"]) == rows

@@ -155,10 +155,11 @@ def test_the_selection_board_query_count_does_not_grow(client, django_assert_num
             selection_decide(application=application, outcome="selected", reason="Bien", by=None)
     client.force_login(staff)
 
-    # session, user, savepoint, groups, cohort, applications (with decisions), their reviews, their
-    # conflicts, the shares of the selected and of selected + ticked (nothing ticked: no query for the
-    # ticked alone), decisions to notify, release savepoint.
-    with django_assert_num_queries(12):
+    # session, user, savepoint, groups, cohort, the ranking (candidates' ids, submitted reviews' sums),
+    # the page's applications (with decisions), their reviews, their conflicts, the shares of the selected
+    # (nothing ticked: no query for the ticked alone, and selected + ticked are the selected), decisions
+    # to notify, release savepoint.
+    with django_assert_num_queries(13):
         response = client.get(reverse("cohorts:selection_board", args=[cohort.pk]))
     assert response.status_code == 200
 
@@ -188,6 +189,8 @@ def test_shares_among_the_selected_the_ticked_and_both(client, staff):
     assert shares["ticked"] == selectors_selection.Shares(total=2, women=2, diaspora=1, axis=1, elsewhere=1)
     assert shares["together"] == selectors_selection.Shares(total=6, women=3, diaspora=2, axis=4, elsewhere=2)
     assert shares["together"].women_pct == 50.0
+    nothing_ticked = selectors_selection.selection_shares_for(cohort, [])
+    assert nothing_ticked["together"] == nothing_ticked["selected"] == shares["selected"]
 
     client.force_login(staff)
     html = client.get(
@@ -273,3 +276,40 @@ def test_a_decision_saved_in_the_admin_moves_the_status_or_is_refused(client):
     decision = SelectionDecision.objects.get()
     assert decision.decided_by == admin_user
     assert (decision.reason_fr, decision.reason_en) == ("Bien", "Good")  # each language where it was typed
+
+
+def test_a_long_board_is_paginated_and_ranked_across_its_pages(client, staff):
+    cohort = CohortFactory()
+    [criterion] = rubric(cohort, ("global", 1, 100))
+    person = reviewer()
+    applications = [application_at(ApplicationStatus.SHORTLISTED, cohort=cohort) for _ in range(60)]
+    for score, application in enumerate(applications[:55], start=1):  # the last scored ranks first; 5 unscored
+        submitted_review(application, person, {criterion: score})
+    client.force_login(staff)
+    url = reverse("cohorts:selection_board", args=[cohort.pk])
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    first_rows, second_rows = first.context["applications"], second.context["applications"]
+    assert (len(first_rows), len(second_rows)) == (50, 10)
+    assert [a.rank for a in first_rows] == list(range(1, 51))
+    assert [a.rank for a in second_rows] == [51, 52, 53, 54, 55, None, None, None, None, None]
+    assert first_rows[0].pk == applications[54].pk
+    assert {a.pk for a in first_rows + second_rows} == {a.pk for a in applications}
+    assert 'action="' + reverse("cohorts:selection_decide", args=[cohort.pk]) + '?page=2"' in second.content.decode()
+    assert "?page=2" in first.content.decode()  # the link to the next page
+
+
+def test_a_batch_sent_from_a_page_of_the_board_comes_back_to_that_page(client, staff):
+    cohort = CohortFactory()
+    application = application_reviewed(ApplicationStatus.UNDER_REVIEW, cohort=cohort)
+    client.force_login(staff)
+    url = reverse("cohorts:selection_decide", args=[cohort.pk])
+
+    response = client.post(f"{url}?page=2", {"applications": [application.pk], "action": "shortlist"})
+    tampered = client.post(f"{url}?page=x", {"applications": [application.pk], "action": "shortlist"})
+
+    assert response.url == reverse("cohorts:selection_board", args=[cohort.pk]) + "?page=2"
+    assert tampered.url == reverse("cohorts:selection_board", args=[cohort.pk])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SHORTLISTED

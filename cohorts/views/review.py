@@ -3,6 +3,7 @@ their own reviews, never another reviewer's scores. Staff: the cohort's review b
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -130,6 +131,10 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff ----------------------------------------------------------------------------------------
 
 
+#: Rows per page of the staff board (as the staff lists).
+PAGE_SIZE = 50
+
+
 def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
     return get_for_user_or_404(Cohort.objects.select_related("programme"), request.user, pk=pk)
 
@@ -137,11 +142,14 @@ def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
 @role_required(Role.STAFF)
 def review_board(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _staff_cohort(request, pk)
+    page = Paginator(selectors_review.review_board_applications(cohort), PAGE_SIZE).get_page(request.GET.get("page"))
+    applications = selectors_review.applications_with_scores(page.object_list, cohort.min_reviews)
     context = {
         "cohort": cohort,
-        "applications": selectors_review.review_board(cohort),
+        "page": page,
+        "applications": applications,
         "reviewers": selectors_review.reviewers_with_load(cohort),
-        "assign_form": ReviewAssignForm(cohort=cohort),
+        "assign_form": ReviewAssignForm(cohort=cohort, listed=[application.pk for application in applications]),
         "balanced_form": ReviewAssignBalancedForm(cohort=cohort),
         "threshold": DISAGREEMENT_THRESHOLD,
         "show_fictitious_banner": cohort.programme.is_fictitious,

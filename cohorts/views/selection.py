@@ -2,8 +2,10 @@
 shares of women, diaspora and regions, and the notification of decisions."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,6 +20,9 @@ from ..models import Cohort, SelectionDecision
 from ..selectors_review import DISAGREEMENT_THRESHOLD
 from ..services.selection import application_shortlist_many, selection_decide_many, selection_notify
 
+#: Rows per page of the board (as the staff lists); a batch decision applies to the rows ticked on the page.
+PAGE_SIZE = 50
+
 
 def _staff_cohort(request: HttpRequest, pk: int) -> Cohort:
     return get_for_user_or_404(Cohort.objects.select_related("programme__watched_region_group"), request.user, pk=pk)
@@ -29,9 +34,12 @@ def _ticked_ids(values: list[str]) -> list[int]:
 
 def _board(request: HttpRequest, cohort: Cohort, form: SelectionBatchForm, status: int = 200) -> HttpResponse:
     ticked = _ticked_ids(request.POST.getlist("applications")) if request.method == "POST" else []
+    # The ranking is computed over the whole cohort (light), the rows of one page only (heavy).
+    page = Paginator(selectors_selection.selection_ranking(cohort), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
-        "applications": selectors_selection.selection_board(cohort),
+        "page": page,
+        "applications": selectors_selection.selection_board_rows(cohort, page.object_list),
         "form": form,
         "ticked": set(ticked),
         "shares": selectors_selection.selection_shares_for(cohort, ticked),
@@ -67,7 +75,14 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown again with the ticks and the reason typed: nothing is lost.
         return _board(request, cohort, form)
     selection_apply(request, form)
-    return redirect("cohorts:selection_board", pk=cohort.pk)
+    return _back_to_board(request, cohort)
+
+
+def _back_to_board(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    """The board, on the page the form was sent from (a page number only, anything else is page 1)."""
+    url = reverse("cohorts:selection_board", args=[cohort.pk])
+    page = parse_id(request.GET.get("page", ""))
+    return redirect(f"{url}?page={page}" if page and page > 1 else url)
 
 
 def selection_apply(request: HttpRequest, form: SelectionBatchForm) -> None:

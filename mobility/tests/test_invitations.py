@@ -335,3 +335,19 @@ def test_an_invitation_unanswered_when_the_trip_begins_closes_and_its_link_expir
     with pytest.raises(LinkInvalid) as caught:
         invitation_for_token(token)
     assert caught.value.reason == "expired"
+
+
+def test_the_three_figures_of_the_staff_list_are_those_read_one_by_one():
+    from mobility.selectors_invitations import invitation_response_stats_all
+
+    sent_at = timezone.now() - datetime.timedelta(days=4)
+    for status, days in (("sent", None), ("accepted", 1), ("declined", 3), ("sent", None)):
+        answered_at = sent_at + datetime.timedelta(days=days) if days else None
+        InvitationFactory(status=status, sent_at=sent_at, answered_at=answered_at)
+    invitations = Invitation.objects.all()
+
+    together = invitation_response_stats_all(invitations)
+
+    assert together["overall"] == invitation_response_stats(invitations)
+    assert together["relay_agency"] == invitation_response_stats(invitations, by="relay_agency")
+    assert together["cohort"] == invitation_response_stats(invitations, by="cohort")

@@ -103,3 +103,22 @@ def test_another_coach_or_entrepreneur_reaches_nothing(client, assignment):
 def test_a_malformed_cohort_in_the_staff_list_is_ignored(client):
     client.force_login(UserFactory(roles=[Role.STAFF]))
     assert client.get(reverse("mobility:plan_list"), {"cohort": "abc"}).status_code == 200
+
+
+def test_a_long_staff_list_of_plans_is_paginated_with_the_whole_cohorts_counts(client):
+    from cohorts.models import ApplicationStatus
+    from cohorts.tests.factories import ApplicationFactory, CohortFactory
+
+    cohort = CohortFactory()
+    applications = [ApplicationFactory(cohort=cohort, submitted=True, status=ApplicationStatus.SELECTED) for _ in range(60)]
+    MobilityPlan.objects.create(application=applications[0])
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    url = reverse("mobility:plan_list")
+
+    first, second = client.get(url, {"cohort": cohort.pk}), client.get(url, {"cohort": cohort.pk, "page": 2})
+
+    assert (len(first.context["applications"]), len(second.context["applications"])) == (50, 10)
+    listed = {a.pk for a in list(first.context["applications"]) + list(second.context["applications"])}
+    assert listed == {a.pk for a in applications}
+    assert second.context["counts"] == {"Brouillon": 1, "Pas encore commencé": 59}
+    assert f"?cohort={cohort.pk}&amp;page=2" in first.content.decode()
