@@ -62,7 +62,10 @@ PROGRAMME_1X = "bench-1x"
 PROGRAMME_10X = "bench-10x"
 
 # Limits: (operator, bound) on figure / baseline.
-LIMIT_LIST = ("<=", 0.5)  # a staff list takes at most half the time of the admin changelist
+LIMIT_LIST = ("<=", 0.5)  # the staff application list takes at most half the time of the admin changelist
+# The limit is on the staff application list; every other staff list page must at least not be slower
+# than Django's stock admin listing the same model (their ratio is in RESULTS.md beside it).
+LIMIT_OTHER_LIST = ("<=", 1.0)
 LIMIT_IMPORT = ("<=", 3.0)  # the import at most 3x a bulk insert of the same rows
 LIMIT_REPORT = ("<=", 1.05)  # the report job at most 1.05x WeasyPrint alone
 LIMIT_SERVER = (">=", 0.5)  # the dashboard at least half the trivial view's requests per second
@@ -85,10 +88,11 @@ class StaffList:
     params: dict = field(default_factory=dict)
     #: Keyword arguments of the URL, by name of the fixture they come from ("cohort": the bench cohort 1).
     kwargs: dict = field(default_factory=dict)
+    limit: tuple[str, float] = LIMIT_OTHER_LIST
 
 
 STAFF_LISTS: tuple[StaffList, ...] = (
-    StaffList("applications (staff list)", "cohorts:application_list", "admin:cohorts_application_changelist"),
+    StaffList("applications (staff list)", "cohorts:application_list", "admin:cohorts_application_changelist", limit=LIMIT_LIST),
     StaffList("Belgian company directory", "mobility:directory", "admin:partners_organisation_changelist"),
     StaffList("B2B meetings", "mobility:meeting_list", "admin:mobility_b2bmeeting_changelist"),
     StaffList("trips", "mobility:trip_list", "admin:mobility_trip_changelist"),
@@ -390,6 +394,13 @@ def build_data() -> dict:
         selection_bench.build(code, applications=applications)
         indicators_bench.build_follow_up(code)
     directory_bench.build()
+    from cohorts.models import Programme
+
+    if not Programme.objects.filter(code="pem-wecco").exists():
+        # The DAC report is measured on the demo programme (bench/report_bench.py): the one with an evaluation.
+        from django.core.management import call_command
+
+        call_command("load_demo", verbosity=0)
     top_up_coaching(PROGRAMME, COACHING_SESSIONS)
     build_check_ins(PROGRAMME, CHECK_INS)
     from django.db import connection
@@ -476,7 +487,7 @@ def measure_lists(client, fixtures: dict) -> Section:
         "First page of each list, no filter (the pages of one cohort: cohort 1 of programme 'bench', 5,000 "
         "applications; the admin changelists unfiltered), as a superuser of the staff group, through Django's test Client in "
         f"one process with DEBUG off. One warm-up each (its queries counted), then {REPEATS} runs with the staff "
-        "page and the admin changelist interleaved; medians. Limit: the staff page at most half the admin's time.",
+        "page and the admin changelist interleaved; medians. Limits: the staff application list at most half the admin changelist's time (the issue's limit); every other staff list no slower than the admin listing the same model (1.0×).",
     )
     for page in STAFF_LISTS:
         kwargs = {name: fixtures[source] for name, source in page.kwargs.items()}
@@ -496,7 +507,7 @@ def measure_lists(client, fixtures: dict) -> Section:
                 f"{ms(value)}, {queries} queries",
                 f"{ms(baseline)}, {admin_queries} queries",
                 ratio(value, baseline),
-                LIMIT_LIST,
+                page.limit,
                 command_for("lists"),
             )
         )
