@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.jobs import JobStatus, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
 from core.spreadsheets import ImportFileError, text_fold
+from core.storage import upload_name_clean
 
 from . import imports
 from .models import CompanyImport, CompanyLanguage, Entrepreneur, Organisation, OrganisationContact, OrganisationKind
@@ -381,7 +382,7 @@ def company_import_request(*, content: bytes, filename: str, row_count: int, by)
     if existing is not None:
         raise _already_imported_error(existing)
     job = CompanyImport(
-        original_name=filename[:255], sha256=sha256, row_count=row_count, requested_by=by, status=JobStatus.QUEUED
+        original_name=upload_name_clean(filename), sha256=sha256, row_count=row_count, requested_by=by, status=JobStatus.QUEUED
     )
     job.file.save(filename, ContentFile(content), save=False)
     try:
