@@ -6,8 +6,6 @@ the admin actions, so that every move is dated and attributed. Documents are pri
 never links to the stored file, only to the permission-checked document view (which records each opening).
 """
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -22,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_exports import SafeExportMixin
 from core.forms import choice_list_field
+from core.storage import upload_name_clean
 
 from .eligibility import profile_rows
 from .models import (
@@ -52,7 +51,7 @@ from .models import (
 )
 from .resources import ApplicationResource, column_mapping_rows  # the export: the same columns as the staff list
 from .services import application_transition
-from .services.apply import MAX_DOCUMENT_SIZE, document_content_type
+from .services.apply import document_checked
 from .services.screening import criterion_value_clean
 
 # --------------------------------------------------------------------------------------------------
@@ -311,33 +310,44 @@ class RubricCriterionAdmin(TranslationAdmin):
 # --------------------------------------------------------------------------------------------------
 
 
-class ApplicationDocumentForm(forms.ModelForm):
+def admin_upload_checked(form: forms.ModelForm, upload, *, describe: bool = True):
+    """The one rule of every private document (cohorts.services.apply.upload_checked), for an upload made in
+    the admin: a refused file is a form error, nothing is stored; an accepted one is stored as the site would
+    store it (pictures re-encoded), and, with `describe`, its name, type, size and fingerprint are read from it."""
+    if upload is None or not hasattr(upload, "content_type"):
+        return upload  # No new file: the stored one stays.
+    content_type, stored, sha256 = document_checked(upload)
+    if describe:
+        described = {
+            "original_name": upload_name_clean(upload.name),
+            "content_type": content_type,
+            "size": stored.size,
+            "sha256": sha256,
+        }
+        fields = {field.name for field in form.instance._meta.fields}
+        for name, value in described.items():
+            if name in fields:
+                setattr(form.instance, name, value)
+    if not getattr(stored, "name", None):
+        stored.name = "document"  # a re-encoded picture: the storage gives the random name (upload_to)
+    return stored
+
+
+class CheckedDocumentForm(forms.ModelForm):
+    """A private document uploaded in the admin goes through the site's upload rule (content-checked PDF
+    without active content, JPEG or PNG re-encoded, at most 10 MB, not empty)."""
+
+    def clean_file(self):
+        return admin_upload_checked(self, self.cleaned_data.get("file"))
+
+
+class ApplicationDocumentForm(CheckedDocumentForm):
     """Upload of a private document: its name, type, size and fingerprint are read from the file."""
 
     class Meta:
         model = ApplicationDocument
         fields = ("application", "kind", "file")
         widgets = {"file": forms.FileInput}
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is None or not hasattr(upload, "content_type"):
-            return upload  # No new file: the stored one stays.
-        # The applicant's own checks: type read from the content (images must decode), 10 MB at most.
-        if upload.size > MAX_DOCUMENT_SIZE:
-            raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_big")
-        content_type = document_content_type(upload)
-        if content_type is None:
-            raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."), code="bad_type")
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        self.instance.original_name = upload.name[:255]
-        self.instance.content_type = content_type
-        self.instance.size = upload.size
-        self.instance.sha256 = digest.hexdigest()
-        return upload
 
 
 def document_links(document: ApplicationDocument) -> str:

@@ -18,6 +18,11 @@ from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ID = 2**63 - 1
+#: What an uploaded workbook may hold once unzipped. An XLSX is a zip: 5 MB on the wire can inflate to gigabytes
+#: (a "zip bomb"), which openpyxl would read for minutes inside the request. Real workbooks of 5 MB unzip to
+#: a few tens of MB.
+XLSX_MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+XLSX_MAX_MEMBERS = 1000
 
 
 def safe_cell(value):
@@ -123,6 +128,23 @@ def csv_decode(content: bytes) -> str:
     return text
 
 
+def _xlsx_size_check(content: bytes) -> None:
+    """Refuse a workbook that unzips to more than XLSX_MAX_UNZIPPED_BYTES before anything inflates it.
+    The sizes read are those the zip declares; Python's zipfile never inflates a member past its declared
+    size (a member that lies fails its checksum), so the declared total bounds the work."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise ImportFileError(_("Ce classeur Excel (.xlsx) est illisible ou endommagé.")) from None
+    if len(members) > XLSX_MAX_MEMBERS or sum(member.file_size for member in members) > XLSX_MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            _("Ce classeur Excel (.xlsx) est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers.")
+        )
+
+
 def spreadsheet_rows(*, content: bytes, filename: str) -> tuple[list[str], list[list]]:
     """The header row and the non-empty rows of an uploaded CSV (";", "," or tab separated) or XLSX.
 
@@ -130,6 +152,7 @@ def spreadsheet_rows(*, content: bytes, filename: str) -> tuple[list[str], list[
     if filename.lower().endswith(".xlsx"):
         if not content.startswith(b"PK"):
             raise ImportFileError(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
+        _xlsx_size_check(content)
         try:
             dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged workbook

@@ -39,3 +39,30 @@ def stored_row_delete(row, field: str) -> None:
     row.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+#: Names Windows refuses for a file, whatever the extension ("CON.pdf" cannot be saved there).
+WINDOWS_RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+
+
+def upload_name_clean(name: str | None, *, max_length: int = 255) -> str:
+    """The name an uploaded file came with, made fit to keep and to show: its last path segment only
+    (either separator), in NFC, without control or invisible formatting characters (NUL, escape codes, the
+    right-to-left override that makes "fdp.exe" read "exe.pdf"), a Windows reserved name prefixed, at most
+    `max_length` characters with the extension kept; "document" when nothing is left. The name is only ever
+    a label: files are stored under random names."""
+    import os
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+    text = " ".join(text.split()).strip(" .")
+    if not text:
+        return "document"
+    stem, extension = os.path.splitext(text)
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED_NAMES:
+        stem = f"document-{stem}"
+    extension = extension[:16]
+    return f"{stem[: max_length - len(extension)]}{extension}"

@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import LanguageListFilter
 from cohorts.admin import (
     AuditedHistoryAdmin,
+    CheckedDocumentForm,
     CohortListFilter,
     PrivateFilesAdminMixin,
     ReadOnlyInline,
+    admin_upload_checked,
     service_action,
 )
 from core.forms import choice_list_field
@@ -149,13 +151,25 @@ class VisaFileForm(forms.ModelForm):
             if self.instance.passport_number:
                 self.fields["passport_number"].widget.attrs["placeholder"] = mask_passport_number(self.instance.passport_number)
 
+    def clean_passport_scan(self):
+        """A passport scan is a private document like any other: the site's upload rule applies."""
+        return admin_upload_checked(self, self.cleaned_data.get("passport_scan"), describe=False)
+
     def clean_passport_number(self) -> str:
         typed = self.cleaned_data.get("passport_number", "").strip().upper()
         return typed or (self.instance.passport_number or "")
 
 
+class VisaDocumentForm(CheckedDocumentForm):
+    class Meta:
+        model = VisaDocument
+        fields = ("visa_file", "kind", "is_received", "received_on", "file", "note")
+        widgets = {"file": forms.FileInput}
+
+
 class VisaDocumentInline(PrivateFilesAdminMixin, admin.TabularInline):
     model = VisaDocument
+    form = VisaDocumentForm
     fields = (
         "kind",
         "is_received",
@@ -264,6 +278,7 @@ class VisaFileAdmin(PrivateFilesAdminMixin, AuditedHistoryAdmin):
 class VisaDocumentAdmin(PrivateFilesAdminMixin, admin.ModelAdmin):
     # The changelist's order: latest first, by primary key (the model's order joins its visa file).
     ordering = ("-pk",)
+    form = VisaDocumentForm
     list_display = ("kind", "visa_file", "is_received", "received_on", "file_on_record")
     list_filter = ("kind", "is_received")
     search_fields = ("visa_file__application__entrepreneur__last_name", "note")

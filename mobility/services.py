@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cohorts.models import Currency
 from cohorts.services.apply import document_checked
-from core.storage import stored_row_delete, stored_row_save
+from core.storage import stored_row_delete, stored_row_save, upload_name_clean
 from partners.models import Organisation, OrganisationKind
 
 from .models import (
@@ -174,7 +174,7 @@ def partnership_document_add(*, partnership: Partnership, kind: str, title: str,
         partnership=partnership,
         kind=kind,
         title=title.strip() or (upload.name or "document")[:200],
-        original_name=(upload.name or "document")[-255:],
+        original_name=upload_name_clean(upload.name),
         content_type=content_type,
         size=stored.size,
         sha256=sha256,

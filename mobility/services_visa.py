@@ -21,7 +21,7 @@ from cohorts.models import Application
 from cohorts.services.apply import upload_checked
 from core.jobs import JobRetry, job_claim, job_enqueue, job_fail, job_finish, job_heartbeat
 from core.pdf import PdfRenderError, pdf_render
-from core.storage import stored_row_delete, stored_row_save
+from core.storage import stored_row_delete, stored_row_save, upload_name_clean
 
 from .models import (
     LETTER_FILE_PURGED_CODE,
@@ -103,7 +103,7 @@ def visa_document_upload(*, visa_file: VisaFile, kind: str, upload: UploadedFile
         is_received=True,
         received_on=timezone.localdate(now),
         note=note[:250],
-        original_name=(upload.name or "document")[-255:],
+        original_name=upload_name_clean(upload.name),
         content_type=content_type,
         size=stored.size,
         uploaded_by=by,

@@ -25,6 +25,7 @@ from core.jobs import (
     job_interrupted,
 )
 from core.spreadsheets import ImportFileError, text_fold
+from core.storage import upload_name_clean
 
 from . import imports
 from .models import CompanyImport, CompanyLanguage, Entrepreneur, Organisation, OrganisationContact, OrganisationKind
@@ -390,7 +391,7 @@ def company_import_request(*, content: bytes, filename: str, row_count: int, by)
     if existing is not None:
         raise _already_imported_error(existing)
     job = CompanyImport(
-        original_name=filename[:255], sha256=sha256, row_count=row_count, requested_by=by, status=JobStatus.QUEUED
+        original_name=upload_name_clean(filename), sha256=sha256, row_count=row_count, requested_by=by, status=JobStatus.QUEUED
     )
     job.file.save(filename, ContentFile(content), save=False)
     try:

@@ -540,8 +540,10 @@ def test_the_application_change_page_links_the_staff_page(staff_client):
 
 
 def test_an_uploaded_document_gets_its_name_type_size_and_fingerprint_from_the_file(staff_client, staff):
+    from cohorts.tests.test_apply_documents import PDF  # a readable PDF: the admin applies the site's upload rule
+
     application = cf.ApplicationFactory(submitted=True)
-    upload = SimpleUploadedFile("Statuts.pdf", b"%PDF-1.7\nhello", content_type="application/pdf")
+    upload = SimpleUploadedFile("Statuts.pdf", PDF, content_type="application/pdf")
 
     response = staff_client.post(
         _url(ApplicationDocument, "add"), {"application": application.pk, "kind": "registration", "file": upload}
@@ -552,7 +554,7 @@ def test_an_uploaded_document_gets_its_name_type_size_and_fingerprint_from_the_f
     assert (document.original_name, document.content_type, document.size, document.uploaded_by) == (
         "Statuts.pdf",
         "application/pdf",
-        14,
+        len(PDF),
         staff,
     )
     assert len(document.sha256) == 64

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_queue
 from accounts.models import User
-from core.storage import stored_row_delete, stored_row_save
+from core.storage import stored_row_delete, stored_row_save, upload_name_clean
 from partners.models import Company, Entrepreneur
 
 from ..models import Application, ApplicationDocument, ApplicationStatus, Cohort
@@ -333,7 +333,7 @@ def application_document_add(*, application: Application, kind: str, upload: Upl
     document = ApplicationDocument(
         application=locked,
         kind=kind,
-        original_name=(upload.name or "document")[-255:],
+        original_name=upload_name_clean(upload.name),
         content_type=content_type,
         size=stored.size,
         sha256=sha256,

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.jobs import job_claim, job_connection_lost, job_enqueue, job_fail, job_finish, job_heartbeat, job_interrupted
-from core.storage import private_storage
+from core.storage import private_storage, upload_name_clean
 from partners.models import Company, Entrepreneur, LegalForm, Region, age_band_of, turnover_band_of
 
 from ..eligibility import failed_criteria, profile_of
@@ -520,7 +520,7 @@ def application_import_request(
     if existing is not None:
         raise _already_imported_error(existing)
     job = ApplicationImport(
-        original_name=filename[:255],
+        original_name=upload_name_clean(filename),
         sha256=sha256,
         row_count=row_count,
         requested_by=by,
