@@ -2,11 +2,14 @@
 analysis (who the funnel keeps at each stage, by group, and which criterion alone pushed whom out), each
 in a fixed number of queries whatever the number of applications, documents or reviews."""
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -23,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.bilingual import Text, text_in
-from partners.models import CompanyAgeBand, Education, Gender, Sector, company_age_band_expression
+from core.data_version import cached_per_version
+from partners.models import CompanyAgeBand, Education, Gender, Region, Sector, company_age_band_expression
 
 from .eligibility import company_age_at_submission
 from .models import (
@@ -37,6 +41,7 @@ from .models import (
     DecisionOutcome,
     DocumentAccess,
     EligibilityCriterion,
+    Programme,
     Review,
     ReviewScore,
     SelectionDecision,
@@ -62,6 +67,65 @@ def applications_for_staff() -> QuerySet[Application]:
     return Application.objects.select_related("entrepreneur", "company__region", "cohort__programme").order_by(
         "-submitted_at", "-created_at", "-pk"
     )
+
+
+#: What a row of the staff list shows (`cohorts/staff/application_list.html`): the other columns are not read.
+STAFF_LIST_FIELDS = (
+    "pk",
+    "status",
+    "source",
+    "submitted_at",
+    "created_at",
+    "is_eligible",
+    "failed_criteria",
+    "entrepreneur__first_name",
+    "entrepreneur__last_name",
+    "entrepreneur__email",
+    "company__name",
+    *(f"cohort__name_{language}" for language in settings.MODELTRANSLATION_LANGUAGES),
+    "cohort__programme__name",
+)
+
+
+def region_label(region: Region) -> str:
+    """A region as the filter menus show it: regions of several programmes' countries side by side."""
+    return f"{region.name} ({region.country.name})"
+
+
+def applications_for_staff_list() -> QuerySet[Application]:
+    """As `applications_for_staff`, with only what a row of the list shows (no region, no answers): the
+    rows of a page are built in a fraction of the time."""
+    return (
+        applications_for_staff()
+        .select_related(None)
+        .select_related("entrepreneur", "company", "cohort__programme")
+        .only(*STAFF_LIST_FIELDS)
+    )
+
+
+def applications_for_staff_count(filters: Mapping[str, list[str]], queryset: QuerySet[Application]) -> int:
+    """How many applications `queryset` (the list filtered by `filters`, the submitted values of its
+    filter form) holds, counted once per data version and shared through the cache."""
+    key = hashlib.sha256(json.dumps(sorted(filters.items())).encode()).hexdigest()[:32]
+    return cached_per_version(f"pem:staff-applications-count:{key}", queryset.count)
+
+
+def staff_list_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The options (value, label) of the filter menus that list rows of the database (programmes, cohorts,
+    regions), read once per data version and language and shared through the cache, instead of three
+    queries a page."""
+
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        return {
+            "programme": [(str(programme.pk), str(programme)) for programme in Programme.objects.order_by("code")],
+            "cohort": [
+                (str(cohort.pk), str(cohort))
+                for cohort in Cohort.objects.select_related("programme").order_by("programme__code", "number")
+            ],
+            "region": [(str(region.pk), region_label(region)) for region in Region.objects.order_by("country", "order", "name")],
+        }
+
+    return cached_per_version("pem:staff-applications-filter-choices", compute)
 
 
 def failed_labels(application: Application) -> list[str]:

@@ -13,6 +13,7 @@ from partners.models import Gender, Region, Sector
 
 from ..models import Application, ApplicationSource, ApplicationStatus, Cohort, Programme
 from ..resources import ApplicationImportResource, SourceTable
+from ..selectors_staff import region_label
 from ..territory import diaspora_condition
 
 #: Larger spreadsheets are refused: 5 MB holds tens of thousands of rows of applications.
@@ -36,7 +37,7 @@ def _cohorts() -> QuerySet[Cohort]:
 
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
-        return f"{obj.name} ({obj.country.name})"  # regions of several programmes' countries side by side
+        return region_label(obj)
 
 
 class RegionFilter(django_filters.ModelChoiceFilter):
@@ -44,7 +45,8 @@ class RegionFilter(django_filters.ModelChoiceFilter):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    """Filters of the staff application list; the export applies the same ones."""
+    """Filters of the staff application list; the export applies the same ones. The list draws its form
+    with `core/_filter_form.html` (see `core.forms.filter_form_fields`)."""
 
     q = django_filters.CharFilter(label=_("Recherche (nom, entreprise, e-mail)"), method="filter_search")
     programme = django_filters.ModelChoiceFilter(
@@ -86,12 +88,6 @@ class ApplicationFilter(django_filters.FilterSet):
         if value == "unknown":
             return queryset.filter(is_eligible__isnull=True)
         return queryset.filter(is_eligible=value == "yes")
-
-    @property
-    def form(self):
-        form = super().form
-        form.helper = _filter_helper()
-        return form
 
 
 class AnalysisFilter(django_filters.FilterSet):

@@ -35,6 +35,7 @@ def test_the_list_takes_the_same_number_of_queries_at_3_and_30_rows(staff_client
     # 1 session, 2 user, 3 SAVEPOINT (ATOMIC_REQUESTS), 4 the user's groups (role check), 5 count for
     # the paginator, 6 the page of applications joined with entrepreneur, company, cohort and programme,
     # 7 the programmes, 8 the cohorts (with programme) and 9 the regions of the filter form, 10 RELEASE SAVEPOINT.
+    # (5, 7, 8 and 9 are read once per data version: test_staff_list_cached.py.)
     with django_assert_num_queries(10):
         response = staff_client.get(reverse("cohorts:application_list"))
     assert len(response.context["rows"]) == rows
