@@ -143,6 +143,7 @@ def _written(connection, kind: str) -> None:
             def bump_after_commit():
                 _bump_shared(connection, kind)
 
+            bump_after_commit.data_version_bump = True  # core.testing.without_version_bumps tells it apart
             connection.on_commit(bump_after_commit)
             state = [bump_after_commit, len(connection.run_on_commit) - 1, ""]
             if getattr(connection, _ATTRIBUTE, None) is None:

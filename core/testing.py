@@ -59,3 +59,9 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test for pytest to collect
+
+
+def without_version_bumps(callbacks: list) -> list:
+    """The on-commit callbacks a test captured, less the data version's own (core.data_version registers one
+    at a transaction's first write): what the code under test queued itself, in its order."""
+    return [callback for callback in callbacks if not getattr(callback, "data_version_bump", False)]

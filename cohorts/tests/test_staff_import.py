@@ -32,6 +32,7 @@ from cohorts.tasks_staff import application_import_run
 from cohorts.territory import is_diaspora
 from cohorts.tests.factories import CohortFactory, EligibilityCriterionFactory, ProgrammeFactory
 from core import jobs
+from core.testing import without_version_bumps
 from partners.models import Company, Entrepreneur
 
 pytestmark = pytest.mark.django_db
@@ -263,13 +264,13 @@ def test_the_page_checks_then_queues_the_import_which_the_worker_runs(client, co
     assert confirmed.status_code == 302
     assert confirmed["Location"] == reverse("cohorts:application_import_status", kwargs={"pk": job.pk})
     # Queued after the commit, not run in the request.
-    assert len(callbacks) == 1
+    assert len(without_version_bumps(callbacks)) == 1
     assert job.status == ImportStatus.QUEUED and job.row_count == 2 and job.requested_by == staff
     assert job.original_name == "collecte.csv" and job.sha256 == hashlib.sha256(content).hexdigest()
     assert job.file.read() == content  # kept in private storage for the worker
     assert Application.objects.count() == 0
 
-    callbacks[0]()  # the broker delivers the task (Celery is eager in tests)
+    without_version_bumps(callbacks)[0]()  # the broker delivers the task (Celery is eager in tests)
 
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.created_count == 2
@@ -319,7 +320,7 @@ def test_an_unreadable_stored_file_marks_the_import_failed(cohort, staff, django
         job = _queue(_csv([_row()]).encode(), staff)
     job.file.storage.delete(job.file.name)
 
-    callbacks[0]()
+    without_version_bumps(callbacks)[0]()
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.error
@@ -332,7 +333,7 @@ def test_a_failed_import_shows_its_errors_on_the_status_page(client, cohort, sta
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = _queue(_csv(rows).encode(), staff)
     applications_import(dataset=_dataset(rows), by=staff)
-    callbacks[0]()
+    without_version_bumps(callbacks)[0]()
 
     html = client.get(reverse("cohorts:application_import_status", kwargs={"pk": job.pk})).content.decode()
 
@@ -392,7 +393,7 @@ def test_a_failed_import_of_a_file_can_be_sent_again(cohort, staff, django_captu
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = _queue(_csv(rows).encode(), staff)
     applications_import(dataset=_dataset(rows), by=staff)
-    callbacks[0]()
+    without_version_bumps(callbacks)[0]()
     Application.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -426,7 +427,7 @@ def test_the_status_page_polls_while_the_import_waits_and_stops_when_done(
     assert "<html" not in partial.content.decode() and 'hx-trigger="every 2s"' in partial.content.decode()
     assert "HX-Request" in partial["Vary"]
 
-    callbacks[0]()
+    without_version_bumps(callbacks)[0]()
     done = client.get(url, headers={"HX-Request": "true"}).content.decode()
 
     assert 'hx-trigger="every 2s"' not in done
@@ -496,7 +497,7 @@ def test_a_hundred_rows_import_in_the_worker(cohort, staff, django_capture_on_co
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.created_count == 100
     assert Application.objects.count() == 100
-    assert len(callbacks) == 1
+    assert len(without_version_bumps(callbacks)) == 1
     print(f"\n100 rows: check {checked - started:.2f} s, queue {queued - checked:.2f} s, worker {finished - queued:.2f} s")
 
 
