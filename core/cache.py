@@ -25,10 +25,11 @@ def _down(operation: str, error: Exception) -> None:
         logger.warning("Cache unreachable (%s: %s): working without it until it answers again", operation, error)
 
 
-def _up() -> None:
+def _up(cache: "DegradingRedisCache") -> None:
     if _outage.is_set():
         _outage.clear()
         logger.warning("Cache reachable again")
+        cache.forget_data_versions()
 
 
 class DegradingRedisCache(RedisCache):
@@ -40,8 +41,22 @@ class DegradingRedisCache(RedisCache):
         except RedisError as error:
             _down(operation, error)
             return fallback() if callable(fallback) else fallback
-        _up()
+        _up(self)
         return result
+
+    def forget_data_versions(self) -> None:
+        """After an outage: a new data version written while Redis was unreachable was dropped, and Redis may
+        still hold the old one with the results cached under it. Forgetting every version key makes the
+        next reader start a new version (core.data_version), so nothing computed before the outage is served."""
+        from .data_version import VERSION_KEY_PATTERN
+
+        try:
+            client = self._cache.get_client(None, write=True)
+            keys = list(client.scan_iter(match=VERSION_KEY_PATTERN, count=500))
+            if keys:
+                client.delete(*keys)
+        except RedisError as error:
+            _down("forget_data_versions", error)
 
     def get(self, key, default=None, version=None):
         return self._degrade("get", lambda: super(DegradingRedisCache, self).get(key, default, version), default)

@@ -30,6 +30,7 @@ A cache that cannot be reached makes `data_version()` return None: callers then 
 """
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -81,14 +82,35 @@ def _table(sql: str, verb: str) -> str | None:
     return name or None
 
 
+_LEADING_COMMENTS = re.compile(r"\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/)", re.DOTALL)
+#: Statements that may write although they do not start with INSERT/UPDATE/DELETE: counted as writes of the
+#: data (their table is not read), so that hand-written SQL is never missed.
+_OTHER_WRITE_WORDS = ("REPLAC", "MERGE ", "COPY ")
+_WRITE_INSIDE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def _statement_start(sql: str) -> str:
+    """The statement without leading whitespace and comments (hand-written SQL in an indented string)."""
+    if not sql[:1].isspace() and sql[:2] not in ("--", "/*"):
+        return sql  # the usual case, Django's own SQL: nothing to strip
+    while True:
+        match = _LEADING_COMMENTS.match(sql)
+        if not match or not match.group(0):
+            return sql.lstrip()
+        sql = sql[match.end() :]
+
+
 def write_kind(sql: str) -> str | None:
     """The kind of version a statement changes: DATA, JOBS, or None (a read, or a write to a noise table)."""
-    verb = sql[:8].lstrip()[:6].upper()
+    sql = _statement_start(sql)
+    verb = sql[:6].upper()
     if verb == "TRUNCA":  # several tables at once (the test database's flush): always a write
-        return DATA if sql.lstrip()[:8].upper() == "TRUNCATE" else None
+        return DATA if sql[:8].upper() == "TRUNCATE" else None
     if verb not in _WRITE_WORDS:
+        if verb.startswith(_OTHER_WRITE_WORDS) or (verb[:4] == "WITH" and _WRITE_INSIDE.search(sql)):
+            return DATA
         return None
-    table = _table(sql.lstrip(), verb)
+    table = _table(sql, verb)
     if table is None:
         return DATA  # unrecognised: counts as a write, never as noise
     if table in NOISE_TABLES or table.startswith(NOISE_PREFIXES):
@@ -99,6 +121,11 @@ def write_kind(sql: str) -> str | None:
 def is_data_write(sql: str) -> bool:
     """Whether a statement writes rows that derived results (the indicators) may depend on."""
     return write_kind(sql) == DATA
+
+
+#: Every version key, as stored by Django's cache (prefix and key version before it): the Redis cache forgets
+#: them when it comes back after an outage (core.cache), since a new version may have been lost meanwhile.
+VERSION_KEY_PATTERN = "*pem:*-version:*"
 
 
 def _shared_key(connection, kind: str = DATA) -> str:
@@ -200,7 +227,7 @@ def data_version(using: str = "default", kind: str = DATA) -> str | None:
 
 def result_seconds() -> int:
     """How long a result stays cached at most (a bound on staleness if the cache ever missed a new version)."""
-    return int(getattr(settings, "DATA_VERSION_RESULT_SECONDS", 3600))
+    return int(getattr(settings, "DATA_VERSION_RESULT_SECONDS", 600))
 
 
 def cached_per_version(key: str, compute: Callable[[], T], *, using: str = "default", kinds: tuple[str, ...] = (DATA,)) -> T:

@@ -261,7 +261,7 @@ else:
     }
 # Cached results derived from the data (the indicators) are keyed by the data version; this bounds how long
 # one may live if a new version was ever missed (the cache unreachable at the moment of a commit).
-DATA_VERSION_RESULT_SECONDS = env.int("DATA_VERSION_RESULT_SECONDS", default=3600)
+DATA_VERSION_RESULT_SECONDS = env.int("DATA_VERSION_RESULT_SECONDS", default=600)
 
 # Celery: an embedded filesystem broker by default (no service needed), Redis when configured.
 CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=BASE_DIR / ".celery-broker")

@@ -1,0 +1,42 @@
+"""Which statements change the data version (core.data_version.write_kind): hand-written SQL in an indented
+string, after a comment or inside a WITH is a write like Django's own; reads and the noise tables are not."""
+
+import pytest
+
+from core.data_version import DATA, JOBS, write_kind
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'UPDATE "cohorts_application" SET "status" = %s',
+        '\n    UPDATE "cohorts_application"\n    SET "status" = %s',
+        '  \tDELETE FROM "cohorts_cohort" WHERE "id" = %s',
+        '/* a data fix */ UPDATE "cohorts_cohort" SET "name" = %s',
+        '-- a data fix\nINSERT INTO "cohorts_cohort" ("name") VALUES (%s)',
+        'WITH late AS (SELECT "id" FROM "cohorts_application") UPDATE "cohorts_application" SET "status" = %s',
+        "TRUNCATE cohorts_application",
+        "REPLACE INTO cohorts_cohort VALUES (1)",
+    ],
+)
+def test_a_write_however_it_is_written_changes_the_data_version(sql):
+    assert write_kind(sql) == DATA
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'SELECT "id" FROM "cohorts_application"',
+        '\n    SELECT "id" FROM "cohorts_application"',
+        'WITH ids AS (SELECT "id" FROM "cohorts_application") SELECT * FROM ids',
+        'UPDATE "django_session" SET "expire_date" = %s',
+        'INSERT INTO "axes_accessattempt" ("username") VALUES (%s)',
+    ],
+)
+def test_reads_and_bookkeeping_do_not(sql):
+    assert write_kind(sql) is None
+
+
+@pytest.mark.django_db
+def test_job_rows_change_the_jobs_version_only():
+    assert write_kind('UPDATE "cohorts_applicationimport" SET "heartbeat_at" = %s') == JOBS
