@@ -305,10 +305,36 @@ def job_retry_later(*, job: Job, reason: str) -> bool:
     return bool(_mine(job).update(status=JobStatus.QUEUED, error=(reason or "?")[:4000], progress=0, enqueued_at=timezone.now()))
 
 
+#: SQLSTATE classes and codes of a lost connection: 08 (connection exception), 57P01-57P03 (administrator or
+#: crash shutdown, cannot connect now). A statement timeout, a full disk or a missing table is not one.
+_CONNECTION_LOST_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+_CONNECTION_LOST_TEXTS = (
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+    "could not connect",
+    "connection refused",
+    "database is locked",
+)
+
+
 def job_connection_lost(error: BaseException) -> bool:
     """Whether `error` is the database connection lost under the job (dropped, server restarted, failover):
-    not the job's fault, and nothing of its open transaction was kept."""
-    return isinstance(error, OperationalError | InterfaceError)
+    not the job's fault, and nothing of its open transaction was kept. Other operational errors (a statement
+    timeout, a full disk, a lock timeout, SQLite's missing table) are the job's failure, with their reason."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    sqlstate = getattr(cause, "pgcode", None) or getattr(getattr(cause, "diag", None), "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_CONNECTION_LOST_SQLSTATES)
+    # No SQLSTATE: the server closed the connection before answering (psycopg2 gives none then), or SQLite,
+    # whose "database is locked" is transient too.
+    if any(text in str(error).lower() for text in _CONNECTION_LOST_TEXTS):
+        return True
+    return connection.connection is not None and not connection.is_usable()
 
 
 def job_interrupted(*, job: Job) -> bool:

@@ -294,6 +294,9 @@ def test_a_job_whose_database_connection_was_lost_is_given_back_with_a_clear_rea
     job = jobs.job_claim(model=type(job), pk=job.pk)
     assert jobs.job_connection_lost(OperationalError("server closed the connection unexpectedly"))
     assert not jobs.job_connection_lost(ValueError("bad row"))
+    # A statement timeout or a missing table is the job's own failure, kept with its reason.
+    assert not jobs.job_connection_lost(OperationalError("canceling statement due to statement timeout"))
+    assert not jobs.job_connection_lost(OperationalError("no such table: cohorts_application"))
 
     with mock.patch(f"{type(job).job_task}.delay") as delay:
         assert jobs.job_interrupted(job=job)
