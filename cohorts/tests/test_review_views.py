@@ -275,3 +275,18 @@ def test_an_application_of_another_page_can_still_be_assigned(client):
     client.post(reverse("cohorts:review_assign", args=[cohort.pk]), {"application": application.pk, "reviewer": person.pk})
 
     assert Review.objects.filter(application=application, reviewer=person).exists()
+
+
+def test_an_assignment_sent_from_page_two_comes_back_to_page_two(client):
+    cohort = CohortFactory()
+    applications = [application_at(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW) for _ in range(60)]
+    person = reviewer()
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    board = client.get(reverse("cohorts:review_board", args=[cohort.pk]), {"page": 2}).content.decode()
+    action = reverse("cohorts:review_assign", args=[cohort.pk]) + "?page=2"
+    assert f'action="{action}"' in board
+
+    response = client.post(action, {"application": applications[-1].pk, "reviewer": person.pk})
+
+    assert response["Location"] == reverse("cohorts:review_board", args=[cohort.pk]) + "?page=2"
+    assert Review.objects.filter(application=applications[-1], reviewer=person).exists()

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
+from core.spreadsheets import parse_id
 
 from .. import selectors_review
 from ..forms.review import (
@@ -157,6 +159,13 @@ def review_board(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cohorts/review/board.html", context)
 
 
+def _back_to_review_board(request: HttpRequest, cohort) -> HttpResponse:
+    """The board, on the page the form was sent from (a page number only, anything else is page 1)."""
+    url = reverse("cohorts:review_board", args=[cohort.pk])
+    page = parse_id(request.GET.get("page", ""))
+    return redirect(f"{url}?page={page}" if page and page > 1 else url)
+
+
 def _form_errors(form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
@@ -168,7 +177,7 @@ def review_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewAssignForm(request.POST, cohort=cohort)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return redirect("cohorts:review_board", pk=cohort.pk)
+        return _back_to_review_board(request, cohort)
     try:
         review_assign(application=form.cleaned_data["application"], reviewer=form.cleaned_data["reviewer"], by=request.user)
     except ValidationError as error:
@@ -179,7 +188,7 @@ def review_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(reviewer)s évaluera la candidature de %(applicant)s.")
             % {"reviewer": form.cleaned_data["reviewer"], "applicant": form.cleaned_data["application"].entrepreneur},
         )
-    return redirect("cohorts:review_board", pk=cohort.pk)
+    return _back_to_review_board(request, cohort)
 
 
 @role_required(Role.STAFF)
@@ -189,7 +198,7 @@ def review_assign_balanced_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewAssignBalancedForm(request.POST, cohort=cohort)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return redirect("cohorts:review_board", pk=cohort.pk)
+        return _back_to_review_board(request, cohort)
     try:
         created = review_assign_balanced(
             cohort=cohort,
@@ -205,4 +214,4 @@ def review_assign_balanced_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             ngettext("%(count)s affectation créée.", "%(count)s affectations créées.", count) % {"count": count},
         )
-    return redirect("cohorts:review_board", pk=cohort.pk)
+    return _back_to_review_board(request, cohort)
