@@ -58,7 +58,10 @@ def upload_name_clean(name: str | None, *, max_length: int = 255) -> str:
 
     text = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
-    text = " ".join(text.split()).strip(" .")
+    text = " ".join(text.split()).rstrip(" .")
+    if text.lstrip(" .") and text.lstrip(" .").count(".") == 0 and "." in text:
+        text = "document." + text.lstrip(" .")  # ".xlsx": a name that was only an extension keeps it
+    text = text.lstrip(" .")
     if not text:
         return "document"
     stem, extension = os.path.splitext(text)

@@ -549,6 +549,8 @@ def test_the_name_cleaner_keeps_a_readable_label_and_nothing_else():
     assert upload_name_clean("CON") == "document-CON"
     assert upload_name_clean("com1.txt") == "document-com1.txt"
     assert upload_name_clean("..") == upload_name_clean("") == upload_name_clean(None) == "document"
+    # A name that is only an extension keeps it: the import's worker picks the reader by it.
+    assert upload_name_clean(".xlsx") == upload_name_clean("..xlsx") == "document.xlsx"
     long = upload_name_clean("x" * 1000 + ".pdf")
     assert len(long) == 255 and long.endswith(".pdf")
 
