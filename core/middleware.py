@@ -6,8 +6,9 @@ import threading
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 
@@ -19,17 +20,37 @@ class SqliteOneRequestAtATimeMiddleware:
     handler, a lottery that retries every 100 ms and gives up after SQLITE_BUSY_TIMEOUT: with 20 people at
     once (bench/load.py) some requests lost it for 20 s and answered 500 "database is locked", and the
     Celery worker, one competitor among twenty, lost its turns too. Here the threads wait on a lock of the
-    process without a time limit, and the worker only competes with the one request in progress. Installed
+    process, in turn, up to SQLITE_BUSY_TIMEOUT (then a plain "try again", 503, nothing stored), and the
+    worker only competes with the one request in progress. A POST's body is read before the wait. Installed
     only on SQLite (pemwecco/settings.py); PostgreSQL serves requests side by side."""
 
     lock = threading.Lock()
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # As long as the Celery worker waits for a request's write: past it, a clear "try again" (503).
+        self.wait_seconds = float(settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 20))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with self.lock:
+        if request.method == "POST":
+            # The body is read before waiting, as CSRF's check would read it: a slow upload over a slow
+            # connection holds nobody else up (review).
+            try:
+                request.POST  # noqa: B018 - reading it is the point (multipart files go to temporary files)
+            except UnreadablePostError:
+                pass
+        if not self.lock.acquire(timeout=self.wait_seconds):
+            response = HttpResponse(
+                _("Le serveur est très occupé. Réessayez dans un instant : rien n'a été enregistré."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "5"
+            return response
+        try:
             return self.get_response(request)
+        finally:
+            self.lock.release()
 
 
 class FriendlyErrorPagesMiddleware:

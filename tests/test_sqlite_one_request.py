@@ -1,5 +1,5 @@
 """The embedded default under several people at once (bench/load.py --mode embedded): on SQLite requests wait
-for each other in the process, with no time limit, instead of on SQLite's busy handler, which gave up after
+for each other in the process, in turn up to SQLITE_BUSY_TIMEOUT, instead of on SQLite's busy handler, which gave up after
 SQLITE_BUSY_TIMEOUT and answered 500 "database is locked" with 20 simulated people; and the filesystem
 broker is polled often enough that its worker runs more than one job a second."""
 
@@ -73,3 +73,32 @@ def test_the_embedded_broker_is_polled_ten_times_a_second(tmp_path):
     # minutes behind the e-mails of ten people's minute.
     value = _settings(f"sqlite:///{tmp_path / 'db.sqlite3'}", "s.CELERY_BROKER_TRANSPORT_OPTIONS['polling_interval']")
     assert float(value) <= 0.1
+
+
+def test_a_request_that_waited_past_the_bound_reads_try_again_and_nothing_runs():
+    ran = []
+    middleware = SqliteOneRequestAtATimeMiddleware(lambda request: ran.append(request) or HttpResponse("ok"))
+    middleware.wait_seconds = 0.05
+    with SqliteOneRequestAtATimeMiddleware.lock:  # another request in progress, for longer than the bound
+        response = middleware(RequestFactory().post("/", {"a": "1"}))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "rien n'a été enregistré" in response.content.decode()
+    assert ran == []
+
+
+def test_the_body_of_a_post_is_read_before_the_wait():
+    read_before_lock = []
+
+    def view(request):
+        return HttpResponse("ok")
+
+    middleware = SqliteOneRequestAtATimeMiddleware(view)
+    request = RequestFactory().post("/", {"name": "value"})
+    middleware.wait_seconds = 0.05
+    with SqliteOneRequestAtATimeMiddleware.lock:
+        middleware(request)
+        read_before_lock.append(hasattr(request, "_post"))
+
+    assert read_before_lock == [True]
