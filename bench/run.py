@@ -400,7 +400,7 @@ def build_data() -> dict:
         # The DAC report is measured on the demo programme (bench/report_bench.py): the one with an evaluation.
         from django.core.management import call_command
 
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--allow-production", verbosity=0)
     top_up_coaching(PROGRAMME, COACHING_SESSIONS)
     build_check_ins(PROGRAMME, CHECK_INS)
     from django.db import connection
