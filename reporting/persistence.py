@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import Cohort, Programme
+from core.data_version import cached_per_version
 from mobility.models import LIVE_STAGES, Partnership, PartnershipStageChange, Trip, TripStatus
 
 #: "+6 months" and "+12 months" after the return of the trip, in days (portable date arithmetic).
@@ -143,7 +144,14 @@ class Persistence:
 
 def persistence_by_cohort(programme: Programme, *, today: datetime.date | None = None) -> Persistence:
     """Per cohort of the programme (every cohort, in order, zeros included) and in total: partnerships
-    followed, due and alive at +6 and +12 months. Two queries."""
+    followed, due and alive at +6 and +12 months. Two queries; as of today, computed once per data version
+    (core.data_version) for every reader: indicators, dashboard, persistence page and reports."""
+    if today is None:
+        return cached_per_version(f"persistence:{programme.pk}", lambda: _persistence_by_cohort(programme, today=None))
+    return _persistence_by_cohort(programme, today=today)
+
+
+def _persistence_by_cohort(programme: Programme, *, today: datetime.date | None) -> Persistence:
     today = today or timezone.localdate()
     cohorts = list(Cohort.objects.filter(programme=programme).order_by("number", "pk"))
     partnerships = Partnership.objects.filter(application__cohort__programme=programme).order_by()
