@@ -12,6 +12,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -27,6 +28,9 @@ from tests import celery_tasks
 BASE_DIR = Path(__file__).resolve().parent.parent
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 IN_CI = os.environ.get("CI") == "true"
+#: How long a test waits for the in-process worker's answer (it answers in milliseconds; a busy 2-core CI
+#: machine running both xdist workers and Chromium can starve its thread for seconds).
+WAIT = 30
 
 
 # --- In-process worker, in-memory broker (default) ------------------------------------------------
@@ -42,15 +46,18 @@ def memory_worker():
         task_ignore_result=False,
         task_always_eager=False,
     ):
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=20) as worker:
-            yield worker
+        # Without the jobs' watchdog (core.jobs.watchdog_start on worker_ready): its scans would hand this
+        # worker jobs left by other test modules of the same process, ahead of the tasks these tests wait for.
+        with mock.patch("core.jobs.watchdog_start"):
+            with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=20) as worker:
+                yield worker
 
 
 def test_ping_goes_through_the_broker_and_back(memory_worker):
     # ignore_result=False: the settings keep no results (job status lives in our models).
     result = ping.apply_async(["bonjour"], ignore_result=False)
 
-    assert result.get(timeout=10) == "bonjour"
+    assert result.get(timeout=WAIT) == "bonjour"
     assert result.successful()
 
 
@@ -67,7 +74,7 @@ def test_a_task_queued_on_commit_is_sent_only_after_the_commit(memory_worker, dj
 
     assert len(callbacks) == 1
     assert len(sent) == 1
-    assert sent[0].get(timeout=10) == "après le commit"
+    assert sent[0].get(timeout=WAIT) == "après le commit"
 
 
 @pytest.mark.django_db
@@ -90,8 +97,8 @@ def test_the_worker_reads_rows_committed_by_the_web_process(memory_worker):
     # (SQLite's shared in-memory test database, or PostgreSQL's test_<name>).
     user = UserFactory(email="lue-par-le-worker@example.org")
 
-    assert celery_tasks.user_exists.apply_async([user.email], ignore_result=False).get(timeout=10) is True
-    assert celery_tasks.user_exists.apply_async(["absent@example.org"], ignore_result=False).get(timeout=10) is False
+    assert celery_tasks.user_exists.apply_async([user.email], ignore_result=False).get(timeout=WAIT) is True
+    assert celery_tasks.user_exists.apply_async(["absent@example.org"], ignore_result=False).get(timeout=WAIT) is False
 
 
 # --- A real worker process against the configured broker (CI: Redis) -------------------------------
