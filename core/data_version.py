@@ -244,18 +244,21 @@ def cached_per_version(key: str, compute: Callable[[], T], *, using: str = "defa
     except Exception:
         logger.exception("A cached result could not be read.")
         cached = None
-    if isinstance(cached, _Cached):
+    if isinstance(cached, _Result):
         return cached.value
     value = compute()
     try:
-        cache.set(full_key, _Cached(value), timeout=result_seconds())
+        cache.set(full_key, _Result(value), timeout=result_seconds())
     except Exception:
         logger.exception("A result could not be cached.")
     return value
 
 
-class _Cached:
-    """The envelope of a cached result (so that a result of None is told apart from a miss)."""
+class _Result:
+    """The envelope of a cached result, so that a cached None is told apart from a miss. Its pickled state
+    is a one-item tuple: pickle skips `__setstate__` when the state is None, which lost a cached None and
+    made its next read fail. (Named anew so that envelopes pickled the old way are misses: unpickling them
+    fails in the cache backend, a logged miss.)"""
 
     __slots__ = ("value",)
 
@@ -263,7 +266,7 @@ class _Cached:
         self.value = value
 
     def __getstate__(self):
-        return self.value
+        return (self.value,)
 
     def __setstate__(self, state):
-        self.value = state
+        (self.value,) = state

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import figures
+from core.data_version import cached_per_version
 from core.bilingual import plain_text_in, text_in
 from core.templatetags.bilingual import marked
 
@@ -277,6 +278,13 @@ def _programme_indicators(programme) -> list[Indicator]:
 
 
 def _evaluation(programme) -> Evaluation | None:
+    """The programme's latest evaluation with all that its reports show (grades and findings, questions and
+    their indicators, conclusions, recommendations with responses, lessons): nine queries, read once per data
+    version (core.data_version) for every report of the programme."""
+    return cached_per_version(f"pem:report-evaluation:{programme.pk}", lambda: _evaluation_read(programme))
+
+
+def _evaluation_read(programme) -> Evaluation | None:
     grades = CriterionGrade.objects.prefetch_related("objective_findings")
     questions = EvaluationQuestion.objects.prefetch_related("indicators").order_by("order", "code")
     recommendations = Recommendation.objects.select_related("management_response").prefetch_related("conclusions")

@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Application, Cohort, Programme
+from core.data_version import cached_per_version
 from mobility.models import CheckInStatus, FollowUpCheckIn, comparison_condition
 from mobility.selectors import travelled_application_ids
 
@@ -106,9 +107,15 @@ class OutcomeComparison:
 def outcomes_compared(programme: Programme, cohort: Cohort | None = None) -> OutcomeComparison:
     """Group sizes and, at +6 and +12 months, the answered check-ins (status done) of each group: share
     with a partnership with a Belgian company, share exporting to Europe, jobs created (total, mean).
-    Two queries."""
+    Two queries, once per data version (core.data_version) for every reader: the comparison page and
+    the DAC report."""
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ValueError("The cohort does not belong to the programme.")
+    key = f"pem:outcomes-compared:{programme.pk}:{cohort.pk if cohort is not None else '-'}"
+    return cached_per_version(key, lambda: _outcomes_compared(programme, cohort))
+
+
+def _outcomes_compared(programme: Programme, cohort: Cohort | None) -> OutcomeComparison:
     applications = (
         Application.objects.filter(cohort=cohort) if cohort else Application.objects.filter(cohort__programme=programme)
     )

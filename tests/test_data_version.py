@@ -40,3 +40,22 @@ def test_reads_and_bookkeeping_do_not(sql):
 @pytest.mark.django_db
 def test_job_rows_change_the_jobs_version_only():
     assert write_kind('UPDATE "cohorts_applicationimport" SET "heartbeat_at" = %s') == JOBS
+
+
+@pytest.mark.parametrize("value", [None, 0, "", [], {}, False, (0, "")])
+def test_a_falsy_result_is_cached_and_read_back_as_it_was(value):
+    """pickle skips __setstate__ for a false state: a cached None or 0 came back as an empty envelope."""
+    from django.core.cache import cache
+
+    from core.data_version import cached_per_version
+
+    cache.clear()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return value
+
+    assert cached_per_version("pem:test-falsy", compute) == value
+    assert cached_per_version("pem:test-falsy", compute) == value
+    assert len(calls) == 1
