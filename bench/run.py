@@ -72,7 +72,7 @@ LIMIT_SERVER = (">=", 0.5)  # the dashboard at least half the trivial view's req
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
 # The report takes seconds a run and varies by several per cent between runs on a shared machine: more runs.
-REPORT_REPEATS = int(os.environ.get("BENCH_REPORT_REPEATS", "15"))
+REPORT_REPEATS = int(os.environ.get("BENCH_REPORT_REPEATS", "25"))
 SERVER_ROUNDS = int(os.environ.get("BENCH_SERVER_ROUNDS", "3"))
 SERVER_SECONDS = int(os.environ.get("BENCH_SERVER_SECONDS", "10"))
 SERVER_CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))

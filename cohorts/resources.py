@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import fields, resources, widgets
 
+from core.bilingual import plain_text_in
 from core.spreadsheets import ImportFileError, spreadsheet_rows, text_fold, text_key
 from partners.models import AgeBand, Education, Gender, LegalForm, Sector, TurnoverBand
 
-from .models import Application, ApplicationSource, ApplicationStatus
+from .models import Application, ApplicationSource, ApplicationStatus, EligibilityCriterion
 from .territory import is_diaspora
 
 # --------------------------------------------------------------------------------------------------
@@ -69,6 +70,12 @@ class ApplicationResource(resources.ModelResource):
             )
         }  # fmt: skip
         self._yes, self._no = _("oui"), _("non")
+        # The criteria's labels in the export's language (the other language marked), read once: a
+        # criterion deleted since the screening keeps the label stored then.
+        self._criteria = {
+            criterion.pk: plain_text_in(criterion, "label")
+            for criterion in EligibilityCriterion.objects.only("pk", "label_fr", "label_en")
+        }
         return super().before_export(queryset, **kwargs)
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
@@ -128,7 +135,11 @@ class ApplicationResource(resources.ModelResource):
         return timezone.localdate(application.submitted_at).isoformat() if application.submitted_at else ""
 
     def dehydrate_eligibility(self, application: Application) -> str:
-        return "; ".join(item.get("label", "") for item in application.failed_criteria or [] if isinstance(item, dict))
+        return "; ".join(
+            self._criteria.get(item.get("id")) or str(item.get("label", ""))
+            for item in application.failed_criteria or []
+            if isinstance(item, dict)
+        )
 
 
 # --------------------------------------------------------------------------------------------------

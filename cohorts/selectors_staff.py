@@ -128,9 +128,23 @@ def staff_list_filter_choices() -> dict[str, list[tuple[str, str]]]:
     return cached_per_version("pem:staff-applications-filter-choices", compute)
 
 
-def failed_labels(application: Application) -> list[str]:
-    """Labels of the criteria the application failed at its screening (stored on the row)."""
-    return [item.get("label", "") for item in application.failed_criteria or [] if isinstance(item, dict)]
+def failed_labels(applications: Iterable[Application]) -> dict[int, list[Text]]:
+    """Per application (by id): the labels of the criteria it failed at its last screening, in the reader's
+    language (core.bilingual: the other language marked when the label exists only in it), read from the
+    criteria themselves in one query; a criterion deleted since keeps the label stored at the screening."""
+    stored = {
+        application.pk: [item for item in application.failed_criteria or [] if isinstance(item, dict)]
+        for application in applications
+    }
+    ids = {item.get("id") for items in stored.values() for item in items if isinstance(item.get("id"), int)}
+    current = EligibilityCriterion.objects.only("pk", "label_fr", "label_en").in_bulk(ids) if ids else {}
+    return {
+        pk: [
+            text_in(current[item["id"]], "label") if item.get("id") in current else Text(str(item.get("label", "")))
+            for item in items
+        ]
+        for pk, items in stored.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------------

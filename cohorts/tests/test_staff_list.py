@@ -34,9 +34,10 @@ def test_the_list_takes_the_same_number_of_queries_at_3_and_30_rows(staff_client
         staff_application(cohort=cohort, status=ApplicationStatus.INELIGIBLE, failed=failed, name=f"Entreprise {number}")
     # 1 session, 2 user, 3 SAVEPOINT (ATOMIC_REQUESTS), 4 the user's groups (role check), 5 count for
     # the paginator, 6 the page of applications joined with entrepreneur, company, cohort and programme,
-    # 7 the programmes, 8 the cohorts (with programme) and 9 the regions of the filter form, 10 RELEASE SAVEPOINT.
+    # 7 the programmes, 8 the cohorts (with programme) and 9 the regions of the filter form, 10 the labels of the
+    # failed criteria (in the reader's language), 11 RELEASE SAVEPOINT.
     # (5, 7, 8 and 9 are read once per data version: test_staff_list_cached.py.)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = staff_client.get(reverse("cohorts:application_list"))
     assert len(response.context["rows"]) == rows
     assert "Au moins 2 ans" in response.content.decode()
@@ -90,8 +91,8 @@ def test_the_csv_export_holds_the_filtered_rows(staff_client, django_assert_max_
         staff_application(cohort=cohort, name=f"Femme {number}", gender="woman")
     staff_application(cohort=cohort, name="Homme", gender="man")
 
-    # session, user, savepoint, groups, the joined applications, release: no query per row.
-    with django_assert_max_num_queries(6):
+    # session, user, savepoint, groups, the criteria's labels, the joined applications, release: no query per row.
+    with django_assert_max_num_queries(7):
         response = staff_client.get(reverse("cohorts:application_export"), {"format": "csv", "gender": "woman"})
 
     assert response["Content-Type"].startswith("text/csv")

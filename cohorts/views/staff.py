@@ -77,7 +77,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
         {name: request.GET.getlist(name) for name in filterset.filters}, queryset
     )
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(application, selectors_staff.failed_labels(application)) for application in page]
+    failed = selectors_staff.failed_labels(page)
+    rows = [(application, failed[application.pk]) for application in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
