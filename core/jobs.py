@@ -87,6 +87,10 @@ IN_FLIGHT = [JobStatus.QUEUED, JobStatus.RUNNING]
 BROKER_UNREACHABLE_CODE = "broker_unreachable"
 WORKER_LOST_CODE = "worker_lost"
 TOO_MANY_ATTEMPTS_CODE = "too_many_attempts"
+#: A failure that is nobody's input (a bug, a library's error): its trace goes to the server's log, never to
+#: the page; the person reads that it is recorded and may ask again.
+UNEXPECTED_CODE = "unexpected"
+PDF_FAILED_CODE = "pdf_failed"
 REASONS = {
     BROKER_UNREACHABLE_CODE: _(
         "Le service de file d'attente est injoignable : votre demande est enregistrée et sera relancée "
@@ -94,6 +98,14 @@ REASONS = {
     ),
     WORKER_LOST_CODE: _("Le traitement a été interrompu ; il est repris automatiquement."),
     TOO_MANY_ATTEMPTS_CODE: _("Abandonné après plusieurs tentatives : le traitement n'a jamais abouti."),
+    UNEXPECTED_CODE: _(
+        "Une erreur inattendue a arrêté le traitement. Elle est consignée dans le journal du serveur pour l'équipe "
+        "technique ; vous pouvez relancer la demande."
+    ),
+    PDF_FAILED_CODE: _(
+        "Le PDF n'a pas pu être produit. La cause est consignée dans le journal du serveur pour l'équipe technique ; "
+        "vous pouvez relancer la demande."
+    ),
 }
 
 

@@ -6,6 +6,9 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from .jobs import PDF_FAILED_CODE
+
+logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -35,7 +38,6 @@ def pdf_render(*, html: str) -> bytes:
         return HTML(string=html, base_url=None, url_fetcher=NoFetch(fail_on_errors=True)).write_pdf()
     except _ExternalResourceRefused as refused:
         raise PdfRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": refused.url[:200]}) from None
-    except Exception as error:  # WeasyPrint raises many kinds; the job records the reason
-        raise PdfRenderError(
-            _("Le rendu PDF a échoué (%(kind)s) : %(error)s") % {"kind": type(error).__name__, "error": error}
-        ) from error
+    except Exception as error:  # WeasyPrint raises many kinds: the trace to the log, a code for the job
+        logger.exception("PDF rendering failed")
+        raise PdfRenderError(PDF_FAILED_CODE) from error

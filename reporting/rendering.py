@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import figures
-from core.data_version import cached_per_version
 from core.bilingual import plain_text_in, text_in
+from core.data_version import cached_per_version
+from core.jobs import PDF_FAILED_CODE
 from core.templatetags.bilingual import marked
 
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
 from .persistence import Persistence, persistence_by_cohort
 from .selectors_impact import outcomes_compared
 
+logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
 # renderer: keep the worker's log for real errors.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -64,10 +66,9 @@ def pdf_from_html(*, html: str) -> bytes:
         raise ReportRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": refused.url[:200]}) from None
     except ReportRenderError:
         raise
-    except Exception as error:  # WeasyPrint raises many kinds; the job records the reason
-        raise ReportRenderError(
-            _("Le rendu PDF a échoué (%(kind)s) : %(error)s") % {"kind": type(error).__name__, "error": error}
-        ) from error
+    except Exception as error:  # WeasyPrint raises many kinds: the trace to the log, a code for the job
+        logger.exception("PDF rendering of a report failed")
+        raise ReportRenderError(PDF_FAILED_CODE) from error
 
 
 class _ExternalResourceRefused(BaseException):  # noqa: N818 - not an error of ours: a signal through WeasyPrint

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.bilingual import text_set
-from core.jobs import IN_FLIGHT, JobRetry, job_claim, job_enqueue, job_finish, job_heartbeat, job_retry_later
+from core.jobs import IN_FLIGHT, UNEXPECTED_CODE, JobRetry, job_claim, job_enqueue, job_finish, job_heartbeat, job_retry_later
 from partners.models import Education, Gender, LegalForm, Region, Sector
 
 from ..eligibility import BOOLEAN_FIELDS, NUMERIC_FIELDS, application_profile, failed_criteria
@@ -330,9 +330,8 @@ def screening_job_run(*, job_id: int) -> ScreeningJob | None:
             result = cohort_rescreen_notify(cohort=job.cohort, by=job.requested_by)
     except Exception as error:  # noqa: BLE001 - applications already done stay done; a retry finishes the rest
         logger.exception("screening job %s failed", job.pk)
-        reason = f"{type(error).__name__}: {error}"
-        if job_retry_later(job=job, reason=reason):
-            raise JobRetry(reason) from error
+        if job_retry_later(job=job, reason=UNEXPECTED_CODE):
+            raise JobRetry(f"{type(error).__name__}: {error}") from error
     else:
         job_finish(job=job, result=result)
     job.refresh_from_db()

@@ -20,10 +20,12 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.jobs import job_claim, job_connection_lost, job_enqueue, job_fail, job_finish, job_heartbeat, job_interrupted
+from core.spreadsheets import ImportFileError
 from core.storage import private_storage, upload_name_clean
 from partners.models import Company, Entrepreneur, LegalForm, Region, age_band_of, turnover_band_of
 
@@ -599,7 +601,7 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
             with job.file.open("rb") as handle:  # slow I/O before the transaction
                 content = handle.read()
             if file_sha256(content) != job.sha256:
-                raise ValueError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
+                raise ImportFileError(_("Le fichier enregistré ne correspond plus à celui qui a été vérifié."))
             dataset = read_spreadsheet(
                 content=content,
                 filename=job.original_name,
@@ -620,15 +622,24 @@ def application_import_execute(*, import_id: int) -> ApplicationImport | None:
             if job_connection_lost(error):  # not the file's fault: run again, the transaction was rolled back
                 logger.warning("Application import %s: database connection lost (%s), run again", job.pk, error)
                 job_interrupted(job=job)
-            else:
+            elif isinstance(error, ImportFileError):  # the file itself: its message is written for the user
+                _import_failed(job, str(error))
+            else:  # the trace to the log; the person reads a plain reason in their language
                 logger.exception("Application import %s failed", job.pk)
-                _import_failed(job, str(error) or error.__class__.__name__)
+                _import_failed(job, str(IMPORT_FAILED_REASON))
     job.refresh_from_db()
     return job
 
 
 class JobLost(Exception):
     """This run no longer holds the job (a later attempt took it over)."""
+
+
+#: What staff read when an import fails for a reason that is not in the file (the database refused a row,
+#: the stored file is unreadable…): the technical text goes to the log, never to the page.
+IMPORT_FAILED_REASON = gettext_lazy(
+    "L'import a échoué : aucune candidature n'a été créée. Réessayez ou contactez l'équipe technique."
+)
 
 
 def _import_failed(job: ApplicationImport, error: str) -> None:

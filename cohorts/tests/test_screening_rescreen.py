@@ -182,3 +182,23 @@ def test_a_background_rescreen_has_a_job_row_whose_status_the_staff_see(
     block = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
     assert "Terminé" in block and "3 candidature(s) examinée(s), 3 changement(s) de statut" in block
     assert "hx-get" not in block  # finished: the polling stops
+
+
+def test_a_rescreen_stopped_by_a_bug_shows_a_plain_reason_and_logs_the_trace(client, cohort, staff, caplog):
+    from core.jobs import UNEXPECTED_CODE, JobRetry, JobStatus
+    from cohorts.services.screening import screening_job_request, screening_job_run
+
+    applicant(cohort, company_age=1)
+    job = screening_job_request(cohort=cohort, by=staff)
+    with mock.patch.object(screening, "cohort_rescreen_notify", side_effect=ZeroDivisionError("division by zero in rule 7")):
+        with pytest.raises(JobRetry):
+            screening_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and job.error == UNEXPECTED_CODE  # tried again later, the reason shown meanwhile
+    assert "division by zero in rule 7" in caplog.text
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("cohorts:criteria_edit", kwargs={"pk": cohort.pk}), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "An unexpected error stopped the processing" in html
+    assert "ZeroDivisionError" not in html and "rule 7" not in html

@@ -324,6 +324,9 @@ def test_an_unreadable_stored_file_marks_the_import_failed(cohort, staff, django
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.error
+    # A plain reason for the person; the storage's own words (a server path) only in the log.
+    assert job.error == "L'import a échoué : aucune candidature n'a été créée. Réessayez ou contactez l'équipe technique."
+    assert "Errno" not in job.error and "/" not in job.error
     assert Application.objects.count() == 0
 
 

@@ -24,6 +24,7 @@ from core.jobs import (
     BROKER_UNREACHABLE_CODE,
     REASONS,
     TOO_MANY_ATTEMPTS_CODE,
+    UNEXPECTED_CODE,
     JobBusy,
     job_claim,
     job_enqueue,
@@ -191,7 +192,7 @@ def _render(*, job: ReportJob, timings: RenderTimings) -> ReportJob:
         return ReportJob.objects.get(pk=job.pk)
     except Exception as error:  # a bug in a template or a calculator: the user sees the reason, logs the trace
         logger.exception("report job %s failed", job.pk)
-        _fail(job, f"{type(error).__name__}: {error}")
+        _fail(job, UNEXPECTED_CODE)
         return ReportJob.objects.get(pk=job.pk)
     _progress(job, 90)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
@@ -17,7 +17,7 @@ from accounts.tests.factories import UserFactory
 from cohorts.tests.factories import CohortFactory, ProgrammeFactory
 from core import jobs
 from reporting import rendering
-from reporting.models import JobStatus, ReportJob
+from reporting.models import JobStatus, ReportJob, ReportKind
 from reporting.services import reports as service
 from reporting.tests.factories import CriterionGradeFactory, EvaluationFactory
 
@@ -203,7 +203,7 @@ def test_a_job_that_killed_its_worker_three_times_is_abandoned(programme):
 
 
 def test_a_weasyprint_failure_fails_the_job_with_the_reason_and_retry_asks_again(
-    programme, staff, django_capture_on_commit_callbacks
+    programme, staff, django_capture_on_commit_callbacks, caplog
 ):
     job = ReportJob.objects.create(kind="committee", programme=programme, language="fr", requested_by=staff)
 
@@ -212,7 +212,13 @@ def test_a_weasyprint_failure_fails_the_job_with_the_reason_and_retry_asks_again
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert "police introuvable" in job.error and "ValueError" in job.error
+    # The library's words go to the log for the team; the page says what happened in the reader's words.
+    assert "police introuvable" in caplog.text and "ValueError" in caplog.text
+    assert job.error == jobs.PDF_FAILED_CODE
+    assert "police" not in job.error_display and "ValueError" not in job.error_display
+    assert "PDF n'a pas pu être produit" in job.error_display
+    with translation.override("en"):
+        assert "The PDF could not be produced" in job.error_display
     assert not job.file and stored_reports(job) == []
 
     with mock.patch("reporting.tasks_reports.report_render.delay") as delay:
@@ -314,3 +320,19 @@ def test_the_broker_message_is_shown_in_the_readers_language(client, programme, 
     client.post(reverse("set_language"), {"language": "en", "next": url})
     english = client.get(url).content.decode()
     assert "injoignable" not in english and "unreachable" in english.lower()
+
+
+def test_a_bug_while_building_the_report_is_logged_and_the_person_reads_a_plain_reason(programme, caplog):
+    job = ReportJob.objects.create(kind="committee", programme=programme, language="en")
+
+    broken = mock.Mock(side_effect=KeyError("calculator_key_x"))
+    template = rendering.CONTEXTS[ReportKind.COMMITTEE_BRIEF][1]
+    with mock.patch.dict(rendering.CONTEXTS, {ReportKind.COMMITTEE_BRIEF: (broken, template)}):
+        service.report_render_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == jobs.UNEXPECTED_CODE
+    assert "calculator_key_x" in caplog.text
+    with translation.override("en"):
+        assert job.error_display.startswith("An unexpected error stopped the processing")
+        assert "KeyError" not in job.error_display and "calculator_key_x" not in job.error_display
