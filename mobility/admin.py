@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin import LanguageListFilter
 from cohorts.admin import (
@@ -336,7 +337,9 @@ class TripInline(admin.TabularInline):
 
 
 @admin.register(EconomicMission)
-class EconomicMissionAdmin(admin.ModelAdmin):
+class EconomicMissionAdmin(TranslationAdmin):
+    """Missions and their title in French and English side by side (core.bilingual shows the reader's)."""
+
     list_display = ("title", "programme", "starts_on", "ends_on", "cities")
     list_filter = ("programme",)
     search_fields = ("title", "cities")

@@ -69,7 +69,7 @@ BELGIAN_COMPANIES_MET = 130
 #: Data are recorded up to the end of August 2024; later follow-ups are still to do.
 DATA_CUTOFF = datetime.date(2024, 8, 31)
 MISSION = (
-    "Mission économique en Belgique – mai 2023",
+    {"fr": "Mission économique en Belgique – mai 2023", "en": "Economic mission to Belgium – May 2023"},
     datetime.date(2023, 5, 15),
     datetime.date(2023, 5, 19),
     "Bruxelles, Liège, Anvers",
@@ -113,7 +113,9 @@ def load(rng: random.Random, *, demo: DemoCohorts, orgs: dict, people) -> dict:
     staff = people.users[f"equipe@{DEMO_DOMAIN}"]
     mobility_expert = people.users[f"staff3@{DEMO_DOMAIN}"]
     title, start, end, cities = MISSION
-    mission = EconomicMission.objects.create(programme=demo.programme, title=title, starts_on=start, ends_on=end, cities=cities)
+    mission = EconomicMission.objects.create(
+        programme=demo.programme, title_fr=title["fr"], title_en=title["en"], starts_on=start, ends_on=end, cities=cities
+    )
 
     selected = [(s, a) for s, a in zip(demo.specs, demo.applications) if s["programme"] == "pem-wecco" and s["fate"]]
     movers = [(s, a) for s, a in selected if s["fate"] != "diaspora_partner"]

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Role
 from cohorts.models import Application, ApplicationStatus, Currency, PartnershipType, Programme, to_eur_expression
 from cohorts.models.programmes import COMPARISON_MONTHS as PROGRAMME_COMPARISON_MONTHS
+from core.bilingual import plain_text_in
 from core.fields import EncryptedTextField
 from core.jobs import Job
 from core.links import link_nonce_new
@@ -457,7 +458,7 @@ class EconomicMission(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="mission_dates_in_order")]
 
     def __str__(self) -> str:
-        return self.title
+        return plain_text_in(self, "title")  # the reader's language, or the other one named (menus, filters, admin)
 
 
 class TripStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from cohorts.models import Application, Currency
+from core.bilingual import plain_text_in
 from partners.models import Organisation, OrganisationContact
 
 from .models import (
@@ -283,7 +284,7 @@ def trip_check(
                             "départ et retour entre le %(earliest)s et le %(latest)s."
                         )
                         % {
-                            "mission": mission.title,
+                            "mission": plain_text_in(mission, "title"),
                             "starts": _short(mission.starts_on),
                             "ends": _short(mission.ends_on),
                             "earliest": _short(earliest),

@@ -3,9 +3,14 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import VisaRequirement
+from .models import EconomicMission, VisaRequirement
 
 
 @register(VisaRequirement)
 class VisaRequirementTranslationOptions(TranslationOptions):
     fields = ("instructions",)
+
+
+@register(EconomicMission)
+class EconomicMissionTranslationOptions(TranslationOptions):
+    fields = ("title",)
