@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.bilingual import Text, text_in
 from core.data_version import cached_per_version
+from core.db import desc_nulls_last
 from partners.models import CompanyAgeBand, Education, Gender, Region, Sector, company_age_band_expression
 
 from .eligibility import company_age_at_submission
@@ -65,7 +66,7 @@ from .territory import (
 def applications_for_staff() -> QuerySet[Application]:
     """Every application with what the list and the export show, joined in the same query."""
     return Application.objects.select_related("entrepreneur", "company__region", "cohort__programme").order_by(
-        "-submitted_at", "-created_at", "-pk"
+        desc_nulls_last("submitted_at"), "-created_at", "-pk"
     )
 
 

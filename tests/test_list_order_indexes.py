@@ -246,7 +246,9 @@ def test_the_plan_check_sees_a_sort_in_memory():
 
     sql, params = Application.objects.order_by("motivation")[:50].query.sql_with_params()
     assert sort_problem(sql, params, "cohorts_application") is not None
-    sql, params = Application.objects.order_by("-submitted_at", "-created_at", "-pk")[:50].query.sql_with_params()
+    from core.db import desc_nulls_last
+
+    sql, params = Application.objects.order_by(desc_nulls_last("submitted_at"), "-created_at", "-pk")[:50].query.sql_with_params()
     assert sort_problem(sql, params, "cohorts_application") is None
 
 

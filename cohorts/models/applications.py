@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
+from core.db import NullsOrderIndex, desc_nulls_last
 from core.storage import private_storage
 from partners.models import Company, Entrepreneur
 
@@ -158,7 +159,8 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
-        ordering = ["-submitted_at", "-created_at"]
+        # Latest submitted first, drafts (no submission date) last on every database.
+        ordering = [desc_nulls_last("submitted_at"), "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["entrepreneur", "cohort"], name="application_one_per_entrepreneur_and_cohort"),
             models.CheckConstraint(
@@ -170,7 +172,12 @@ class Application(models.Model):
             models.Index(fields=["cohort", "status"]),
             # The order of the staff list (selectors_staff.applications_for_staff): the database reads the
             # first page from the index instead of sorting every application.
-            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="application_staff_list_order"),
+            NullsOrderIndex(
+                desc_nulls_last("submitted_at"),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="application_staff_list_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -134,3 +134,15 @@ def test_other_roles_get_a_404(client, name, role):
     client.force_login(UserFactory(roles=[role]))
 
     assert client.get(reverse(name)).status_code == 404
+
+
+def test_the_latest_submitted_come_first_and_drafts_last_on_every_database(staff_client):
+    """PostgreSQL puts rows without a date first in a descending order unless told; SQLite puts them last.
+    Drafts (never submitted) are listed after every submitted application on both (CI runs PostgreSQL)."""
+    cohort = CohortFactory()
+    staff_application(cohort=cohort, name="Entreprise soumise")
+    staff_application(cohort=cohort, status=ApplicationStatus.DRAFT, name="Entreprise brouillon")  # created last
+
+    rows = [application.company.name for application, _failed in staff_client.get(reverse("cohorts:application_list")).context["rows"]]
+
+    assert rows == ["Entreprise soumise", "Entreprise brouillon"]
