@@ -7,7 +7,9 @@
 In ONE process (a worker: WeasyPrint's start-up and a first job paid once, before any timing), `repeats`
 rounds, interleaved: the whole DAC job (`report_render_run`: claim, queries and indicators, HTML, WeasyPrint,
 storage, done), then WeasyPrint alone on the HTML of that job, then the other way round in the next round (so
-that a slower minute on a shared machine weighs on both). Prints the medians, their ratio (limit 1.05: the
+that a slower minute on a shared machine weighs on both). Each timed run starts after `gc.collect()`: the
+garbage left by the step before (rendering the HTML for the next run) otherwise slowed whichever run came
+next by up to 6 % of WeasyPrint's time, a lottery between the two sides. Prints the medians, their ratio (limit 1.05: the
 platform's own work at most 5 % on top of WeasyPrint), the process's peak resident memory (ru_maxrss) and
 the pages. The pass/fail line is that ratio, measured in the same run; never an absolute time.
 
@@ -17,6 +19,7 @@ has none unless its builder adds one; `--programme` names another).
 """
 
 import argparse
+import gc
 import io
 import os
 import resource
@@ -59,6 +62,7 @@ def measure(repeats: int = 5, *, programme: str = DEFAULT_PROGRAMME, kind: str =
         job = ReportJob.objects.create(kind=kind, programme=programme_obj, language=language)
         made.append(job.pk)
         timings = RenderTimings()
+        gc.collect()  # each timed run starts without the garbage of the previous step (as the other below)
         started, cpu_started = time.perf_counter(), time.process_time()
         job = report_render_run(job_id=job.pk, timings=timings)
         seconds = time.perf_counter() - started
@@ -68,6 +72,7 @@ def measure(repeats: int = 5, *, programme: str = DEFAULT_PROGRAMME, kind: str =
         return seconds, job, timings
 
     def alone_once(html: str) -> tuple[float, bytes]:
+        gc.collect()
         started, cpu_started = time.perf_counter(), time.process_time()
         pdf = pdf_from_html(html=html)
         cpu_alone.append(time.process_time() - cpu_started)
