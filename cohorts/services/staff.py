@@ -20,8 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from core.jobs import job_claim, job_connection_lost, job_enqueue, job_fail, job_finish, job_heartbeat, job_interrupted

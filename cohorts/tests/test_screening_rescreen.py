@@ -185,8 +185,8 @@ def test_a_background_rescreen_has_a_job_row_whose_status_the_staff_see(
 
 
 def test_a_rescreen_stopped_by_a_bug_shows_a_plain_reason_and_logs_the_trace(client, cohort, staff, caplog):
-    from core.jobs import UNEXPECTED_CODE, JobRetry, JobStatus
     from cohorts.services.screening import screening_job_request, screening_job_run
+    from core.jobs import UNEXPECTED_CODE, JobRetry, JobStatus
 
     applicant(cohort, company_age=1)
     job = screening_job_request(cohort=cohort, by=staff)

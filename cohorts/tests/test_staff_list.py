@@ -143,6 +143,8 @@ def test_the_latest_submitted_come_first_and_drafts_last_on_every_database(staff
     staff_application(cohort=cohort, name="Entreprise soumise")
     staff_application(cohort=cohort, status=ApplicationStatus.DRAFT, name="Entreprise brouillon")  # created last
 
-    rows = [application.company.name for application, _failed in staff_client.get(reverse("cohorts:application_list")).context["rows"]]
+    rows = [
+        application.company.name for application, _failed in staff_client.get(reverse("cohorts:application_list")).context["rows"]
+    ]
 
     assert rows == ["Entreprise soumise", "Entreprise brouillon"]

@@ -23,7 +23,9 @@ def failed():
     """An ineligible application that failed three criteria: one in both languages, one written in French
     only, and one deleted since (its label stored at the screening, in French)."""
     cohort = CohortFactory()
-    both = EligibilityCriterionFactory(cohort=cohort, label_fr="Entreprise de plus de deux ans", label_en="Company older than two years")
+    both = EligibilityCriterionFactory(
+        cohort=cohort, label_fr="Entreprise de plus de deux ans", label_en="Company older than two years"
+    )
     french_only = EligibilityCriterionFactory(cohort=cohort, label_fr="Siège au Sénégal", label_en="")
     gone = EligibilityCriterionFactory(cohort=cohort, label_fr="Critère supprimé depuis", label_en="Criterion deleted since")
     stored = [

@@ -28,13 +28,19 @@ def staff_client(client):
 def trip():
     mission = EconomicMissionFactory(title_fr="Mission économique à Bruxelles", title_en="Economic mission to Brussels")
     return TripFactory(
-        mission=mission, application__cohort__programme=mission.programme, departs_on=datetime.date(2023, 5, 14), returns_on=datetime.date(2023, 5, 20)
+        mission=mission,
+        application__cohort__programme=mission.programme,
+        departs_on=datetime.date(2023, 5, 14),
+        returns_on=datetime.date(2023, 5, 20),
     )
 
 
 @pytest.mark.parametrize(
     ("language", "shown", "hidden"),
-    [("fr", "Mission économique à Bruxelles", "Economic mission to Brussels"), ("en", "Economic mission to Brussels", "Mission économique à Bruxelles")],
+    [
+        ("fr", "Mission économique à Bruxelles", "Economic mission to Brussels"),
+        ("en", "Economic mission to Brussels", "Mission économique à Bruxelles"),
+    ],
 )
 def test_the_trip_list_and_page_show_the_title_in_the_readers_language(staff_client, trip, language, shown, hidden):
     staff_client.cookies["django_language"] = language

@@ -190,7 +190,7 @@ def _render(*, job: ReportJob, timings: RenderTimings) -> ReportJob:
     except ReportRenderError as error:
         _fail(job, str(error))
         return ReportJob.objects.get(pk=job.pk)
-    except Exception as error:  # a bug in a template or a calculator: the user sees the reason, logs the trace
+    except Exception:  # a bug in a template or a calculator: the trace to the log, a plain reason for the user
         logger.exception("report job %s failed", job.pk)
         _fail(job, UNEXPECTED_CODE)
         return ReportJob.objects.get(pk=job.pk)
