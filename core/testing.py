@@ -11,11 +11,16 @@ from django.db import connection
 
 
 def _forget_connections(app) -> None:
-    """Drop the app's cached broker pools and result backends so that a new configuration is used."""
+    """Drop the app's cached broker pools, queues, router and result backends so that a new configuration
+    is used. The queues matter: `app.amqp` keeps the queues of the configuration it first saw, so a block
+    that set `task_default_queue` (tests/test_faults.py) left every later in-process worker of the same test
+    process consuming that queue while tasks went to the default one (tests/test_celery.py timed out in CI
+    whenever the two modules shared an xdist process)."""
     # Not closed: kombu keeps one pool per broker URL in a registry and hands the same one back later.
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+        del app.__dict__["amqp"]  # a new one, with the queues and router of the configuration now in force
     app._backend_cache = None
     if hasattr(app._local, "backend"):
         del app._local.backend

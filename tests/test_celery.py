@@ -195,3 +195,13 @@ def test_a_real_worker_process_reads_rows_committed_in_postgresql(services_broke
 
     assert found is True
     assert missing is False
+
+
+def test_a_queue_set_for_a_block_is_forgotten_after_it():
+    """The cause of the in-process round trips timing out in CI: a block that changed the default queue left
+    the app's cached queues on it, so a later worker of the same process consumed a queue nobody sent to."""
+    with _app_configured(broker_url="memory://", task_default_queue="pem-a-block-of-its-own"):
+        assert list(app.amqp.queues) == ["pem-a-block-of-its-own"]
+
+    assert list(app.amqp.queues) == [app.conf.task_default_queue]
+    assert "pem-a-block-of-its-own" not in app.amqp.queues
