@@ -38,9 +38,13 @@ WAIT = 30
 
 @pytest.fixture(scope="module")
 def memory_worker():
-    """One worker thread for the module: starting and stopping one takes seconds."""
+    """One worker thread for the module: starting and stopping one takes seconds. On a queue of its own:
+    kombu's in-memory broker is one state for the whole process, and other modules of the same xdist process
+    leave messages there (e-mails queued while SMTP hangs, tests/test_hung_services.py and test_faults.py)
+    that this worker would otherwise run, one at a time with their retries, ahead of the tasks awaited here."""
     with _app_configured(
         broker_url="memory://",
+        task_default_queue=f"pem-celery-tests-{uuid.uuid4().hex[:8]}",
         broker_transport_options={"polling_interval": 0.05},
         result_backend="cache+memory://",
         task_ignore_result=False,
