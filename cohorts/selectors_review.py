@@ -98,11 +98,6 @@ def review_board_applications(cohort: Cohort) -> QuerySet[Application]:
     return Application.objects.filter(cohort=cohort, status__in=BOARD_STATUSES).order_by("submitted_at", "pk")
 
 
-def review_board(cohort: Cohort) -> list[Application]:
-    """Eligible and under-review applications of the cohort, with their reviews and flags."""
-    return applications_with_scores(review_board_applications(cohort), cohort.min_reviews)
-
-
 def reviewers_with_load(cohort: Cohort) -> list[User]:
     """Active users in the reviewer role, each with `cohort_load`, their number of assignments in the
     cohort. Two queries: the loads come from one grouped count of the cohort's reviews (a join of every

@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -40,17 +41,24 @@ class SqliteOneRequestAtATimeMiddleware:
             except UnreadablePostError:
                 pass
         if not self.lock.acquire(timeout=self.wait_seconds):
-            response = HttpResponse(
-                _("Le serveur est très occupé. Réessayez dans un instant : rien n'a été enregistré."),
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
+            # Before the language middleware (and without the database, which is the point): the FR/EN
+            # switcher's cookie, else French.
+            with translation.override(_cookie_language(request)):
+                text = _("Le serveur est très occupé. Réessayez dans un instant : rien n'a été enregistré.")
+            response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
             response["Retry-After"] = "5"
             return response
         try:
             return self.get_response(request)
         finally:
             self.lock.release()
+
+
+def _cookie_language(request: HttpRequest) -> str:
+    try:
+        return translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 class FriendlyErrorPagesMiddleware:

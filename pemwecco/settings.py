@@ -124,8 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    # Requests then wait for each other in the process, without a time limit, rather than on SQLite's busy
-    # handler (core.middleware.SqliteOneRequestAtATimeMiddleware: "database is locked" under load otherwise).
+    # Requests then wait for each other in the process, up to the busy timeout (then a plain 503), rather than
+    # on SQLite's busy handler (core.middleware.SqliteOneRequestAtATimeMiddleware: "database is locked" under load otherwise).
     MIDDLEWARE.insert(
         MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.middleware.SqliteOneRequestAtATimeMiddleware"
     )

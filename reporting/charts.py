@@ -258,12 +258,10 @@ def persistence_svg(persistence: Persistence, *, cohort=None) -> str:
     )
 
 
-def persistence_by_cohort_svg(indicators: IndicatorSet, persistence: Persistence | None = None) -> str:
-    """The persistence chart for a report (the programme's cohorts, or the report's one cohort). A report
-    that also shows the figures passes the `persistence` it has already read (two queries less)."""
-    if persistence is None:
-        persistence = persistence_by_cohort(indicators.programme)
-    return persistence_svg(persistence, cohort=indicators.cohort)
+def persistence_by_cohort_svg(indicators: IndicatorSet) -> str:
+    """The persistence chart for a report (the programme's cohorts, or the report's one cohort); the
+    persistence is read once per data version for every reader (reporting.persistence)."""
+    return persistence_svg(persistence_by_cohort(indicators.programme), cohort=indicators.cohort)
 
 
 CHARTS = {

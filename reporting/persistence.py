@@ -147,7 +147,7 @@ def persistence_by_cohort(programme: Programme, *, today: datetime.date | None =
     followed, due and alive at +6 and +12 months. Two queries; as of today, computed once per data version
     (core.data_version) for every reader: indicators, dashboard, persistence page and reports."""
     if today is None:
-        return cached_per_version(f"persistence:{programme.pk}", lambda: _persistence_by_cohort(programme, today=None))
+        return cached_per_version(f"pem:persistence:{programme.pk}", lambda: _persistence_by_cohort(programme, today=None))
     return _persistence_by_cohort(programme, today=today)
 
 

@@ -35,7 +35,7 @@ from .models import (
     ReportJob,
     ReportKind,
 )
-from .persistence import Persistence, persistence_by_cohort
+from .persistence import persistence_by_cohort
 from .selectors_impact import outcomes_compared
 
 logger = logging.getLogger(__name__)
@@ -173,11 +173,7 @@ class Evidence:
     charts: dict[str, str] = field(default_factory=dict)  # chart function name -> SVG
 
 
-def platform_evidence(
-    *, programme, cohort=None, calculators: set[str], charts: list[str], persistence: Persistence | None = None
-) -> Evidence:
-    """`persistence`: the programme's persistence per cohort when the report has read it already (its chart
-    then draws it without reading it again)."""
+def platform_evidence(*, programme, cohort=None, calculators: set[str], charts: list[str]) -> Evidence:
     from . import charts as chart_functions
     from .indicators import compute_indicators
 
@@ -187,10 +183,7 @@ def platform_evidence(
         evidence.values[key] = calculator_value(indicator_set, key)
     web_font = getattr(chart_functions, "FONT", None)
     for name in charts:
-        if name == "persistence_by_cohort_svg" and persistence is not None:
-            svg = chart_functions.persistence_by_cohort_svg(indicator_set, persistence)
-        else:
-            svg = getattr(chart_functions, name)(indicator_set)
+        svg = getattr(chart_functions, name)(indicator_set)
         if web_font:  # the pages' system font stack; the PDF uses DejaVu everywhere, so it looks the same on any machine
             svg = svg.replace(web_font, PDF_FONT)
         evidence.charts[name] = mark_safe(svg)  # noqa: S308 - our own SVG, its texts escaped by reporting.charts
@@ -396,7 +389,6 @@ def dac_context(job: ReportJob) -> dict:
         programme=programme,
         calculators={i.calculator for i in indicators if i.calculator},
         charts=ALL_CHARTS,
-        persistence=persistence,
     )
     rows_by_code = {row["indicator"].code: row for row in _indicator_rows(indicators, evidence, job.language)}
     questions = list(evaluation.questions.all())

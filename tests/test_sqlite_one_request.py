@@ -87,6 +87,12 @@ def test_a_request_that_waited_past_the_bound_reads_try_again_and_nothing_runs()
     assert "rien n'a été enregistré" in response.content.decode()
     assert ran == []
 
+    english = RequestFactory().get("/")
+    english.COOKIES["django_language"] = "en"
+    with SqliteOneRequestAtATimeMiddleware.lock:
+        response = middleware(english)
+    assert response.status_code == 503 and "nothing was saved" in response.content.decode()
+
 
 def test_the_body_of_a_post_is_read_before_the_wait():
     read_before_lock = []

@@ -23,6 +23,11 @@ from cohorts.tests.factories_review import application_at, reviewer, rubric, sub
 pytestmark = pytest.mark.django_db
 
 
+def _board(cohort):
+    """The review board's rows, as its view reads them (all on one page)."""
+    return selectors_review.applications_with_scores(selectors_review.review_board_applications(cohort), cohort.min_reviews)
+
+
 # --- Assignment ------------------------------------------------------------------------------------
 
 
@@ -238,7 +243,7 @@ def test_declaring_a_conflict_removes_the_review_and_asks_staff_for_a_replacemen
     emails = OutgoingEmail.objects.filter(kind="review_conflict_declared")
     assert {e.to: e.language for e in emails} == {staff.email: "fr", english_staff.email: "en"}
     assert "Ma cousine" in mailoutbox[0].body
-    [row] = selectors_review.review_board(application.cohort)
+    [row] = _board(application.cohort)
     assert row.needs_replacement
     assert row.missing_reviewers == 1
 
@@ -278,7 +283,7 @@ def test_weighted_average_spread_and_disagreement_on_a_hand_computed_example():
     submitted_review(split, cheikh, {market: 1, team: 1})
     ReviewFactory(application=split)  # a draft counts in neither average nor spread
 
-    rows = {row.pk: row for row in selectors_review.review_board(cohort)}
+    rows = {row.pk: row for row in _board(cohort)}
 
     assert rows[agreed.pk].score.average == pytest.approx(70.0)
     assert rows[agreed.pk].score.spread == pytest.approx(20.0)
