@@ -89,7 +89,7 @@ _OTHER_WRITE_WORDS = ("REPLAC", "MERGE ", "COPY ")
 _WRITE_INSIDE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
-def _statement_start(sql: str) -> str:
+def statement_start(sql: str) -> str:
     """The statement without leading whitespace and comments (hand-written SQL in an indented string)."""
     if not sql[:1].isspace() and sql[:2] not in ("--", "/*"):
         return sql  # the usual case, Django's own SQL: nothing to strip
@@ -102,7 +102,7 @@ def _statement_start(sql: str) -> str:
 
 def write_kind(sql: str) -> str | None:
     """The kind of version a statement changes: DATA, JOBS, or None (a read, or a write to a noise table)."""
-    sql = _statement_start(sql)
+    sql = statement_start(sql)
     verb = sql[:6].upper()
     if verb == "TRUNCA":  # several tables at once (the test database's flush): always a write
         return DATA if sql[:8].upper() == "TRUNCATE" else None

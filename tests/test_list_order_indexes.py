@@ -193,7 +193,7 @@ def _pages_problems(client, users) -> tuple[list[str], list[str]]:
         checked = []
         if name in LIST_PAGES:
             table = LIST_PAGES[name]
-            listed = [(sql, params) for sql, params in selects if _table(sql) == table and "ORDER BY" in sql]
+            listed = [(sql, params) for sql, params in selects if _table(sql) == table and _own_order_by(sql)]
             if not listed:
                 problems.append(f"{name}: no ordered query on {table} (is LIST_PAGES up to date?)")
             if name not in SORTED_SUBSETS:

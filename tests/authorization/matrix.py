@@ -22,7 +22,6 @@ import importlib
 import re
 import time
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from types import SimpleNamespace
@@ -33,7 +32,10 @@ from django.core.cache import cache
 from django.core.signals import got_request_exception
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
+
+from core.data_version import statement_start
+from tests.test_urls_access import iter_patterns
 
 from .world import NOT_LOGGED_IN, VISITORS, build_world
 
@@ -43,6 +45,7 @@ METHODS = ("GET", "POST")
 REFUSALS = {"login", "admin_login", "400", "403", "404", "405"}
 #: Tables a refused request may write: the session and django-axes' login bookkeeping.
 BOOKKEEPING_TABLES = ("django_session", "axes_")
+WRITE_INSIDE = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 LOGIN_PATH = "/accounts/login/"
 ADMIN_LOGIN_PATH = "/admin/login/"
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
@@ -56,20 +59,10 @@ class Url:
     callback: object = field(compare=False)
 
 
-def _iter_patterns(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str | None, object]]:
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _iter_patterns(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern):
-            yield route, (f"{namespace}{pattern.name}" if pattern.name else None), pattern.callback
-
-
 def project_urls() -> list[Url]:
     """Every URL pattern, each with the area whose table declares it."""
     urls = []
-    for route, name, callback in _iter_patterns(get_resolver().url_patterns):
+    for route, name, callback in iter_patterns(get_resolver().url_patterns):
         if route.startswith("admin/"):
             area = "admin"
         elif name and ":" in name:
@@ -217,8 +210,9 @@ class WriteWatcher:
         self.writes: list[str] = []
 
     def __call__(self, execute, sql, params, many, context):
-        head = sql.lstrip()[:6].upper()
-        if head in ("INSERT", "UPDATE", "DELETE"):
+        statement = statement_start(sql)  # after leading whitespace and comments, as core.data_version reads it
+        head = statement[:6].upper()
+        if head in ("INSERT", "UPDATE", "DELETE") or (head[:4] == "WITH" and WRITE_INSIDE.search(statement)):
             match = re.search(r'(?:INTO|UPDATE|FROM)\s+"?([\w]+)"?', sql, re.IGNORECASE)
             table = match.group(1) if match else sql[:60]
             if not table.startswith(BOOKKEEPING_TABLES):

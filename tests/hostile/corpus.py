@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import IO
 
 from PIL import Image
 
@@ -110,21 +111,6 @@ def png_with_html_chunk() -> bytes:
     return head + png_chunk(b"tEXt", b"Comment\x00" + HTML) + rest
 
 
-@cache
-def jpeg_plain() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def xlsx_zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 XLSX_SKELETON = {
     "[Content_Types].xml": (
         b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -189,7 +175,7 @@ def csv_formula_injection() -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def fifty_megabytes(prefix: bytes = b"%PDF-1.7\n") -> tempfile.SpooledTemporaryFile:
+def fifty_megabytes(prefix: bytes = b"%PDF-1.7\n") -> IO[bytes]:
     """50 MB starting like a PDF, written in 1 MB chunks to a temporary file (never a 50 MB literal)."""
     handle = tempfile.TemporaryFile()
     handle.write(prefix)
@@ -283,7 +269,3 @@ NAMES: tuple[str, ...] = (
     "\"; filename*=UTF-8''evil.html",
     "\u0645\u0644\u0641 \u202bعربي.pdf",
 )
-
-
-def by_key(key: str) -> Hostile:
-    return next(item for item in CONTENTS if item.key == key)

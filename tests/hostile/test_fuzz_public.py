@@ -15,12 +15,13 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
 from cohorts.tests.factories import ApplicationFactory, CohortFactory, one_user_per_role
+from tests.test_urls_access import iter_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +83,6 @@ values = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers().m
 # --------------------------------------------------------------------------------------------------
 
 
-def _patterns(patterns, prefix: str = "", namespace: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            space = f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else namespace
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), space)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}".strip(":"), pattern
-
-
 def query_parameters(callback) -> set[str]:
     """The query parameters the view's module reads: `request.GET.get("x")` / `["x"]` / `.getlist("x")`,
     and the fields of each form or filter set built from `request.GET` there."""
@@ -111,7 +103,7 @@ def _module_parameters(module_name: str) -> frozenset[str]:
 
 def test_the_enumeration_finds_the_parameters_of_the_list_pages():
     """The enumeration is what makes a new parameter fuzzed: it must see the filter sets and the forms."""
-    found = {name: query_parameters(pattern.callback) for _route, name, pattern in _patterns(get_resolver().url_patterns)}
+    found = {name: query_parameters(callback) for _route, name, callback in iter_patterns(get_resolver().url_patterns)}
     assert {"page", "format", "status", "cohort"} <= found["cohorts:application_list"]
     assert {"vue", "page"} <= found["mobility:meeting_list"]
     assert {"q", "page"} <= found["mobility:directory"]
@@ -121,10 +113,10 @@ def test_the_enumeration_finds_the_parameters_of_the_list_pages():
 def parameter_pages() -> list[tuple[str, set[str]]]:
     """(url name, its parameters) for every page without path parameters outside the admin."""
     pages = []
-    for route, name, pattern in _patterns(get_resolver().url_patterns):
+    for route, name, callback in iter_patterns(get_resolver().url_patterns):
         if route.startswith(("admin/", "i18n/")) or "<" in route or name in ("accounts:logout",):
             continue
-        pages.append((name, query_parameters(pattern.callback) | set(COMMON)))
+        pages.append((name, query_parameters(callback) | set(COMMON)))
     return pages
 
 
@@ -142,9 +134,6 @@ def _check(response, label: str) -> None:
     if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
         content = response.content.decode(errors="replace")
         assert MARKER not in content and "<img src=x onerror=alert(8)>" not in content, f"{label}: HTML sent back raw"
-
-
-pair = st.tuples(st.sampled_from(COMMON), values, st.just(False))
 
 
 def pairs_for(parameters):
