@@ -1,6 +1,5 @@
-"""HTML → PDF with WeasyPrint, nothing fetched from the network: the HTML carries its CSS inline.
-For documents made by the lower apps (a visa invitation letter); reports keep their own renderer with
-its chart handling (reporting.rendering)."""
+"""HTML → PDF with WeasyPrint, nothing fetched from the network: the HTML carries its CSS (and SVG) inline.
+The one renderer of the project: visa invitation letters, and the reports (reporting.rendering)."""
 
 import logging
 
@@ -9,6 +8,8 @@ from django.utils.translation import gettext as _
 from .jobs import PDF_FAILED_CODE
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
+# renderer: keep the worker's log for real errors.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -28,7 +29,10 @@ def pdf_render(*, html: str) -> bytes:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as error:  # OSError: Pango or its libraries are missing
-        raise PdfRenderError(_("Le moteur PDF (WeasyPrint) n'est pas disponible : %(error)s") % {"error": error}) from error
+        logger.exception("WeasyPrint cannot be imported")  # the library's words for the team, in the log
+        raise PdfRenderError(
+            _("Le moteur PDF (WeasyPrint) n'est pas installé sur ce serveur : l'équipe technique doit l'installer.")
+        ) from error
 
     class NoFetch(URLFetcher):
         def fetch(self, url, headers=None):

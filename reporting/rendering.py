@@ -6,7 +6,6 @@ the evaluator's judgement they show the indicators and charts the platform compu
 (`reporting.indicators`, `reporting.charts`), so that evidence and judgement sit side by side.
 """
 
-import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from core import figures
 from core.bilingual import plain_text_in, text_in
 from core.data_version import cached_per_version
-from core.jobs import PDF_FAILED_CODE
+from core.pdf import PdfRenderError, pdf_render
 from core.templatetags.bilingual import marked
 
 from .models import (
@@ -38,12 +37,6 @@ from .models import (
 from .persistence import persistence_by_cohort
 from .selectors_impact import outcomes_compared
 
-logger = logging.getLogger(__name__)
-# WeasyPrint logs every layout step, and a warning for each SVG presentation property it leaves to its SVG
-# renderer: keep the worker's log for real errors.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("fontTools").setLevel(logging.ERROR)
-
 
 class ReportRenderError(Exception):
     """The report could not be produced; the message is shown to the user with the failed job."""
@@ -55,42 +48,12 @@ class ReportRenderError(Exception):
 
 
 def pdf_from_html(*, html: str) -> bytes:
-    """WeasyPrint, with nothing fetched from the network (the HTML carries its CSS and SVG inline)."""
+    """WeasyPrint, with nothing fetched from the network (the HTML carries its CSS and SVG inline): the
+    project's one renderer (core.pdf), its refusal raised as the report's error."""
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: Pango or its libraries are missing
-        raise ReportRenderError(_("Le moteur PDF (WeasyPrint) n'est pas disponible : %(error)s") % {"error": error}) from error
-    try:
-        return HTML(string=html, base_url=None, url_fetcher=_no_fetch_fetcher()).write_pdf()
-    except _ExternalResourceRefused as refused:
-        raise ReportRenderError(_("Ressource externe refusée dans un rapport : %(url)s") % {"url": refused.url[:200]}) from None
-    except ReportRenderError:
-        raise
-    except Exception as error:  # WeasyPrint raises many kinds: the trace to the log, a code for the job
-        logger.exception("PDF rendering of a report failed")
-        raise ReportRenderError(PDF_FAILED_CODE) from error
-
-
-class _ExternalResourceRefused(BaseException):  # noqa: N818 - not an error of ours: a signal through WeasyPrint
-    """Raised by the fetcher for any URL. A BaseException like WeasyPrint's own `FatalURLFetchingError`:
-    WeasyPrint turns an ordinary exception of a fetcher into a warning and leaves the resource out, so a
-    report would silently differ from what was asked; this one stops the rendering with a clear reason."""
-
-    def __init__(self, url: str):
-        super().__init__(url)
-        self.url = str(url)
-
-
-def _no_fetch_fetcher():
-    """A fetcher refusing every URL, in WeasyPrint's fetcher API (in WeasyPrint 70, the version pinned, a `URLFetcher` whose
-    `fetch` is called; a plain function fails inside WeasyPrint with AttributeError)."""
-    from weasyprint.urls import URLFetcher
-
-    class NoFetch(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise _ExternalResourceRefused(url)
-
-    return NoFetch(fail_on_errors=True)
+        return pdf_render(html=html)
+    except PdfRenderError as error:
+        raise ReportRenderError(str(error)) from error
 
 
 # --------------------------------------------------------------------------------------------------

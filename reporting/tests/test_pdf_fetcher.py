@@ -25,3 +25,26 @@ def test_an_external_resource_is_refused_with_a_clear_message(html):
 
 def test_a_report_without_external_resources_still_renders():
     assert pdf_from_html(html="<html><body><h1>Rapport</h1><svg width='10' height='10'></svg></body></html>").startswith(b"%PDF")
+
+
+def test_a_server_without_the_pdf_engine_says_so_plainly_and_logs_the_cause(caplog):
+    import builtins
+    from unittest import mock
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    with (
+        translation.override("en"),
+        mock.patch("builtins.__import__", side_effect=no_pango),
+        pytest.raises(ReportRenderError) as refused,
+    ):
+        pdf_from_html(html="<p>x</p>")
+    assert (
+        str(refused.value) == "The PDF engine (WeasyPrint) is not installed on this server: the technical team must install it."
+    )
+    assert "libpango" in caplog.text
