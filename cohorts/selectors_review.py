@@ -33,11 +33,14 @@ def reviews_with_totals(queryset: QuerySet[Review] | None = None) -> QuerySet[Re
     )
 
 
+def weighted_total(weighted_sum, weight_sum) -> float | None:
+    """A review's weighted total on 0–100 from its sums (`reviews_with_totals`); None without weights."""
+    return 100.0 * weighted_sum / weight_sum if weight_sum else None
+
+
 def review_total(review: Review) -> float | None:
     """The review's weighted total on 0–100, from the annotations of `reviews_with_totals`."""
-    if not getattr(review, "weight_sum", None):
-        return None
-    return 100.0 * review.weighted_sum / review.weight_sum
+    return weighted_total(getattr(review, "weighted_sum", None), getattr(review, "weight_sum", None))
 
 
 @dataclass(frozen=True)

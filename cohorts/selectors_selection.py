@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from partners.models import Gender
 
 from .models import Application, ApplicationStatus, Cohort, Review
-from .selectors_review import ScoreSummary, applications_with_scores, reviews_with_totals
+from .selectors_review import ScoreSummary, applications_with_scores, reviews_with_totals, weighted_total
 from .territory import diaspora_condition, diaspora_flag, in_watched_group
 
 #: Statuses listed on the selection board: reviewed, then decided.
@@ -36,8 +36,9 @@ def selection_ranking(cohort: Cohort) -> list[tuple[int, int | None]]:
     totals: dict[int, list[float]] = {}
     submitted = reviews_with_totals(Review.objects.filter(application__in=candidates, submitted_at__isnull=False))
     for application_id, weighted_sum, weight_sum in submitted.values_list("application_id", "weighted_sum", "weight_sum"):
-        if weight_sum:
-            totals.setdefault(application_id, []).append(100.0 * weighted_sum / weight_sum)
+        total = weighted_total(weighted_sum, weight_sum)
+        if total is not None:
+            totals.setdefault(application_id, []).append(total)
     averages = {pk: ScoreSummary(tuple(values)).average for pk, values in totals.items()}
     ids.sort(key=lambda pk: (averages.get(pk) is None, -(averages.get(pk) or 0), pk))
     return [(pk, rank if averages.get(pk) is not None else None) for rank, pk in enumerate(ids, start=1)]

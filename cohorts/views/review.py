@@ -6,14 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, role_required
 from accounts.models import Role
-from core.spreadsheets import parse_id
 
 from .. import selectors_review
 from ..forms.review import (
@@ -35,6 +33,7 @@ from ..services.review import (
     review_submit,
     reviews_closed_message,
 )
+from .selection import back_to_board_page
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -159,13 +158,6 @@ def review_board(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cohorts/review/board.html", context)
 
 
-def _back_to_review_board(request: HttpRequest, cohort) -> HttpResponse:
-    """The board, on the page the form was sent from (a page number only, anything else is page 1)."""
-    url = reverse("cohorts:review_board", args=[cohort.pk])
-    page = parse_id(request.GET.get("page", ""))
-    return redirect(f"{url}?page={page}" if page and page > 1 else url)
-
-
 def _form_errors(form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
@@ -177,7 +169,7 @@ def review_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewAssignForm(request.POST, cohort=cohort)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return _back_to_review_board(request, cohort)
+        return back_to_board_page(request, "cohorts:review_board", cohort)
     try:
         review_assign(application=form.cleaned_data["application"], reviewer=form.cleaned_data["reviewer"], by=request.user)
     except ValidationError as error:
@@ -188,7 +180,7 @@ def review_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(reviewer)s évaluera la candidature de %(applicant)s.")
             % {"reviewer": form.cleaned_data["reviewer"], "applicant": form.cleaned_data["application"].entrepreneur},
         )
-    return _back_to_review_board(request, cohort)
+    return back_to_board_page(request, "cohorts:review_board", cohort)
 
 
 @role_required(Role.STAFF)
@@ -198,7 +190,7 @@ def review_assign_balanced_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewAssignBalancedForm(request.POST, cohort=cohort)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return _back_to_review_board(request, cohort)
+        return back_to_board_page(request, "cohorts:review_board", cohort)
     try:
         created = review_assign_balanced(
             cohort=cohort,
@@ -214,4 +206,4 @@ def review_assign_balanced_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             ngettext("%(count)s affectation créée.", "%(count)s affectations créées.", count) % {"count": count},
         )
-    return _back_to_review_board(request, cohort)
+    return back_to_board_page(request, "cohorts:review_board", cohort)

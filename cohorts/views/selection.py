@@ -75,12 +75,13 @@ def selection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown again with the ticks and the reason typed: nothing is lost.
         return _board(request, cohort, form)
     selection_apply(request, form)
-    return _back_to_board(request, cohort)
+    return back_to_board_page(request, "cohorts:selection_board", cohort)
 
 
-def _back_to_board(request: HttpRequest, cohort: Cohort) -> HttpResponse:
-    """The board, on the page the form was sent from (a page number only, anything else is page 1)."""
-    url = reverse("cohorts:selection_board", args=[cohort.pk])
+def back_to_board_page(request: HttpRequest, viewname: str, cohort: Cohort) -> HttpResponse:
+    """A cohort's board (selection, reviews) on the page the form was sent from (a page number only,
+    anything else is page 1)."""
+    url = reverse(viewname, args=[cohort.pk])
     page = parse_id(request.GET.get("page", ""))
     return redirect(f"{url}?page={page}" if page and page > 1 else url)
 
