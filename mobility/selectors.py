@@ -5,9 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from coaching.models import CoachAssignment
+from cohorts.models import Application, ApplicationStatus, Cohort
 
 from .models import (
     MobilityPlan,
@@ -15,6 +17,7 @@ from .models import (
     PartnershipDocument,
     PartnershipStageChange,
     PartnershipTransaction,
+    PlanStatus,
     SupportNeed,
     Trip,
     VisaFile,
@@ -135,3 +138,39 @@ def partnerships_readable_by(user) -> QuerySet[Partnership]:
             application__in=CoachAssignment.objects.filter(coach__user=user, ended_on__isnull=True).values("application_id")
         )
     return Partnership.objects.filter(visible)
+
+
+# --------------------------------------------------------------------------------------------------
+# Mobility plans of a cohort (the staff list of plans)
+# --------------------------------------------------------------------------------------------------
+
+
+def _plan_applications(cohort: Cohort) -> QuerySet[Application]:
+    """The cohort's selected entrepreneurs and whoever has a plan (selected once, moved on since)."""
+    return Application.objects.filter(cohort=cohort).filter(Q(status=ApplicationStatus.SELECTED) | Q(mobility_plan__isnull=False))
+
+
+def plan_status_counts(cohort: Cohort) -> dict[str, int]:
+    """How many of them are at each state of their plan (label → count, in the plan states' order, then
+    those not yet started): one grouped query for the whole cohort, each label translated once."""
+    per_status = dict(
+        _plan_applications(cohort)
+        .order_by()
+        .values("mobility_plan__status")
+        .annotate(n=Count("pk"))
+        .values_list("mobility_plan__status", "n")
+    )
+    counts = {str(label): per_status[value] for value, label in PlanStatus.choices if value in per_status}
+    if None in per_status:
+        counts[gettext("Pas encore commencé")] = per_status[None]
+    return counts
+
+
+def plan_rows(cohort: Cohort) -> QuerySet[Application]:
+    """The rows of the list, by name, each with its person, plan and number of target companies."""
+    return (
+        _plan_applications(cohort)
+        .select_related("entrepreneur", "mobility_plan")
+        .annotate(targets=Count("mobility_plan__targets"))
+        .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk")
+    )

@@ -4,7 +4,6 @@ staff see every plan's state per cohort. Thin views over mobility.services_plan.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,11 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.access import role_required, staff_required
 from accounts.models import Role
 from coaching.selectors import coach_assignment_or_404
-from cohorts.models import Application, ApplicationStatus, Cohort
+from cohorts.models import Application, Cohort
 from core.forms import form_add_validation_error
 from core.spreadsheets import parse_id
 from partners.models import Organisation, OrganisationKind, Sector
 
+from . import selectors
 from . import services_plan as services
 from .forms import MobilityPlanForm, PlanReviewForm
 from .models import MobilityPlan, PlanStatus
@@ -149,25 +149,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = None
     counts = {}
     if cohort is not None:
-        applications = (
-            Application.objects.filter(cohort=cohort)
-            .filter(Q(status=ApplicationStatus.SELECTED) | Q(mobility_plan__isnull=False))
-            .select_related("entrepreneur", "mobility_plan")
-        )
-        # The counts per state of the whole cohort in one grouped query, each label translated once.
-        per_status = dict(
-            applications.order_by()
-            .values("mobility_plan__status")
-            .annotate(n=Count("pk"))
-            .values_list("mobility_plan__status", "n")
-        )
-        counts = {label: per_status[value] for value, label in PlanStatus.choices if value in per_status}
-        if None in per_status:
-            counts[_("Pas encore commencé")] = per_status[None]
-        rows = applications.annotate(targets=Count("mobility_plan__targets")).order_by(
-            "entrepreneur__last_name", "entrepreneur__first_name", "pk"
-        )
-        page = Paginator(rows, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = selectors.plan_status_counts(cohort)
+        page = Paginator(selectors.plan_rows(cohort), PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mobility/plan/list.html",
